@@ -1,0 +1,1 @@
+"""The research engine as a plain library: usable without Temporal or a database."""

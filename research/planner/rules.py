@@ -1,0 +1,1581 @@
+"""The deterministic rule-based planner: vocabulary tables and regular expressions, no model.
+
+How a plan is drafted:
+
+1. Each instruction (the user's turns oldest first, then any replan feedback) is read into
+   *mentions*: spans of text naming an industry, a place, a funding stage, a role, a threshold,
+   and so on. Overlapping candidates are resolved longest first, so "20+ engineers" is a
+   threshold rather than a role and "Mexico City" a city rather than Mexico.
+2. The words just before a mention give it a *context*: "skip Crunchbase" excludes a source,
+   "hiring ML engineers" makes a role a hiring signal, "drop the Head of Growth" removes one.
+   A list inherits the context of its first item ("skip Crunchbase and LinkedIn").
+3. Mentions are applied clause by clause. In a follow-up, a facet the clause names replaces
+   the earlier value ("only Germany instead"), unless the clause adds ("also Spain") or
+   substitutes ("Head of Marketing instead of Head of Growth"); facets it does not name are
+   kept. Within one message, later clauses add to earlier ones.
+4. API hints and attachments are applied, the audience is checked (a prompt that names no
+   audience is rejected), and the steps are rendered.
+
+With ``request.previous`` the planner starts from those criteria and applies only the newest
+instruction; without it, it folds every turn. Both give the same criteria, because each turn
+is applied by the same pure function and finalization is idempotent. (Hints and attachments
+belong to the message they came with, so only ``previous`` remembers older ones.)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import Enum
+from typing import Any, Literal, TypeVar, cast
+
+from research import roles
+from research.planner import lexicon
+from research.planner.lexicon import HIRING_ANY, Place
+from research.planner.types import (
+    MAX_STEPS,
+    Attachment,
+    Criteria,
+    DraftPlan,
+    Hints,
+    Intent,
+    NumericRange,
+    PlanningRequest,
+    PlanRejection,
+    PlanStep,
+    RoleTarget,
+    SeedList,
+)
+from research.pricing import estimate_credits, rows_within
+
+T = TypeVar("T")
+
+MAX_ROWS = 10_000
+"""The spec's cap on rows in one job's artifact."""
+
+DEFAULT_STAGE_LOOKBACK_MONTHS = 36
+"""A stage filter without a date means a round in the last three years, as in the spec's plan."""
+
+RECENTLY_FUNDED_MONTHS = 12
+"""What "recently funded" means when no window is given."""
+
+COMPANY_COLUMNS: tuple[str, ...] = (
+    "company_name",
+    "domain",
+    "hq_city",
+    "hq_country",
+    "industry",
+    "founded_year",
+    "funding_stage",
+    "funding_amount",
+    "funded_at",
+    "employee_count",
+    "engineering_headcount",
+    "open_roles",
+    "tech_stack",
+    "linkedin",
+    "news",  # the "news" deep-enrich dimension; research.metering meters it by this name
+)
+"""Every company column a plan may name."""
+
+SKILL_SUFFIX = " experience"
+"""Keywords ending so ("Python experience") qualify people rather than companies."""
+
+PERSON_COLUMN_SUFFIXES: tuple[str, ...] = ("name", "title", "email", "linkedin")
+"""Each role adds ``<column_prefix>_<suffix>`` for these suffixes."""
+
+VAGUE_PROMPT_MESSAGE = (
+    "The prompt does not describe an audience: no industry, location, company stage or role "
+    "was found. Say who to look for, e.g. 'Series A fintechs in France; pull the VP Eng'."
+)
+MISSING_AUDIENCE: tuple[str, ...] = ("industry", "location", "stage", "role")
+MISSING_ATTACHMENT_MESSAGE = (
+    "The prompt refers to an attached file, but the message has no attachment. Attach the "
+    "CSV as {'kind': 'csv', 'url': ...} or describe the companies to look for."
+)
+
+
+class RulesPlanner:
+    """Drafts plans with vocabulary tables and patterns; same request, same plan."""
+
+    name = "rules"
+
+    async def plan(self, request: PlanningRequest) -> DraftPlan:
+        """Draft a plan for the newest instruction in the context of the whole thread."""
+        criteria = build_criteria(request)
+        target_rows = max(1, min(criteria.max_rows or request.default_rows, MAX_ROWS))
+        return DraftPlan(
+            title=plan_title(criteria),
+            steps=build_steps(criteria, target_rows),
+            criteria=criteria,
+            target_rows=target_rows,
+            credits_estimate=estimate_credits(criteria, target_rows),
+            planner=self.name,
+        )
+
+
+# =============================================================================================
+# Mentions: what a piece of text names
+
+
+class Facet(Enum):
+    """What a mention names. Declaration order breaks ties between equally long mentions."""
+
+    ROLE = "role"
+    THRESHOLD = "threshold"
+    RECENCY = "recency"
+    STAGE = "stage"
+    INDUSTRY = "industry"
+    PLACE = "place"
+    SKILL = "skill"
+    TECHNOLOGY = "technology"
+    SOURCE = "source"
+    DIMENSION = "dimension"
+    KEYWORD = "keyword"
+    EMAIL = "email"
+    ROWS = "rows"
+    CREDITS = "credits"  # a budget: "trim to under 100 credits"
+    BARE_DIMENSION = "bare_dimension"  # "hiring" or "funding" on its own; meaning depends
+
+
+@dataclass(frozen=True, slots=True)
+class Recency:
+    """A funding-date window; exactly one way of stating it is set."""
+
+    months: int | None = None
+    days: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+Value = str | int | bool | Place | tuple[str, ...] | NumericRange | RoleTarget | Recency
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the instruction and what it names."""
+
+    start: int
+    end: int
+    facet: Facet
+    value: Value
+
+
+def read_mentions(text: str) -> list[Mention]:
+    """Everything an instruction names, in text order, overlaps resolved longest first."""
+    candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
+    mentions = _longest_first(candidates)
+    mentions += _fallback_keywords(text, mentions)
+    mentions += _counted_rows(text, mentions)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _longest_first(candidates: Iterable[Mention]) -> list[Mention]:
+    order = list(Facet)
+    taken: list[Mention] = []
+    for mention in sorted(
+        candidates, key=lambda m: (m.start - m.end, order.index(m.facet), m.start)
+    ):
+        if all(mention.end <= t.start or mention.start >= t.end for t in taken):
+            taken.append(mention)
+    return taken
+
+
+def _from_matches(matches: Iterable[lexicon.Match[Any]], facet: Facet) -> list[Mention]:
+    return [Mention(m.start, m.end, facet, m.key) for m in matches]
+
+
+def _industries(text: str) -> list[Mention]:
+    return _with_skills(text, _from_matches(lexicon.find_industries(text), Facet.INDUSTRY))
+
+
+def _technologies(text: str) -> list[Mention]:
+    return _with_skills(text, _from_matches(lexicon.find_technologies(text), Facet.TECHNOLOGY))
+
+
+_SKILL_SUFFIX = re.compile(
+    r"\s+(?:experience|expertise|background|skills?|knowledge|experts?)(?![\w])", re.I
+)
+
+
+def _with_skills(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Turn "<technology or industry> experience" into a skill of the people to find."""
+    result = []
+    for mention in mentions:
+        suffix = _SKILL_SUFFIX.match(text, mention.end)
+        if suffix:
+            skill = f"{_display_value(mention)}{SKILL_SUFFIX}"
+            result.append(Mention(mention.start, suffix.end(), Facet.SKILL, skill))
+        else:
+            result.append(mention)
+    return result
+
+
+def _display_value(mention: Mention) -> str:
+    if mention.facet is Facet.INDUSTRY:
+        return lexicon.INDUSTRIES[str(mention.value)].display
+    return str(mention.value)
+
+
+def _places(text: str) -> list[Mention]:
+    return _from_matches(lexicon.find_places(text), Facet.PLACE)
+
+
+def _stages(text: str) -> list[Mention]:
+    return _from_matches(lexicon.find_stages(text), Facet.STAGE)
+
+
+def _keywords(text: str) -> list[Mention]:
+    return _from_matches(lexicon.find_keywords(text), Facet.KEYWORD)
+
+
+def _sources(text: str) -> list[Mention]:
+    return _from_matches(lexicon.find_sources(text), Facet.SOURCE)
+
+
+def _dimensions(text: str) -> list[Mention]:
+    return _from_matches(lexicon.find_dimensions(text), Facet.DIMENSION)
+
+
+def _roles(text: str) -> list[Mention]:
+    return [
+        Mention(title.start, title.end, Facet.ROLE, roles.role_target(title.text))
+        for title in roles.find_titles(text)
+    ]
+
+
+_EMAIL = re.compile(
+    r"(?<![\w])(?:(?:verified|work|business|professional|personal)\s+)?"
+    r"e-?mails?(?:\s+addresses?)?(?![\w])",
+    re.I,
+)
+_BARE_DIMENSION = re.compile(
+    r"(?<![\w])(?:(?:actively|currently)\s+)?(hiring|funding)(?![\w])", re.I
+)
+
+
+def _emails(text: str) -> list[Mention]:
+    return [Mention(m.start(), m.end(), Facet.EMAIL, True) for m in _EMAIL.finditer(text)]
+
+
+def _bare_dimensions(text: str) -> list[Mention]:
+    return [
+        Mention(m.start(), m.end(), Facet.BARE_DIMENSION, m.group(1).lower())
+        for m in _BARE_DIMENSION.finditer(text)
+    ]
+
+
+# --- numbers: thresholds, money, founding year, rows --------------------------------------
+
+_NUM = lexicon.NUMBER
+_MULT = lexicon.MULTIPLIER
+_DASH = r"(?:-|–|—|to)"
+
+# Qualifier -> (which bound, offset for whole counts: "over 50" means at least 51).
+_QUALIFIERS: dict[str, tuple[str, int]] = {
+    "at least": ("min", 0),
+    "minimum of": ("min", 0),
+    "minimum": ("min", 0),
+    "min": ("min", 0),
+    "no fewer than": ("min", 0),
+    "no less than": ("min", 0),
+    "upwards of": ("min", 0),
+    ">=": ("min", 0),
+    "≥": ("min", 0),
+    "more than": ("min", 1),
+    "over": ("min", 1),
+    "above": ("min", 1),
+    "greater than": ("min", 1),
+    "north of": ("min", 1),
+    ">": ("min", 1),
+    "up to": ("max", 0),
+    "at most": ("max", 0),
+    "maximum of": ("max", 0),
+    "maximum": ("max", 0),
+    "max": ("max", 0),
+    "no more than": ("max", 0),
+    "<=": ("max", 0),
+    "≤": ("max", 0),
+    "under": ("max", -1),
+    "below": ("max", -1),
+    "less than": ("max", -1),
+    "fewer than": ("max", -1),
+    "<": ("max", -1),
+    "between": ("range", 0),
+    "from": ("range", 0),
+}
+_QUALS = "|".join(
+    re.escape(q).replace(r"\ ", r"\s+") for q in sorted(_QUALIFIERS, key=len, reverse=True)
+)
+_HEADCOUNT_NOUNS: dict[str, str] = {
+    re.sub(r"[\s-]+", " ", noun.lower()): metric
+    for metric, nouns in lexicon.HEADCOUNT_NOUNS.items()
+    for noun in nouns
+}
+_NOUNS = "|".join(
+    re.escape(noun).replace(r"\ ", r"[\s-]+")
+    for noun in sorted(_HEADCOUNT_NOUNS, key=len, reverse=True)
+)
+_COUNT = re.compile(
+    rf"(?<![\w.,$€£])(?:(?P<qual>{_QUALS})\s*)?"
+    rf"(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
+    rf"(?:\s*(?:{_DASH}|and)\s*(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?"
+    r"\s*(?P<plus>\+|plus(?![\w])|or\s+more(?![\w])|and\s+(?:up|above)(?![\w]))?"
+    rf"[\s-]*(?P<noun>{_NOUNS})(?![\w])"
+    r"(?:\s+or\s+(?P<post>more|less|fewer|above|below)(?![\w]))?",
+    re.I,
+)
+_COUNT_NOUN_FIRST = re.compile(
+    r"(?<![\w])(?P<noun>engineering\s+(?:headcount|team\s+size|team)|headcount|"
+    r"employee\s+count|company\s+size|team\s+size|team)"
+    rf"\s*(?:of|:|=|is|with)?\s*(?:(?P<qual>{_QUALS})\s*)?"
+    rf"(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
+    rf"(?:\s*{_DASH}\s*(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?(?P<plus>\+)?(?![\w])",
+    re.I,
+)
+_MONEY = re.compile(
+    rf"(?<![\w])(?:(?P<qual>{_QUALS})\s*)?"
+    rf"(?P<cur>[$€£]|usd|eur|gbp)\s*(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
+    rf"(?:\s*{_DASH}\s*(?:[$€£]\s*)?(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?(?P<plus>\+)?"
+    r"(?P<tail>\s+(?:in\s+)?(?:total\s+)?(?:funding|raised|funded|arr|revenue))?",
+    re.I,
+)
+_YEAR = r"(?:19|20)\d\d"
+_FOUNDED = re.compile(
+    rf"(?<![\w])founded\s+(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
+    rf"(?:\s*(?:{_DASH}|and)\s*(?P<y2>{_YEAR}))?"
+    r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?)?(?![\w])",
+    re.I,
+)
+_ROW_NOUNS = "|".join(lexicon.ROW_NOUNS)
+_ROW_END = r"(?![\w.,%+\-–—])"
+_ROWS: tuple[re.Pattern[str], ...] = (
+    re.compile(rf"(?<![\w])(?:top|first)\s+(?P<n>{_NUM})\s*(?P<mult>k)?{_ROW_END}", re.I),
+    re.compile(
+        rf"(?<![\w.,$€£])(?P<n>{_NUM})\s*(?P<mult>k)?\s+(?:more\s+)?(?:{_ROW_NOUNS})(?![\w])", re.I
+    ),
+    re.compile(
+        r"(?<![\w])(?:limit|cap)(?:\s+(?:it|this|that|the\s+list|the\s+results|results|rows))?"
+        rf"\s+(?:to|at)\s+(?P<n>{_NUM})\s*(?P<mult>k)?{_ROW_END}",
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\w])(?:make\s+it|give\s+me|get\s+me|find(?:\s+me)?|return|list)\s+"
+        rf"(?P<n>{_NUM})\s*(?P<mult>k)?{_ROW_END}",
+        re.I,
+    ),
+)
+
+
+def _number(match: re.Match[str], group: str, fallback_multiplier: str | None = None) -> float:
+    multiplier = match.groupdict().get(f"{group}_mult") or fallback_multiplier
+    return lexicon.parse_number(match[group], multiplier)
+
+
+def _bounds(match: re.Match[str], *, whole: bool) -> tuple[float | None, float | None]:
+    """(min, max) from a number pattern with optional qualifier, range, "+" or "or more"."""
+    hi = _number(match, "hi") if match["hi"] else None
+    lo = _number(match, "lo", match.groupdict().get("hi_mult") if hi is not None else None)
+    if hi is not None:
+        return lo, hi
+    qualifier = " ".join((match["qual"] or "").lower().split())
+    bound, offset = _QUALIFIERS.get(qualifier, ("", 0))
+    offset = offset if whole else 0
+    post = (match.groupdict().get("post") or "").lower()
+    if match["plus"] or post in ("more", "above") or bound == "min":
+        return lo + offset, None
+    if post in ("less", "fewer", "below") or bound == "max":
+        return None, lo + offset
+    return lo, None  # "with 20 engineers" reads as at least 20
+
+
+def _thresholds(text: str) -> list[Mention]:
+    found = []
+    for match in _COUNT.finditer(text):
+        metric = _HEADCOUNT_NOUNS[re.sub(r"[\s-]+", " ", match["noun"].lower())]
+        found.append(_range_mention(match, metric, whole=True))
+    for match in _COUNT_NOUN_FIRST.finditer(text):
+        metric = "engineers" if match["noun"].lower().startswith("engineering") else "employees"
+        found.append(_range_mention(match, metric, whole=True))
+    for match in _MONEY.finditer(text):
+        tail = (match["tail"] or "").lower()
+        if "arr" in tail or "revenue" in tail:
+            continue  # revenue is not a facet the engine can check
+        metric = f"funding_amount_{lexicon.CURRENCIES[match['cur'].lower()]}"
+        found.append(_range_mention(match, metric, whole=False))
+    found += [_founded_mention(match) for match in _FOUNDED.finditer(text)]
+    return found
+
+
+def _range_mention(match: re.Match[str], metric: str, *, whole: bool) -> Mention:
+    low, high = _bounds(match, whole=whole)
+    value = NumericRange(metric=metric, min=low, max=high)
+    return Mention(match.start(), match.end(), Facet.THRESHOLD, value)
+
+
+def _founded_mention(match: re.Match[str]) -> Mention:
+    first = int(match["y1"])
+    relation = (match["rel"] or "in").lower()
+    low: float | None
+    high: float | None
+    if match["y2"]:
+        low, high = first, int(match["y2"])
+    elif relation in ("since", "from") or match["later"]:
+        low, high = first, None
+    elif relation == "after":
+        low, high = first + 1, None
+    elif relation == "before":
+        low, high = None, first - 1
+    else:
+        low, high = first, first
+    value = NumericRange(metric="founded_year", min=low, max=high)
+    return Mention(match.start(), match.end(), Facet.THRESHOLD, value)
+
+
+_CREDIT_BUDGET = re.compile(
+    r"(?<![\w])(?P<qual>under|below|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than|"
+    rf"up\s+to|within|max(?:imum)?(?:\s+of)?)\s+(?P<n>{_NUM})\s*(?P<mult>k)?\s+credits?(?![\w])",
+    re.I,
+)
+_STRICT_QUALIFIERS = ("under", "below", "less than", "fewer than")
+
+
+def _credit_budgets(text: str) -> list[Mention]:
+    found = []
+    for match in _CREDIT_BUDGET.finditer(text):
+        budget = int(_number(match, "n"))
+        strict = " ".join(match["qual"].lower().split()) in _STRICT_QUALIFIERS
+        found.append(Mention(match.start(), match.end(), Facet.CREDITS, budget - strict))
+    return found
+
+
+def _rows(text: str) -> list[Mention]:
+    return [
+        Mention(m.start(), m.end(), Facet.ROWS, int(_number(m, "n")))
+        for pattern in _ROWS
+        for m in pattern.finditer(text)
+    ]
+
+
+# --- recency --------------------------------------------------------------------------------
+
+_UNIT = r"(?P<unit>days?|weeks?|months?|quarters?|years?)"
+_COUNT_WORD = rf"(?P<n>\d+|{lexicon.NUMBER_WORD})"
+_WINDOW = re.compile(
+    r"(?<![\w])(?:(?:in|within|over|during)\s+the\s+)?(?:last|past|previous|prior)\s+"
+    rf"(?:{_COUNT_WORD}\s+)?{_UNIT}(?![\w])",
+    re.I,
+)
+_WITHIN = re.compile(rf"(?<![\w])within\s+(?:the\s+)?{_COUNT_WORD}\s+{_UNIT}(?![\w])", re.I)
+_YEAR_SPAN = re.compile(
+    rf"(?<![\w])(?:in|during|between|from)\s+(?P<y1>{_YEAR})\s*(?:{_DASH}|and|or)\s*"
+    rf"(?P<y2>{_YEAR})(?![\w])",
+    re.I,
+)
+_IN_YEAR = re.compile(
+    rf"(?<![\w])(?:in|during)\s+(?P<y>{_YEAR})"
+    r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?|\s+and\s+(?:later|after))?(?![\w])",
+    re.I,
+)
+_RELATIVE_YEAR = re.compile(rf"(?<![\w])(?P<rel>since|after|before)\s+(?P<y>{_YEAR})(?![\w])", re.I)
+_RECENTLY = re.compile(
+    r"(?<![\w])(?:(?:recently|newly|freshly|just)\s+(?:funded|raised|backed)|"
+    r"recent(?:ly)?\s+(?:funding|raises?|rounds?))(?![\w])",
+    re.I,
+)
+_DAYS_PER_UNIT = {"day": 1, "week": 7}
+_MONTHS_PER_UNIT = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _recency(text: str) -> list[Mention]:
+    found = [_window(m) for pattern in (_WINDOW, _WITHIN) for m in pattern.finditer(text)]
+    for m in _YEAR_SPAN.finditer(text):
+        window = Recency(since=date(int(m["y1"]), 1, 1), until=date(int(m["y2"]), 12, 31))
+        found.append(Mention(m.start(), m.end(), Facet.RECENCY, window))
+    for m in _IN_YEAR.finditer(text):
+        year = int(m["y"])
+        until = None if m["later"] else date(year, 12, 31)
+        window = Recency(since=date(year, 1, 1), until=until)
+        found.append(Mention(m.start(), m.end(), Facet.RECENCY, window))
+    for m in _RELATIVE_YEAR.finditer(text):
+        year, relation = int(m["y"]), m["rel"].lower()
+        if relation == "before":
+            window = Recency(until=date(year - 1, 12, 31))
+        else:
+            window = Recency(since=date(year + (relation == "after"), 1, 1))
+        found.append(Mention(m.start(), m.end(), Facet.RECENCY, window))
+    found += [
+        Mention(m.start(), m.end(), Facet.RECENCY, Recency(months=RECENTLY_FUNDED_MONTHS))
+        for m in _RECENTLY.finditer(text)
+    ]
+    return found
+
+
+def _window(match: re.Match[str]) -> Mention:
+    count = int(lexicon.parse_number(match["n"])) if match["n"] else 1
+    unit = match["unit"].lower().removesuffix("s")
+    if unit in _DAYS_PER_UNIT:
+        window = Recency(days=count * _DAYS_PER_UNIT[unit])
+    else:
+        window = Recency(months=count * _MONTHS_PER_UNIT[unit])
+    return Mention(match.start(), match.end(), Facet.RECENCY, window)
+
+
+# --- fallback: "<unknown word> companies" ----------------------------------------------------
+
+_AUDIENCE_NOUN = re.compile(
+    r"(?<![\w-])(?:companies|startups|firms|businesses|agencies|vendors|providers|brands|"
+    r"studios|labs|manufacturers|retailers|clinics|consultancies)(?![\w])",
+    re.I,
+)
+_LOOKBACK = 64  # characters searched backwards from a noun; longer than any word
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w&'-]*)[ \t]+$")
+
+
+def _fallback_keywords(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Words before "companies" that no table knows ("drone companies") still define an
+    audience; keep them as keywords rather than reject the prompt."""
+    found = []
+    for noun in _AUDIENCE_NOUN.finditer(text):
+        words: list[str] = []
+        start = end = noun.start()
+        while len(words) < 2:
+            word = _WORD_BEFORE.search(text, max(0, end - _LOOKBACK), end)
+            if word is None or _covered(word.start(1), word.end(1), mentions):
+                break
+            if word.group(1).lower() in lexicon.FALLBACK_STOPWORDS:
+                break
+            words.insert(0, word.group(1))
+            start = end = word.start(1)
+        if words:
+            found.append(Mention(start, noun.start(), Facet.KEYWORD, " ".join(words)))
+    return found
+
+
+_COUNT_BEFORE = re.compile(rf"(?<![\w.,$€£+\-–—])(?P<n>{_NUM})\s*(?P<mult>k)?\s+$", re.I)
+_COUNTABLE = frozenset({Facet.STAGE, Facet.INDUSTRY, Facet.KEYWORD, Facet.PLACE})
+
+
+def _counted_rows(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """A bare count before the audience caps the rows: "100 Series A fintechs"."""
+    found = []
+    for mention in mentions:
+        if mention.facet not in _COUNTABLE:
+            continue
+        count = _COUNT_BEFORE.search(text, max(0, mention.start - _LOOKBACK), mention.start)
+        if count and not _covered(count.start(), count.end(), mentions):
+            value = int(_number(count, "n"))
+            found.append(Mention(count.start(), count.end("n"), Facet.ROWS, value))
+    return found
+
+
+def _covered(start: int, end: int, mentions: Sequence[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+_EXTRACTORS: tuple[Callable[[str], list[Mention]], ...] = (
+    _industries,
+    _places,
+    _stages,
+    _technologies,
+    _keywords,
+    _sources,
+    _dimensions,
+    _roles,
+    _thresholds,
+    _recency,
+    _emails,
+    _rows,
+    _credit_budgets,
+    _bare_dimensions,
+)
+
+
+# =============================================================================================
+# Clauses, contexts and operations
+
+
+class Mode(Enum):
+    """How a clause's values combine with what came before."""
+
+    DEFAULT = "default"  # replace in a follow-up's first mention of a facet, else add
+    ADD = "add"
+    REPLACE = "replace"
+
+
+class Context(Enum):
+    """What the words before a mention make of it."""
+
+    NONE = "none"
+    REMOVE = "remove"
+    HIRING = "hiring"
+    PREFER = "prefer"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A sentence, or part of one that starts with a cue word ("..., and also Spain")."""
+
+    start: int
+    end: int
+    mode: Mode
+
+
+_CUE_WORD = (
+    r"(?:also|add|drop|remove|make|switch|change|only|just|skip|exclude|include|pull|get|"
+    r"find|limit|cap|plus|keep|replace|swap)\b"
+)
+_CLAUSE_BREAK = re.compile(
+    rf"[.!?;\n]+(?=\s|$)|,?\s+(?:and|but|then)\s+(?={_CUE_WORD})|,\s*(?={_CUE_WORD})", re.I
+)
+_REPLACE_CUE = re.compile(
+    r"\b(?:only|just|instead(?!\s+of)|rather(?!\s+than)|switch(?:\s+it)?\s+to|"
+    r"change(?:\s+it)?\s+to|focus\s+on|exclusively|solely)\b",
+    re.I,
+)
+_ADD_CUE = re.compile(
+    r"^\W*(?:and|plus)\b|"  # a follow-up that starts "And Germany?" continues the list
+    r"\b(?:also|add|adding|plus|too|as\s+well|additionally|include|including|"
+    r"expand\s+to|extend\s+to|on\s+top)\b",
+    re.I,
+)
+_RESET_CUE = re.compile(
+    r"\b(?:new\s+search|start\s+over|start\s+again|from\s+scratch|"
+    r"forget\s+(?:that|this|everything|all\s+that|the\s+previous))\b",
+    re.I,
+)
+_REMOVE_CUE = re.compile(
+    r"(?<![\w])(?:drop(?:ping)?|remove|removing|delete|exclude|excluding|without|skip|skipping|"
+    r"avoid|ignore|minus|except|but\s+not|not|no|no\s+longer|other\s+than|instead\s+of|"
+    r"rather\s+than|leave\s+out|get\s+rid\s+of|forget(?:\s+about)?|replace|swap|"
+    r"outside(?:\s+of)?|(?:don[’']?t|do\s+not|never)\s+(?:use|include|want|need|pull))"
+    r"(?:\s+(?:in|from|at|on|using|the|any|all|a|an|its|their|companies|firms))*\s+$",
+    re.I,
+)
+_CONDITION = re.compile(r"\b(?:if|when|unless|where)\s+(?:there\s+is\s+|there'?s\s+)?no\s+$", re.I)
+_PREFER_CUE = re.compile(
+    r"(?<![\w])(?:prefer(?:ably)?|prioriti[sz]e|use|using|from|via|on|through|rely\s+on|"
+    r"based\s+on|sourced?\s+from|check|search)(?:\s+(?:only|mostly|mainly|the))*\s+$",
+    re.I,
+)
+_LIST_GAP = re.compile(
+    r"\s*(?:,|;|/|&|\band\b|\bor\b|\bplus\b|\bas\s+well\s+as\b)[\s,]*"
+    r"(?:(?:and|or)\s+)?(?:(?:the|a|an|also)\s+)?",
+    re.I,
+)
+
+
+def _clauses(text: str) -> list[Clause]:
+    bounds = [0]
+    for match in _CLAUSE_BREAK.finditer(text):
+        bounds += [match.start(), match.end()]
+    bounds.append(len(text))
+    clauses = []
+    for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+        words = text[start:end]
+        if _REPLACE_CUE.search(words):
+            mode = Mode.REPLACE
+        elif _ADD_CUE.search(words):
+            mode = Mode.ADD
+        else:
+            mode = Mode.DEFAULT
+        clauses.append(Clause(start, end, mode))
+    return clauses
+
+
+def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | None) -> Context:
+    if _CONDITION.search(gap):
+        return Context.NONE  # "the VP Eng if there is no CTO" keeps the CTO
+    if _REMOVE_CUE.search(gap):
+        return Context.REMOVE
+    if mention.facet in (Facet.ROLE, Facet.THRESHOLD) and lexicon.HIRING_TRIGGER.search(gap):
+        return Context.HIRING
+    if mention.facet is Facet.SOURCE and _PREFER_CUE.search(gap):
+        return Context.PREFER
+    if previous is not None and _LIST_GAP.fullmatch(gap):
+        return _inherited(mention, previous[1])
+    return Context.NONE
+
+
+def _inherited(mention: Mention, context: Context) -> Context:
+    """A list item shares its first item's context, where that context applies to it."""
+    if context is Context.HIRING and mention.facet not in (Facet.ROLE, Facet.THRESHOLD):
+        return Context.NONE
+    if context is Context.PREFER and mention.facet is not Facet.SOURCE:
+        return Context.NONE
+    return context
+
+
+class Group(Enum):
+    """A facet of Criteria that operations change."""
+
+    INDUSTRIES = "industries"
+    PLACES = "places"
+    STAGES = "stages"
+    TECHNOLOGIES = "technologies"
+    ROLES = "roles"
+    HIRING = "hiring"
+    KEYWORDS = "keywords"
+    DIMENSIONS = "enrich_dimensions"
+    EXCLUDED_SOURCES = "excluded_sources"
+    PREFERRED_SOURCES = "preferred_sources"
+    RECENCY = "recency"
+    THRESHOLDS = "thresholds"
+    EMAIL = "want_email"
+    ROWS = "max_rows"
+
+
+# Facets where a follow-up's mention replaces the earlier value unless told to add.
+_REPLACEABLE = frozenset(
+    {Group.INDUSTRIES, Group.PLACES, Group.STAGES, Group.TECHNOLOGIES, Group.ROLES, Group.HIRING}
+)
+
+
+class Action(Enum):
+    """What an operation does to its group."""
+
+    INCLUDE = "include"
+    REMOVE = "remove"
+    CLEAR = "clear"
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One change to the criteria."""
+
+    group: Group
+    value: Value | None = None
+    action: Action = Action.INCLUDE
+
+
+def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[Op]:
+    """The changes a clause makes, from its mentions and the words around them."""
+    classified: list[tuple[Mention, Context]] = []
+    cursor = clause.start
+    for mention in mentions:
+        if mention.facet is Facet.BARE_DIMENSION:
+            continue  # decided below, once the mentions around it are known
+        previous = classified[-1] if classified else None
+        classified.append((mention, _context(mention, text[cursor : mention.start], previous)))
+        cursor = mention.end
+    contexts = {id(mention): context for mention, context in classified}
+    ops: list[Op] = []
+    for mention in mentions:  # in text order, so lists keep the order the user wrote
+        if mention.facet is Facet.BARE_DIMENSION:
+            ops += _bare_dimension_ops(text, clause, mention, classified)
+        else:
+            ops += _ops_for(mention, contexts[id(mention)])
+    return ops
+
+
+def _ops_for(mention: Mention, context: Context) -> list[Op]:
+    action = Action.REMOVE if context is Context.REMOVE else Action.INCLUDE
+    facet, value = mention.facet, mention.value
+    if facet is Facet.PLACE:
+        return _place_ops(cast(Place, value), action)
+    if facet is Facet.STAGE and not value:  # "any stage"
+        return [Op(Group.STAGES, None, Action.CLEAR)]
+    if facet is Facet.ROLE:
+        return _role_ops(cast(RoleTarget, value), context)
+    if facet is Facet.THRESHOLD:
+        return _threshold_ops(cast(NumericRange, value), context)
+    if facet is Facet.SOURCE:
+        return _source_ops(str(value), context)
+    if facet is Facet.EMAIL:
+        return [Op(Group.EMAIL, action is Action.INCLUDE)]
+    if facet is Facet.RECENCY:
+        return [Op(Group.RECENCY, value, Action.CLEAR if action is Action.REMOVE else action)]
+    group = _SIMPLE_GROUPS.get(facet)
+    return [Op(group, value, action)] if group else []
+
+
+_SIMPLE_GROUPS: dict[Facet, Group] = {
+    Facet.INDUSTRY: Group.INDUSTRIES,
+    Facet.STAGE: Group.STAGES,
+    Facet.TECHNOLOGY: Group.TECHNOLOGIES,
+    Facet.SKILL: Group.KEYWORDS,
+    Facet.KEYWORD: Group.KEYWORDS,
+    Facet.DIMENSION: Group.DIMENSIONS,
+    Facet.ROWS: Group.ROWS,
+}
+
+
+def _place_ops(place: Place, action: Action) -> list[Op]:
+    if place.kind == "anywhere":
+        return [Op(Group.PLACES, None, Action.CLEAR)]
+    ops = [Op(Group.PLACES, place, action)]
+    if place.kind == "city" and action is Action.INCLUDE:
+        # Cities narrow within their country, so the country is part of the filter too.
+        ops.append(Op(Group.PLACES, Place("country", lexicon.CITY_COUNTRY[place.value])))
+    return ops
+
+
+def _role_ops(role: RoleTarget, context: Context) -> list[Op]:
+    if context is Context.HIRING:
+        return [Op(Group.HIRING, role.label)]
+    if context is Context.REMOVE:
+        return [Op(Group.ROLES, role, Action.REMOVE), Op(Group.HIRING, role.label, Action.REMOVE)]
+    return [Op(Group.ROLES, role)]
+
+
+def _threshold_ops(threshold: NumericRange, context: Context) -> list[Op]:
+    if context is Context.REMOVE:
+        return [Op(Group.THRESHOLDS, threshold, Action.REMOVE)]
+    if context is Context.HIRING:
+        # "hiring 3+ engineers": a count of open roles, and a hiring signal for the role.
+        open_roles = NumericRange(metric="open_roles", min=threshold.min, max=threshold.max)
+        role = "Engineer" if threshold.metric == "engineers" else HIRING_ANY
+        return [Op(Group.THRESHOLDS, open_roles), Op(Group.HIRING, role)]
+    return [Op(Group.THRESHOLDS, threshold)]
+
+
+def _source_ops(slug: str, context: Context) -> list[Op]:
+    if context is Context.REMOVE:
+        return [Op(Group.EXCLUDED_SOURCES, slug)]
+    if context is Context.PREFER:
+        return [Op(Group.PREFERRED_SOURCES, slug)]
+    return []  # "with LinkedIn profiles" names a column, not a source preference
+
+
+def _bare_dimension_ops(
+    text: str, clause: Clause, bare: Mention, classified: Sequence[tuple[Mention, Context]]
+) -> list[Op]:
+    """Decide what a lone "hiring" or "funding" means.
+
+    "hiring" is a trigger before a role ("hiring ML engineers"), a requested column in an
+    "add ..." clause ("add funding, hiring and news"), or else a signal ("companies that are
+    hiring"). "funding" alone is only ever a requested column.
+    """
+    before = [item for item in classified if item[0].end <= bare.start]
+    after = [item for item in classified if item[0].start >= bare.end]
+    gap = text[before[-1][0].end if before else clause.start : bare.start]
+    if _REMOVE_CUE.search(gap):
+        if bare.value == "hiring":
+            return [
+                Op(Group.HIRING, None, Action.CLEAR),
+                Op(Group.DIMENSIONS, "hiring", Action.REMOVE),
+            ]
+        return [Op(Group.DIMENSIONS, bare.value, Action.REMOVE)]
+    if after and after[0][1] is Context.HIRING:
+        return []
+    listed = bool(before) and before[-1][0].facet is Facet.DIMENSION and _LIST_GAP.fullmatch(gap)
+    if clause.mode is Mode.ADD or listed:
+        return [Op(Group.DIMENSIONS, bare.value)]
+    if bare.value == "hiring":
+        return [Op(Group.HIRING, HIRING_ANY)]
+    return []
+
+
+# =============================================================================================
+# Applying operations to criteria
+
+
+@dataclass(frozen=True, slots=True)
+class _ListField:
+    """How to read, write and compare the items of a list-valued group."""
+
+    read: Callable[[Criteria], list[Any]]
+    write: Callable[[Criteria, list[Any]], None]
+    key: Callable[[Any], Hashable] = lambda item: item
+    expand: Callable[[Any], list[Any]] = lambda value: [value]
+
+
+def _attribute(
+    name: str,
+) -> tuple[Callable[[Criteria], list[Any]], Callable[[Criteria, list[Any]], None]]:
+    return (lambda c: list(getattr(c, name))), (lambda c, items: setattr(c, name, items))
+
+
+def _read_places(criteria: Criteria) -> list[Place]:
+    return [
+        *(Place("country", code) for code in criteria.countries),
+        *(Place("region", slug) for slug in criteria.regions),
+        *(Place("city", name) for name in criteria.cities),
+    ]
+
+
+def _write_places(criteria: Criteria, places: list[Place]) -> None:
+    criteria.countries = [p.value for p in places if p.kind == "country"]
+    criteria.regions = [p.value for p in places if p.kind == "region"]
+    criteria.cities = [p.value for p in places if p.kind == "city"]
+
+
+_STAGE_ORDER = (*lexicon.STAGE_LADDER, lexicon.PUBLIC)
+
+
+def _write_stages(criteria: Criteria, stages: list[str]) -> None:
+    criteria.stages = sorted(set(stages), key=_STAGE_ORDER.index)
+
+
+def _hiring_key(label: str) -> Hashable:
+    title = roles.normalize_title(label)
+    return title.column_prefix if title else label.lower()
+
+
+_LIST_FIELDS: dict[Group, _ListField] = {
+    Group.INDUSTRIES: _ListField(*_attribute("industries")),
+    Group.PLACES: _ListField(_read_places, _write_places),
+    Group.STAGES: _ListField(
+        lambda c: list(c.stages), _write_stages, expand=lambda value: list(value)
+    ),
+    Group.TECHNOLOGIES: _ListField(*_attribute("technologies")),
+    Group.ROLES: _ListField(*_attribute("roles"), key=lambda role: role.column_prefix),
+    Group.HIRING: _ListField(*_attribute("hiring"), key=_hiring_key),
+    Group.KEYWORDS: _ListField(*_attribute("keywords"), key=lambda word: str(word).lower()),
+    Group.DIMENSIONS: _ListField(*_attribute("enrich_dimensions")),
+}
+
+
+def _apply_clause(criteria: Criteria, ops: Sequence[Op], mode: Mode, touched: set[Group]) -> None:
+    for group, spec in _LIST_FIELDS.items():
+        mine = [op for op in ops if op.group is group]
+        if mine:
+            _apply_list(criteria, group, spec, mine, mode, touched)
+    for op in ops:
+        if op.group not in _LIST_FIELDS:
+            _apply_scalar(criteria, op)
+
+
+def _apply_list(
+    criteria: Criteria,
+    group: Group,
+    spec: _ListField,
+    ops: Sequence[Op],
+    mode: Mode,
+    touched: set[Group],
+) -> None:
+    includes = [item for op in ops if op.action is Action.INCLUDE for item in spec.expand(op.value)]
+    removes = {
+        spec.key(item) for op in ops if op.action is Action.REMOVE for item in spec.expand(op.value)
+    }
+    cleared = any(op.action is Action.CLEAR for op in ops)
+    current = [] if cleared else spec.read(criteria)
+    first_touch = group not in touched and not removes
+    replace_all = (
+        group in _REPLACEABLE
+        and includes
+        and (mode is Mode.REPLACE or (mode is Mode.DEFAULT and first_touch))
+    )
+    items = includes if replace_all else [*current, *includes]
+    spec.write(criteria, _unique([i for i in items if spec.key(i) not in removes], spec.key))
+    touched.add(group)
+    if group is Group.STAGES:
+        _drop_default_lookback(criteria, cleared=cleared)
+
+
+def _drop_default_lookback(criteria: Criteria, *, cleared: bool) -> None:
+    """The default window belongs to the stage filter: a new stage filter recomputes it, and
+    "any stage" drops any window."""
+    default_only = criteria.funded_within_months == DEFAULT_STAGE_LOOKBACK_MONTHS and not (
+        criteria.funded_within_days or criteria.funded_since or criteria.funded_until
+    )
+    if cleared or default_only:
+        _set_recency(criteria, Recency())
+
+
+def _apply_scalar(criteria: Criteria, op: Op) -> None:
+    if op.group is Group.RECENCY:
+        _set_recency(criteria, Recency() if op.action is Action.CLEAR else cast(Recency, op.value))
+    elif op.group is Group.THRESHOLDS:
+        threshold = cast(NumericRange, op.value)
+        kept = [t for t in criteria.thresholds if t.metric != threshold.metric]
+        criteria.thresholds = kept if op.action is Action.REMOVE else [*kept, threshold]
+    elif op.group is Group.EMAIL:
+        criteria.want_email = bool(op.value)
+    elif op.group is Group.ROWS:
+        criteria.max_rows = min(int(cast(int, op.value)), MAX_ROWS)
+    elif op.group is Group.EXCLUDED_SOURCES:
+        _set_source(criteria, str(op.value), excluded=True)
+    elif op.group is Group.PREFERRED_SOURCES:
+        _set_source(criteria, str(op.value), excluded=False)
+
+
+def _set_recency(criteria: Criteria, window: Recency) -> None:
+    criteria.funded_within_months = window.months
+    criteria.funded_within_days = window.days
+    criteria.funded_since = window.since
+    criteria.funded_until = window.until
+
+
+def _set_source(criteria: Criteria, slug: str, *, excluded: bool) -> None:
+    """Excluding a source withdraws a preference for it, and preferring one un-excludes it."""
+    if excluded:
+        criteria.preferred_sources = [s for s in criteria.preferred_sources if s != slug]
+        criteria.excluded_sources = _unique([*criteria.excluded_sources, slug], str)
+    else:
+        criteria.excluded_sources = [s for s in criteria.excluded_sources if s != slug]
+        criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+
+
+def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
+    seen: set[Hashable] = set()
+    result = []
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            result.append(item)
+    return result
+
+
+# =============================================================================================
+# From a request to criteria
+
+_DOTTED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("U.S.A.", "USA"),
+    ("U.S.", "US"),
+    ("U.K.", "UK"),
+    ("E.U.", "EU"),
+    ("e.g.", "eg"),
+    ("i.e.", "ie"),
+    ("etc.", "etc"),
+    ("vs.", "vs"),
+)
+_ATTACHMENT_REFERENCE = re.compile(
+    r"(?<![\w])(?:attached|uploaded|enclosed)\s+(?:csv|file|list|spreadsheet|sheet|seed\s+list)"
+    r"|(?:the|this|my|our)\s+(?:csv|spreadsheet)(?![\w])",
+    re.I,
+)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC text with dotted abbreviations closed up ("U.S." -> "US") for clean splitting."""
+    text = unicodedata.normalize("NFKC", text)
+    for dotted, plain in _DOTTED_ABBREVIATIONS:
+        text = text.replace(dotted, plain)
+    return text
+
+
+def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 30) -> Criteria:
+    """The criteria after one user instruction (a turn or replan feedback) refines ``base``."""
+    text = normalize_text(instruction)
+    criteria = Criteria() if _RESET_CUE.search(text) else base.model_copy(deep=True)
+    mentions = read_mentions(text)
+    touched: set[Group] = set()
+    for clause in _clauses(text):
+        inside = [m for m in mentions if clause.start <= m.start < clause.end]
+        _apply_clause(criteria, _operations(text, clause, inside), clause.mode, touched)
+    budgets = [cast(int, m.value) for m in mentions if m.facet is Facet.CREDITS]
+    if budgets:
+        # A credit budget caps the rows once the rest of the instruction has set the cost.
+        rows = min(criteria.max_rows or default_rows, rows_within(criteria, min(budgets)))
+        criteria.max_rows = min(rows, MAX_ROWS)
+    return criteria
+
+
+def build_criteria(request: PlanningRequest) -> Criteria:
+    """The audience for the newest instruction, refined from the thread's history."""
+    instructions = _instructions(request)
+    criteria = request.previous.model_copy(deep=True) if request.previous else Criteria()
+    for instruction in instructions:
+        criteria = apply_instruction(criteria, instruction, default_rows=request.default_rows)
+    newest = instructions[-1] if instructions else ""
+    _apply_hints(criteria, request.hints, newest)
+    _apply_attachments(criteria, request.attachments)
+    _check_audience(criteria, newest, request.attachments)
+    return _finalize(criteria)
+
+
+def _instructions(request: PlanningRequest) -> list[str]:
+    """The texts to apply, oldest first: everything without ``previous``, else the newest."""
+    turns = [turn.content for turn in request.turns if turn.role == "user" and turn.content.strip()]
+    feedback = (request.feedback or "").strip()
+    if request.previous is not None:
+        if feedback:
+            return [feedback]
+        return turns[-1:]
+    # A replan may also have been stored as the newest turn; apply it once.
+    if feedback and (not turns or turns[-1].strip() != feedback):
+        turns.append(feedback)
+    return turns
+
+
+def _apply_hints(criteria: Criteria, hints: Hints, newest: str) -> None:
+    if hints.max_rows:
+        mentions = read_mentions(normalize_text(newest))
+        stated = [cast(int, m.value) for m in mentions if m.facet is Facet.ROWS]
+        # The hint and the prompt are both caps on this message; the tighter one holds.
+        criteria.max_rows = min(hints.max_rows, *stated, MAX_ROWS)
+    for name in hints.preferred_sources:
+        slug = lexicon.canonical_source(name)
+        if slug not in criteria.excluded_sources:
+            criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+
+
+def _apply_attachments(criteria: Criteria, attachments: Sequence[Attachment]) -> None:
+    csv = next((a for a in attachments if a.kind == "csv"), None)
+    if csv is not None:
+        # The engine reads the file; the plan only records where it is.
+        criteria.seed = SeedList(kind="domains", values=[], source_url=csv.url)
+    urls = [a.url for a in attachments if a.kind == "url_list"]
+    criteria.url_list = _unique([*criteria.url_list, *urls], str)
+
+
+def _check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attachment]) -> None:
+    has_seed = criteria.seed is not None or bool(criteria.url_list)
+    if _ATTACHMENT_REFERENCE.search(newest) and not attachments and not has_seed:
+        raise PlanRejection(MISSING_ATTACHMENT_MESSAGE, missing=["seed_list"])
+    facets = (
+        criteria.industries,
+        criteria.countries,
+        criteria.regions,
+        criteria.cities,
+        criteria.stages,
+        criteria.roles,
+        criteria.technologies,
+        criteria.hiring,
+        criteria.keywords,
+    )
+    if not has_seed and not any(facets):
+        raise PlanRejection(VAGUE_PROMPT_MESSAGE, missing=list(MISSING_AUDIENCE))
+
+
+def _finalize(criteria: Criteria) -> Criteria:
+    private_stage = any(stage in lexicon.STAGE_LADDER for stage in criteria.stages)
+    if private_stage and not _has_window(criteria):
+        criteria.funded_within_months = DEFAULT_STAGE_LOOKBACK_MONTHS
+    return criteria
+
+
+# =============================================================================================
+# Steps and titles
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """A step before it gets its id."""
+
+    kind: Literal["source", "company", "role", "verify", "dedupe"]
+    title: str
+    intent: Intent
+    task: str
+    columns: list[str] = field(default_factory=list)
+
+
+def build_steps(criteria: Criteria, target_rows: int) -> list[PlanStep]:
+    """The plan's steps: find companies, enrich them, find people, verify, deduplicate."""
+    drafts = [
+        _first_step(criteria),
+        *_company_steps(criteria),
+        *(_role_step([role], criteria) for role in criteria.roles),
+        _verify_step(criteria),
+        _dedupe_step(target_rows),
+    ]
+    drafts = _fit(_without_repeated_columns(drafts), criteria)
+    return [
+        PlanStep(
+            id=f"stp_{index}",
+            title=draft.title,
+            intent=draft.intent,
+            task=draft.task,
+            expected_columns=draft.columns,
+        )
+        for index, draft in enumerate(drafts, start=1)
+    ]
+
+
+def _first_step(criteria: Criteria) -> _Draft:
+    if criteria.seed is not None:
+        columns = ["company_name", "domain", "hq_city", "hq_country"]
+        task = (
+            f"Read the seed list at {criteria.seed.source_url} (one company per row, by "
+            f"domain or name) and resolve each row to one company. Capture {', '.join(columns)}."
+        )
+        title = "Resolve companies from the attached CSV"
+        return _Draft("source", title, Intent.ENRICH, task + _sources_note(criteria), columns)
+    columns = _discovery_columns(criteria)
+    filters = _filters(criteria, for_discovery=True)
+    lead_in = ""
+    if criteria.url_list:
+        count = len(criteria.url_list)
+        lead_in = f"Start from the attached URL list ({count} link{'s' * (count > 1)}). "
+    search = f"Filter by {', '.join(filters)}." if filters else _open_search(criteria)
+    task = f"{lead_in}{search} Capture {', '.join(columns)}.{_sources_note(criteria)}"
+    return _Draft("source", f"Discover {_audience(criteria)}", Intent.DISCOVER, task, columns)
+
+
+def _open_search(criteria: Criteria) -> str:
+    """Discovery without company filters searches by what is known: stack, hiring, people."""
+    clues = []
+    if criteria.technologies:
+        clues.append(f"using {_join(criteria.technologies, 'or')}")
+    named = [label for label in criteria.hiring if label != HIRING_ANY]
+    if criteria.hiring:
+        clues.append(f"hiring {_join(named, 'or')}" if named else "that are hiring")
+    if criteria.roles:
+        clues.append(f"with a {_join([role.title for role in criteria.roles], 'or')}")
+    if not clues:
+        return "Collect every company the linked pages name."  # only a URL list is given
+    return f"Search for companies {' and '.join(clues)}."
+
+
+def _discovery_columns(criteria: Criteria) -> list[str]:
+    metrics = {t.metric for t in criteria.thresholds}
+    wanted = {
+        "hq_country": len(criteria.countries) != 1 or bool(criteria.regions),
+        "industry": len(criteria.industries) != 1,
+        "funding_stage": len(criteria.stages) > 1,
+        "funding_amount": bool(criteria.stages)
+        or _has_window(criteria)
+        or _funding_metric(metrics),
+        "funded_at": bool(criteria.stages) or _has_window(criteria),
+        "employee_count": "employees" in metrics,
+        "founded_year": "founded_year" in metrics,
+    }
+    return ["company_name", "domain", "hq_city", *(c for c in COMPANY_COLUMNS if wanted.get(c))]
+
+
+def _has_window(criteria: Criteria) -> bool:
+    return any(
+        (
+            criteria.funded_within_months,
+            criteria.funded_within_days,
+            criteria.funded_since,
+            criteria.funded_until,
+        )
+    )
+
+
+def _funding_metric(metrics: Iterable[str]) -> bool:
+    return any(metric.startswith("funding_amount") for metric in metrics)
+
+
+# Deep-enrich dimensions that need a step of their own: dimension -> (title, task, columns).
+_DIMENSION_STEPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "funding": (
+        "Add funding details",
+        "Find each company's latest funding round in press releases, filings and investor "
+        "announcements. Capture funding_stage, funding_amount, funded_at.",
+        ("funding_stage", "funding_amount", "funded_at"),
+    ),
+    "news": (
+        "Collect recent news",
+        "Collect dated news items and press announcements about each company. Capture news.",
+        ("news",),
+    ),
+}
+
+
+def _company_steps(criteria: Criteria) -> list[_Draft]:
+    note = _sources_note(criteria)
+    steps = []
+    engineers = _threshold_text(criteria, "engineers")
+    if engineers:
+        task = (
+            "Estimate each company's engineering headcount from its team and careers pages and "
+            f"LinkedIn; keep companies with {engineers}. Capture engineering_headcount."
+        )
+        title = "Measure engineering headcount"
+        steps.append(
+            _Draft("company", title, Intent.ENRICH, task + note, ["engineering_headcount"])
+        )
+    hiring_wanted = "hiring" in criteria.enrich_dimensions or _threshold_text(
+        criteria, "open_roles"
+    )
+    if criteria.hiring or hiring_wanted:
+        steps.append(_hiring_step(criteria, note))
+    if criteria.technologies or "tech_stack" in criteria.enrich_dimensions:
+        steps.append(_tech_step(criteria, note))
+    for dimension, (title, task, columns) in _DIMENSION_STEPS.items():
+        if dimension in criteria.enrich_dimensions:
+            steps.append(_Draft("company", title, Intent.ENRICH, task + note, list(columns)))
+    return steps
+
+
+def _hiring_step(criteria: Criteria, note: str) -> _Draft:
+    named = [label for label in criteria.hiring if label != HIRING_ANY]
+    conditions = [f"an open role for {_join(named, 'or')}"] if named else []
+    if criteria.hiring and not named:
+        conditions.append("open roles")
+    count = _threshold_text(criteria, "open_roles")
+    if count:
+        conditions.append(count)
+    keep = f"; keep companies with {' and '.join(conditions)}" if conditions else ""
+    task = f"Read careers pages and job boards for open positions{keep}. Capture open_roles."
+    title = f"Check open roles for {_join(named)}" if named else "Check open roles"
+    return _Draft("company", title, Intent.ENRICH, task + note, ["open_roles"])
+
+
+def _tech_step(criteria: Criteria, note: str) -> _Draft:
+    technologies = criteria.technologies
+    title = (
+        f"Detect tech stack ({', '.join(technologies)})" if technologies else "Detect tech stack"
+    )
+    keep = f"; keep companies using {_join(technologies, 'or')}" if technologies else ""
+    task = (
+        "Detect each company's technologies from job posts, docs and engineering blogs"
+        f"{keep}. Capture tech_stack." + note
+    )
+    return _Draft("company", title, Intent.ENRICH, task, ["tech_stack"])
+
+
+def _role_step(group: Sequence[RoleTarget], criteria: Criteria) -> _Draft:
+    columns = [
+        f"{role.column_prefix}_{suffix}" for role in group for suffix in PERSON_COLUMN_SUFFIXES
+    ]
+    email = (
+        " Find and verify each person's work email."
+        if criteria.want_email
+        else " Record an email only where a source publishes it."
+    )
+    skills = [k for k in criteria.keywords if _is_skill(k)]
+    require = f" Keep only people with {_join(skills, 'and')}." if skills else ""
+    task = (
+        f"For each company, find the current {_join([r.title for r in group], 'and')} from the "
+        f"team page, LinkedIn and press. Capture {', '.join(columns)}.{email}{require}"
+        f"{_sources_note(criteria)}"
+    )
+    return _Draft("role", f"Find {_join([r.label for r in group])}", Intent.ENRICH, task, columns)
+
+
+def _verify_step(criteria: Criteria) -> _Draft:
+    filters = _filters(criteria, for_discovery=False)
+    check = (
+        f"Check every company against {', '.join(filters)} and drop those that fail."
+        if filters
+        else "Check that every company resolves to one live website."
+    )
+    people = " Confirm each person holds the title at that company today." if criteria.roles else ""
+    emails = " Verify every email." if criteria.want_email and criteria.roles else ""
+    task = f"{check}{people}{emails} Keep only values that a retrieved source states."
+    return _Draft("verify", "Verify criteria and sources", Intent.VERIFY, task)
+
+
+def _dedupe_step(target_rows: int) -> _Draft:
+    task = (
+        "Merge rows that name the same company (same domain or name variants) or the same "
+        "person, keeping the best-supported value for each field. Keep the "
+        f"{target_rows} best-matching rows."
+    )
+    return _Draft("dedupe", "Deduplicate companies and people", Intent.DEDUPE, task)
+
+
+def _without_repeated_columns(drafts: Sequence[_Draft]) -> list[_Draft]:
+    """A column is captured once, by the first step that names it; a company step left with
+    nothing to capture is dropped."""
+    seen: set[str] = set()
+    kept = []
+    for draft in drafts:
+        columns = [c for c in dict.fromkeys(draft.columns) if c not in seen]
+        seen.update(columns)
+        if draft.kind == "company" and not columns:
+            continue
+        kept.append(replace(draft, columns=columns))
+    return kept
+
+
+def _fit(drafts: list[_Draft], criteria: Criteria) -> list[_Draft]:
+    """At most MAX_STEPS: merge company enrichment first, then group people into shared steps."""
+    if len(drafts) <= MAX_STEPS:
+        return drafts
+    drafts = _merged_company_steps(drafts)
+    if len(drafts) <= MAX_STEPS:
+        return drafts
+    others = [d for d in drafts if d.kind != "role"]
+    groups = _chunks(criteria.roles, MAX_STEPS - len(others))
+    role_steps = [_role_step(group, criteria) for group in groups]
+    position = next(i for i, d in enumerate(others) if d.kind == "verify")
+    return [*others[:position], *role_steps, *others[position:]]
+
+
+def _merged_company_steps(drafts: list[_Draft]) -> list[_Draft]:
+    company = [d for d in drafts if d.kind == "company"]
+    if len(company) < 2:
+        return drafts
+    merged = _Draft(
+        "company",
+        "Enrich company signals",
+        Intent.ENRICH,
+        " ".join(d.task for d in company),
+        [c for d in company for c in d.columns],
+    )
+    position = drafts.index(company[0])
+    rest = [d for d in drafts if d.kind != "company"]
+    return [*rest[:position], merged, *rest[position:]]
+
+
+def _chunks(items: Sequence[T], count: int) -> list[list[T]]:
+    """``items`` in ``count`` contiguous groups whose sizes differ by at most one."""
+    size, extra = divmod(len(items), count)
+    groups, start = [], 0
+    for index in range(count):
+        end = start + size + (index < extra)
+        groups.append(list(items[start:end]))
+        start = end
+    return [group for group in groups if group]
+
+
+# --- filters and wording ----------------------------------------------------------------------
+
+_DISCOVERY_METRICS = ("employees", "founded_year")
+
+
+def _filters(criteria: Criteria, *, for_discovery: bool) -> list[str]:
+    filters = []
+    pairs = (
+        ("industry", criteria.industries),
+        ("country", criteria.countries),
+        ("region", criteria.regions),
+        ("city", criteria.cities),
+        ("stage", criteria.stages),
+    )
+    filters += [f"{name}={'|'.join(values)}" for name, values in pairs if values]
+    window = _window_text(criteria)
+    if window:
+        filters.append(window)
+    for threshold in criteria.thresholds:
+        discoverable = threshold.metric in _DISCOVERY_METRICS or _funding_metric([threshold.metric])
+        if discoverable or not for_discovery:
+            filters.append(_range_text(threshold))
+    filters += [f"keyword={k}" for k in _audience_keywords(criteria)]
+    if not for_discovery:
+        if criteria.technologies:
+            filters.append(f"technology={'|'.join(criteria.technologies)}")
+        if criteria.hiring:
+            filters.append(f"hiring={'|'.join(criteria.hiring)}")
+    return filters
+
+
+def _window_text(criteria: Criteria) -> str:
+    if criteria.funded_within_days:
+        return f"last {criteria.funded_within_days} days"
+    if criteria.funded_within_months:
+        return f"last {criteria.funded_within_months} months"
+    since, until = criteria.funded_since, criteria.funded_until
+    if since and until and since.year == until.year and (since.month, until.month) == (1, 12):
+        return f"funded in {since.year}"
+    if since and until:
+        return f"funded {since.isoformat()} to {until.isoformat()}"
+    if since:
+        return f"funded since {since.isoformat()}"
+    if until:
+        return f"funded until {until.isoformat()}"
+    return ""
+
+
+def _threshold_text(criteria: Criteria, metric: str) -> str:
+    matches = [t for t in criteria.thresholds if t.metric == metric]
+    return _range_text(matches[0]) if matches else ""
+
+
+def _range_text(threshold: NumericRange) -> str:
+    name, show = threshold.metric, _plain_number
+    if _funding_metric([name]):
+        currency = name.rsplit("_", 1)[-1]
+        symbol = {"usd": "$", "eur": "€", "gbp": "£"}.get(currency, "")
+        name, show = "funding_amount", lambda value: symbol + _short_number(value)
+    if threshold.min is not None and threshold.max is not None:
+        if threshold.min == threshold.max:
+            return f"{name}={show(threshold.min)}"
+        return f"{name}={show(threshold.min)}–{show(threshold.max)}"
+    if threshold.min is not None:
+        return f"{name}>={show(threshold.min)}"
+    return f"{name}<={show(threshold.max or 0)}"
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+def _short_number(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return _plain_number(value)
+
+
+def _sources_note(criteria: Criteria) -> str:
+    def names(slugs: Sequence[str]) -> str:
+        return _join([lexicon.SOURCES.get(s, (s,))[0] for s in slugs], "or")
+
+    note = ""
+    if criteria.excluded_sources:
+        note += f" Do not use {names(criteria.excluded_sources)}."
+    if criteria.preferred_sources:
+        note += f" Prefer {names(criteria.preferred_sources)}."
+    return note
+
+
+def _join(items: Sequence[str], conjunction: str = "&") -> str:
+    """Join for prose: A; A & B; A, B & C."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def plan_title(criteria: Criteria) -> str:
+    """A short title in the spec's style: "Series A FinTech in France — VP Eng & Head of Growth"."""
+    if criteria.seed is not None:
+        subject = "Attached CSV"
+    elif criteria.url_list and not (criteria.industries or criteria.stages):
+        subject = "Attached URL list"
+    else:
+        industries = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries)
+        words = [_stage_label(criteria.stages), *_audience_keywords(criteria)]
+        subject = " ".join(w for w in [*words, industries or "companies"] if w)
+        subject = subject[0].upper() + subject[1:]
+    title = subject + _geography(criteria)
+    if criteria.technologies:
+        title += f" using {_join(criteria.technologies, 'or')}"
+    if criteria.hiring:
+        named = [label for label in criteria.hiring if label != HIRING_ANY]
+        title += f" hiring {_join(named)}" if named else " hiring"
+    if criteria.roles:
+        labels = [role.label for role in criteria.roles]
+        shown = labels if len(labels) <= 3 else [*labels[:3], f"{len(labels) - 3} more"]
+        title += f" — {_join(shown)}"
+    return title
+
+
+def _audience(criteria: Criteria) -> str:
+    """How discovery names what it looks for: "Series A fintechs in France"."""
+    if len(criteria.industries) == 1:
+        noun = lexicon.INDUSTRIES[criteria.industries[0]].noun
+    elif criteria.industries:
+        noun = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries) + " companies"
+    else:
+        noun = "companies"
+    words = [_stage_label(criteria.stages), *_audience_keywords(criteria), noun]
+    return " ".join(w for w in words if w) + _geography(criteria)
+
+
+def _audience_keywords(criteria: Criteria) -> list[str]:
+    return [k for k in criteria.keywords if not _is_skill(k)]
+
+
+def _is_skill(keyword: str) -> bool:
+    """Whether a keyword qualifies people ("Python experience") rather than companies."""
+    return keyword.endswith(SKILL_SUFFIX)
+
+
+def _geography(criteria: Criteria) -> str:
+    implied = {lexicon.CITY_COUNTRY.get(city) for city in criteria.cities}
+    places = [
+        *(Place("city", c) for c in criteria.cities),
+        *(Place("country", c) for c in criteria.countries if c not in implied),
+        *(Place("region", r) for r in criteria.regions),
+    ]
+    names = [lexicon.place_name(place) for place in places]
+    return f" in {_join(names, 'or')}" if names else ""
+
+
+def _stage_label(stages: Sequence[str]) -> str:
+    """A short label for a stage filter: Series A, Series A/B, Series B+, Seed/Series A."""
+    private = [s for s in stages if s in lexicon.STAGE_LADDER]
+    indexes = [lexicon.STAGE_LADDER.index(s) for s in private]
+    contiguous = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
+    if contiguous and len(private) >= 3 and private[-1] == "growth":
+        label = f"{lexicon.STAGE_DISPLAY[private[0]]}+"
+    elif private and all(s.startswith("series_") for s in private):
+        letters = [s.removeprefix("series_").upper() for s in private]
+        joined = (
+            f"{letters[0]}–{letters[-1]}" if contiguous and len(letters) >= 3 else "/".join(letters)
+        )
+        label = f"Series {joined}"
+    else:
+        label = "/".join(lexicon.STAGE_DISPLAY[s] for s in private)
+    if lexicon.PUBLIC in stages:
+        label = "/".join(part for part in (label, lexicon.STAGE_DISPLAY[lexicon.PUBLIC]) if part)
+    return label
