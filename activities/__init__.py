@@ -1,0 +1,1 @@
+"""Temporal activities: every side effect, as thin adapters around research/ and store/."""

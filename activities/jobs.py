@@ -1,0 +1,473 @@
+"""Job activities: thin adapters between the job workflow, the research engine and the store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+from temporalio import activity
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.clock import as_utc, utcnow
+from core.ids import Prefix, derived_id
+from research.engine import (
+    EngineUnavailable,
+    ResearchEngine,
+    StepRequest,
+    StepScope,
+    batch_size_for,
+    companies_needed,
+    step_roles,
+    step_scope,
+)
+from research.metering import email_cost, unit_costs
+from research.planner.types import Criteria, Intent, PlanStep
+from research.resolve import assemble_leads
+from store import lifecycle
+from store.blobs import BlobStore
+from store.db import Database
+from store.exports import artifact_columns, lead_row, render_csv, render_json
+from store.models import Artifact, Job, Plan, Thread
+from store.objects import LeadObject, dump
+from store.repositories import artifacts, events, jobs, leads, messages
+from workflows import names
+from workflows.job_types import (
+    ArtifactSummary,
+    BatchRequest,
+    BatchResult,
+    DeliverRequest,
+    DeliverResult,
+    FinalizeRequest,
+    JobError,
+    JobOutcome,
+    JobPlan,
+    ReconcileRequest,
+    ReconcileResult,
+    ResolveRequest,
+    ResolveResult,
+    StartRequest,
+    StepInfo,
+)
+
+HEARTBEAT_EVERY = 0.5
+MAX_DELIVERY_BATCHES = 100
+
+EngineFactory = Callable[[bool], ResearchEngine | None]
+
+
+def _job_gone(job_id: str) -> ApplicationError:
+    return ApplicationError(
+        f"Job {job_id} no longer exists", type="JobNotFound", non_retryable=True
+    )
+
+
+@contextlib.asynccontextmanager
+async def _heartbeating() -> AsyncIterator[None]:
+    """Heartbeat in the background so a stop reaches the activity within about a second."""
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(HEARTBEAT_EVERY)
+
+    task = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _plan_parts(plan: Plan) -> tuple[list[PlanStep], Criteria]:
+    return [PlanStep.model_validate(step) for step in plan.steps], Criteria.model_validate(
+        plan.criteria
+    )
+
+
+def _publisher_index(steps: list[PlanStep]) -> int | None:
+    indexes = [i for i, step in enumerate(steps) if step.intent == Intent.DEDUPE]
+    return indexes[-1] if indexes else None
+
+
+class JobActivities:
+    """The job's side effects. ``engines(livemode)`` gives the engine for a mode, or None."""
+
+    def __init__(
+        self,
+        database: Database,
+        blobs: BlobStore,
+        engines: EngineFactory,
+        *,
+        synthetic_delay: float = 0.0,
+        retention_days: int = 90,
+    ) -> None:
+        self.database = database
+        self.blobs = blobs
+        self.engines = engines
+        self.synthetic_delay = synthetic_delay
+        self.retention_days = retention_days
+
+    async def _load(self, job_id: str) -> tuple[Job, Plan]:
+        async with self.database.transaction() as session:
+            job = await jobs.get_by_id(session, job_id)
+            plan = await session.get(Plan, job.plan_id) if job else None
+        if job is None or plan is None:
+            raise _job_gone(job_id)
+        return job, plan
+
+    @activity.defn(name=names.JOB_START_ACTIVITY)
+    async def start(self, ref: StartRequest) -> JobPlan:
+        """Mark the job running and hand the workflow its steps, costs and batch size."""
+        async with self.database.transaction() as session:
+            job = await jobs.get_by_id(session, ref.job_id, for_update=True)
+            plan = await session.get(Plan, job.plan_id) if job else None
+            if job is None or plan is None:
+                raise _job_gone(ref.job_id)
+            if not await lifecycle.start(session, job):
+                return JobPlan(runnable=False, reason=f"the job was already {job.status}")
+        steps, criteria = _plan_parts(plan)
+        costs = unit_costs(steps, criteria)
+        publisher = _publisher_index(steps)
+        per_email = email_cost(criteria)
+        return JobPlan(
+            runnable=True,
+            steps=[
+                StepInfo(
+                    id=step.id,
+                    title=step.title,
+                    intent=step.intent.value,
+                    unit_cost=costs[index],
+                    email_cost=per_email * len(step_roles(step, criteria)),
+                    publishes=index == publisher,
+                )
+                for index, step in enumerate(steps)
+            ],
+            batch_size=batch_size_for(companies_needed(criteria, plan.target_rows)),
+            max_credits=ref.max_credits,
+            livemode=job.livemode,
+        )
+
+    @activity.defn(name=names.JOB_RUN_BATCH_ACTIVITY)
+    async def run_batch(self, request: BatchRequest) -> BatchResult:
+        """Run one batch of one step and write its records idempotently."""
+        job, plan = await self._load(request.job_id)
+        if job.status != "running":
+            raise ApplicationError(
+                f"Job {job.id} is {job.status}", type="JobNotFound", non_retryable=True
+            )
+        steps, criteria = _plan_parts(plan)
+        step = steps[request.step_index]
+        engine = self.engines(job.livemode)
+        if engine is None:
+            raise ApplicationError(
+                "Live research needs a search backend, and none is configured. Set "
+                "LEADEX_SEARCH_PROVIDER=searxng with LEADEX_SEARXNG_URL (or brave with "
+                "LEADEX_BRAVE_API_KEY), or run `leadex-server dev --sandbox`; test-mode keys "
+                "(sk_test_) work without one.",
+                type="EngineUnavailable",
+                non_retryable=True,
+            )
+        scope = step_scope(step, request.step_index)
+        candidates = []
+        in_scope = 0
+        offset = request.batch_no * request.batch_size
+        if scope is not StepScope.NONE:
+            companies_only = scope is StepScope.COMPANIES
+            async with self.database.transaction() as session:
+                in_scope = await leads.count_working(session, job.id, companies_only=companies_only)
+                candidates = await leads.working_page(
+                    session,
+                    job.id,
+                    companies_only=companies_only,
+                    offset=offset,
+                    limit=request.batch_size,
+                )
+        step_request = StepRequest(
+            job_id=job.id,
+            step=step,
+            step_index=request.step_index,
+            criteria=criteria,
+            target_rows=plan.target_rows,
+            batch_no=request.batch_no,
+            batch_size=request.batch_size,
+            seed=plan.id,
+            now=request.now,
+            candidates=candidates,
+        )
+        async with _heartbeating():
+            try:
+                batch = await engine.run_step(step_request, activity.heartbeat)
+            except EngineUnavailable as error:
+                raise ApplicationError(
+                    str(error), type="EngineUnavailable", non_retryable=True
+                ) from error
+            if not job.livemode and self.synthetic_delay:
+                await asyncio.sleep(self.synthetic_delay)
+        if scope is not StepScope.NONE:
+            # Paging steps end when their last page is read, not one empty page later.
+            batch.done = offset + request.batch_size >= in_scope
+
+        unit = unit_costs(steps, criteria)[request.step_index]
+        credits = batch.units * unit + batch.emails * email_cost(criteria)
+        async with self.database.transaction() as session:
+            locked = await jobs.get_by_id(session, job.id, for_update=True)
+            if locked is None:
+                raise _job_gone(job.id)
+            await leads.upsert_candidates(session, locked, batch.upserts)
+            if request.batch_no == 0:
+                await lifecycle.step_event(
+                    session, locked, step_id=step.id, title=step.title, status="started"
+                )
+            if batch.done:
+                await lifecycle.step_event(
+                    session, locked, step_id=step.id, title=step.title, status="completed"
+                )
+            await lifecycle.progress(
+                session,
+                locked,
+                step=request.step_index + (1 if batch.done else 0),
+                credits_metered=request.credits_metered + credits,
+            )
+        return BatchResult(
+            step_id=step.id,
+            batch_no=request.batch_no,
+            done=batch.done,
+            records=len(batch.upserts),
+            credits=round(credits, 6),
+            logs=batch.logs,
+        )
+
+    @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
+    async def resolve(self, request: ResolveRequest) -> ResolveResult:
+        """Merge duplicates and lay the job's leads out in delivery order."""
+        job, plan = await self._load(request.job_id)
+        _, criteria = _plan_parts(plan)
+        async with self.database.transaction() as session:
+            working = await leads.all_working(session, job.id)
+        activity.heartbeat()
+        final = assemble_leads(
+            working,
+            columns=artifact_columns(plan.steps),
+            roles=[role.column_prefix for role in criteria.roles],
+            target_rows=plan.target_rows,
+        )
+        batch_size = max(request.batch_size, math.ceil(len(final) / MAX_DELIVERY_BATCHES))
+        batches = math.ceil(len(final) / batch_size) if final else 0
+        async with self.database.transaction() as session:
+            locked = await jobs.get_by_id(session, job.id, for_update=True)
+            if locked is None:
+                raise _job_gone(job.id)
+            await leads.write_resolved(session, locked, final)
+            if request.step_id and request.title:
+                await lifecycle.step_event(
+                    session, locked, step_id=request.step_id, title=request.title, status="started"
+                )
+                if batches == 0:
+                    await lifecycle.step_event(
+                        session,
+                        locked,
+                        step_id=request.step_id,
+                        title=request.title,
+                        status="completed",
+                    )
+        merged = sum(1 for c in working if c.status.value != "rejected") - len(final)
+        return ResolveResult(
+            leads=len(final),
+            merged=max(0, merged),
+            batches=batches,
+            batch_size=batch_size,
+            logs=[f"Resolved {len(working)} records into {len(final)} leads"],
+        )
+
+    @activity.defn(name=names.JOB_DELIVER_ACTIVITY)
+    async def deliver(self, request: DeliverRequest) -> DeliverResult:
+        """Make one batch of leads queryable and announce it."""
+        async with self.database.transaction() as session:
+            job = await jobs.get_by_id(session, request.job_id, for_update=True)
+            if job is None:
+                raise _job_gone(request.job_id)
+            lead_ids = await leads.publish_positions(session, job.id, request.start, request.stop)
+            await events.record_once(
+                session,
+                lifecycle.tenant_of(job),
+                "leads.delivered",
+                {"object": "lead_batch", "id": None, "job_id": job.id, "lead_ids": lead_ids},
+                dedupe_key=f"{job.id}:delivered:{request.batch_no}",
+            )
+            if request.last and request.step_id and request.title:
+                await lifecycle.step_event(
+                    session,
+                    job,
+                    step_id=request.step_id,
+                    title=request.title,
+                    status="completed",
+                )
+        return DeliverResult(lead_ids=lead_ids, last=request.last, step_id=request.step_id)
+
+    async def _write_artifact(self, job: Job, plan: Plan, partial: bool) -> Artifact:
+        async with self.database.transaction() as session:
+            rows = await leads.all_published(session, job.id)
+        columns = artifact_columns(plan.steps)
+        public = [dump(LeadObject.from_row(row)) for row in rows]
+        table = [lead_row(lead, row.role, columns) for lead, row in zip(public, rows, strict=True)]
+        artifact_id = derived_id(Prefix.ARTIFACT, as_utc(job.created_at), job.id, "artifact")
+        base = f"{job.org_id}/{artifact_id}"
+        csv_bytes = render_csv(columns, table)
+        json_bytes = render_json(public)
+        await self.blobs.put(f"{base}/leads.csv", csv_bytes, "text/csv")
+        await self.blobs.put(f"{base}/leads.json", json_bytes, "application/json")
+        await self.blobs.put(
+            f"{base}/table.json",
+            json.dumps({"columns": columns, "rows": table}, default=str).encode(),
+            "application/json",
+        )
+        return Artifact(
+            id=artifact_id,
+            org_id=job.org_id,
+            livemode=job.livemode,
+            job_id=job.id,
+            rows=len(rows),
+            bytes=len(csv_bytes),
+            columns=columns,
+            partial=partial,
+            csv_key=f"{base}/leads.csv",
+            json_key=f"{base}/leads.json",
+            json_bytes=len(json_bytes),
+            purge_after=utcnow() + timedelta(days=self.retention_days),
+        )
+
+    @activity.defn(name=names.JOB_FINALIZE_ACTIVITY)
+    async def finalize(self, request: FinalizeRequest) -> JobOutcome:
+        """Write the artifact and the job's final state, once."""
+        job, plan = await self._load(request.job_id)
+        if job.status in lifecycle.TERMINAL:
+            return _outcome_of(job, await self._artifact_summary(job))
+        artifact = await self._write_artifact(job, plan, partial=request.status != "succeeded")
+        charged = job.livemode and request.status != "failed"
+        credits_used = math.ceil(request.credits_metered - 1e-9) if charged else 0
+        summary = _summary(request, artifact.rows, len(plan.steps), plan.title, job.livemode)
+        async with self.database.transaction() as session:
+            locked = await jobs.get_by_id(session, job.id, for_update=True)
+            if locked is None:
+                raise _job_gone(job.id)
+            if locked.status in lifecycle.TERMINAL:
+                return _outcome_of(locked, _summary_of(await artifacts.for_job(session, job.id)))
+            existing = await artifacts.for_job(session, job.id)
+            if existing is None:
+                session.add(artifact)
+                await session.flush()
+            else:
+                artifact = existing
+            await lifecycle.finish(
+                session,
+                locked,
+                status=request.status,
+                summary=summary,
+                error=request.error.model_dump() if request.error else None,
+                credits_used=credits_used,
+                artifact=artifact,
+                stop_reason=request.stop_reason,
+            )
+            await events.record_once(
+                session,
+                lifecycle.tenant_of(locked),
+                "artifact.created",
+                {"object": "artifact", "id": artifact.id, "job_id": job.id, "rows": artifact.rows},
+                dedupe_key=f"{job.id}:artifact",
+            )
+            thread = await session.get(Thread, job.thread_id)
+            if thread is not None:
+                await messages.append(
+                    session,
+                    thread,
+                    role="assistant",
+                    kind="result",
+                    content=summary,
+                    plan_id=job.plan_id,
+                    job_id=job.id,
+                )
+            return _outcome_of(locked, _summary_of(artifact))
+
+    @activity.defn(name=names.RECONCILE_ACTIVITY)
+    async def reconcile(self, request: ReconcileRequest) -> ReconcileResult:
+        """Fail jobs marked running whose workflow is gone, so none stays running forever."""
+        client = activity.client()
+        cutoff = utcnow() - timedelta(seconds=request.stale_after_seconds)
+        async with self.database.transaction() as session:
+            stale = await jobs.running_not_updated_since(session, cutoff)
+        repaired: list[str] = []
+        for job in stale:
+            activity.heartbeat()
+            try:
+                description = await client.get_workflow_handle(job.id).describe()
+                state = description.status
+            except RPCError as error:
+                if error.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                state = None
+            if state in (WorkflowExecutionStatus.RUNNING, WorkflowExecutionStatus.CONTINUED_AS_NEW):
+                continue
+            ended = state.name.lower().replace("_", " ") if state else "was never found"
+            async with self.database.transaction() as session:
+                locked = await jobs.get_by_id(session, job.id, for_update=True)
+                if locked is None or locked.status != "running":
+                    continue
+                await lifecycle.finish(
+                    session,
+                    locked,
+                    status="failed",
+                    summary=f"Failed: the job's run {ended} before it could finish.",
+                    error={
+                        "code": "job_halted",
+                        "message": f"The job's workflow {ended}; no credits were charged.",
+                    },
+                    credits_used=0,
+                    artifact=await artifacts.for_job(session, job.id),
+                )
+            repaired.append(job.id)
+        return ReconcileResult(checked=len(stale), repaired=repaired)
+
+    async def _artifact_summary(self, job: Job) -> ArtifactSummary | None:
+        async with self.database.transaction() as session:
+            return _summary_of(await artifacts.for_job(session, job.id))
+
+
+def _summary_of(artifact: Artifact | None) -> ArtifactSummary | None:
+    if artifact is None:
+        return None
+    return ArtifactSummary(artifact_id=artifact.id, rows=artifact.rows, bytes=artifact.bytes)
+
+
+def _outcome_of(job: Job, artifact: ArtifactSummary | None) -> JobOutcome:
+    return JobOutcome(
+        job_id=job.id,
+        status=job.status,
+        summary=job.summary or "",
+        error=JobError.model_validate(job.error) if job.error else None,
+        stop_reason=job.stop_reason,
+        artifact=artifact,
+        credits_used=job.credits_used,
+    )
+
+
+def _summary(
+    request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
+) -> str:
+    leads_text = f"{rows} lead{'s' if rows != 1 else ''}"
+    mode = "" if livemode else " (test mode: synthetic data)"
+    if request.status == "succeeded":
+        return f"Found {leads_text} for {title}{mode}."
+    if request.status == "stopped":
+        return (
+            f"Stopped after {request.completed_steps} of {total_steps} steps "
+            f"({request.stop_reason}); {leads_text} collected{mode}."
+        )
+    message = request.error.message if request.error else "a step failed"
+    return f"Failed: {message} {leads_text} collected before the failure{mode}."

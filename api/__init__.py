@@ -1,0 +1,1 @@
+"""The HTTP API: thin FastAPI endpoints over services, the store and Temporal."""

@@ -1,0 +1,70 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from api.artifacts.endpoints import router as artifacts_router
+from api.errors import install_error_handlers
+from api.jobs.endpoints import router as jobs_router
+from api.messages.endpoints import router as messages_router
+from api.middleware import RequestIdMiddleware
+from api.plans.endpoints import router as plans_router
+from api.search.endpoints import router as search_router
+from api.temporal import TemporalGateway
+from api.threads.endpoints import router as threads_router
+from core.config import Settings, get_settings
+from store.blobs import open_blob_store
+from store.db import Database
+
+API_VERSION = "2026-11-28"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; resources open in the lifespan, one set per process."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.database = Database(settings.resolved_database_url)
+        app.state.temporal = TemporalGateway(settings)
+        app.state.blobs = open_blob_store(
+            settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
+        )
+        settings.signing_key()
+        try:
+            yield
+        finally:
+            await app.state.database.dispose()
+
+    app = FastAPI(
+        title="Leadex API",
+        version=API_VERSION,
+        description=(
+            "Describe a target audience in plain English, approve the research plan, and "
+            "stream back enriched, deduplicated leads traced to their sources."
+        ),
+        lifespan=lifespan,
+        openapi_url="/v1/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    v1 = APIRouter(prefix="/v1")
+    for router in (
+        threads_router,
+        messages_router,
+        plans_router,
+        jobs_router,
+        artifacts_router,
+        search_router,
+    ):
+        v1.include_router(router)
+    app.include_router(v1)
+    return app

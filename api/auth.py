@@ -1,0 +1,115 @@
+"""Bearer-key authentication and scope checks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.deps import get_database
+from core.clock import as_utc, isoformat, utcnow
+from core.errors import AuthenticationError, PermissionDeniedError
+from store.db import Database
+from store.repositories import api_keys
+from store.repositories.api_keys import PUBLISHABLE_PREFIX, SECRET_PREFIXES, Scope
+from store.tenancy import Tenant
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: sk_live_…, sk_test_… or pk_pub_…")
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: a key, its organization, its mode and its scopes."""
+
+    key_id: str
+    org_id: str
+    livemode: bool
+    scopes: frozenset[str]
+    kind: str
+
+    @property
+    def tenant(self) -> Tenant:
+        """The organization and mode every query is scoped to."""
+        return Tenant(org_id=self.org_id, livemode=self.livemode)
+
+    @property
+    def publishable(self) -> bool:
+        """Whether this is a client-side ``pk_pub_`` key."""
+        return self.kind == "publishable"
+
+
+def _looks_like_key(secret: str) -> bool:
+    return secret.startswith((*SECRET_PREFIXES, PUBLISHABLE_PREFIX))
+
+
+async def authenticate(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    database: Database = Depends(get_database),
+) -> Principal:
+    """The caller's principal, or a 401 that says what is wrong with the key."""
+    if credentials is None:
+        raise AuthenticationError(
+            "No API key provided. Send it as 'Authorization: Bearer sk_test_…'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    secret = credentials.credentials.strip()
+    if not _looks_like_key(secret):
+        raise AuthenticationError(
+            "Malformed API key: keys start with sk_live_, sk_test_ or pk_pub_.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    # A short transaction of its own: long-running handlers (search, streams) must not hold
+    # the request's transaction open just because the key was looked up.
+    async with database.transaction() as session:
+        key = await api_keys.find_by_secret(session, secret)
+    if key is None:
+        raise AuthenticationError("Invalid API key.", headers={"WWW-Authenticate": "Bearer"})
+    if key.revoked_at is not None:
+        raise AuthenticationError(
+            f"This API key ({key.redacted}) was revoked.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    if key.expires_at is not None and as_utc(key.expires_at) <= utcnow():
+        raise AuthenticationError(
+            f"This API key ({key.redacted}) expired at {isoformat(key.expires_at)}.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    principal = Principal(
+        key_id=key.id,
+        org_id=key.org_id,
+        livemode=key.livemode,
+        scopes=frozenset(key.scopes),
+        kind=key.kind,
+    )
+    request.state.principal = principal
+    return principal
+
+
+def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that authenticates and demands ``read`` plus ``scopes``."""
+    needed = (Scope.READ, *scopes)
+
+    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+        if principal.publishable and scopes:
+            raise PermissionDeniedError(
+                "Publishable keys (pk_pub_) are read-only; use a secret key for this request."
+            )
+        if principal.publishable:
+            raise PermissionDeniedError(
+                "Publishable keys (pk_pub_) can only read artifacts marked shareable."
+            )
+        missing = [scope.value for scope in needed if scope.value not in principal.scopes]
+        if missing:
+            raise PermissionDeniedError(
+                f"This API key lacks the '{missing[0]}' scope required for this request."
+            )
+        return principal
+
+    return dependency
+
+
+read_access = require()
+run_access = require(Scope.RUN)
+admin_access = require(Scope.ADMIN)

@@ -1,0 +1,267 @@
+"""/v1/jobs"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sse_starlette import EventSourceResponse
+from sse_starlette.event import ServerSentEvent
+
+from api.auth import Principal, read_access, run_access
+from api.deps import get_database, get_session, get_temporal
+from api.jobs import leads as job_leads_service
+from api.jobs import service
+from api.jobs.events import TERMINAL_TYPES, JobEventSource, entry, parse_event_id
+from api.jobs.schemas import ApproveRequest, JobSummary, LogEntry, StopJobRequest
+from api.openapi import error_responses
+from api.pagination import ListResponse, Pager, pager
+from api.routing import TransactionalRoute
+from api.schemas import parse_job_statuses
+from api.sse import IDLE_SECONDS, PING_SECONDS, ping, with_idle_timeout
+from api.temporal import TemporalGateway
+from core.errors import InvalidRequestError
+from store.db import Database
+from store.objects import JobObject, LeadObject, artifact_ref
+from store.pagination import Page
+from store.repositories import artifacts
+
+router = APIRouter(prefix="/jobs", tags=["Jobs"], route_class=TransactionalRoute)
+
+
+@router.get(
+    "",
+    response_model=ListResponse[JobObject],
+    summary="List jobs",
+    responses=error_responses(400, 403),
+)
+async def list_jobs(
+    principal: Principal = Depends(read_access),
+    page: Pager = pager("jobs"),
+    status: Annotated[
+        str | None, Query(description="Filter by status; comma-separate to combine.")
+    ] = None,
+    thread_id: Annotated[str | None, Query(max_length=40)] = None,
+    created_after: Annotated[datetime | None, Query(description="ISO 8601.")] = None,
+    created_before: Annotated[datetime | None, Query(description="ISO 8601.")] = None,
+    session: AsyncSession = Depends(get_session),
+) -> ListResponse[JobObject]:
+    """List jobs across all threads in the organization."""
+    request = page.request()
+    result = await service.list_jobs(
+        session,
+        principal.tenant,
+        request,
+        statuses=parse_job_statuses(status, "status"),
+        thread_id=thread_id,
+        created_after=created_after,
+        created_before=created_before,
+    )
+    found = await artifacts.for_jobs(session, [job.id for job in result.items])
+    return page.respond(
+        result, request, lambda job: JobObject.from_row(job, artifact_ref(found.get(job.id)))
+    )
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobObject,
+    summary="Retrieve a job",
+    responses=error_responses(403, 404),
+)
+async def get_job(
+    job_id: str,
+    principal: Principal = Depends(read_access),
+    session: AsyncSession = Depends(get_session),
+) -> JobObject:
+    """Retrieve a job. Safe to poll."""
+    job = await service.get(session, principal.tenant, job_id)
+    return JobObject.from_row(job, artifact_ref(await artifacts.for_job(session, job.id)))
+
+
+@router.post(
+    "/{job_id}/approve",
+    response_model=JobObject,
+    summary="Approve a job",
+    responses=error_responses(400, 403, 404, 409, 422, 503),
+)
+async def approve_job(
+    job_id: str,
+    body: ApproveRequest | None = None,
+    principal: Principal = Depends(run_access),
+    session: AsyncSession = Depends(get_session),
+    temporal: TemporalGateway = Depends(get_temporal),
+) -> JobObject:
+    """Approve a pending job; it starts at once and the response returns once scheduled."""
+    terms = body or ApproveRequest()
+    job = await service.approve(
+        session,
+        principal.tenant,
+        job_id,
+        max_credits=terms.max_credits,
+        webhook_url=str(terms.webhook_url) if terms.webhook_url else None,
+        key_id=principal.key_id,
+        temporal=temporal,
+    )
+    return JobObject.from_row(job)
+
+
+@router.post(
+    "/{job_id}/stop",
+    response_model=JobObject,
+    summary="Stop a job",
+    responses=error_responses(400, 403, 404, 409, 422, 503),
+)
+async def stop_job(
+    job_id: str,
+    body: StopJobRequest | None = None,
+    principal: Principal = Depends(run_access),
+    session: AsyncSession = Depends(get_session),
+    temporal: TemporalGateway = Depends(get_temporal),
+) -> JobObject:
+    """Stop a job; collected rows go to a partial artifact and the job ends stopped."""
+    job = await service.stop(
+        session,
+        principal.tenant,
+        job_id,
+        reason=(body.reason if body else None),
+        temporal=temporal,
+    )
+    artifact = await artifacts.for_job(session, job.id)
+    return JobObject.from_row(job, artifact_ref(artifact))
+
+
+@router.get(
+    "/{job_id}/stream",
+    summary="Stream a job's events (SSE)",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "Server-sent events: log, step, result, artifact, error, done, stopped.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **error_responses(400, 403, 404, 503),
+    },
+)
+async def stream_job(
+    job_id: str,
+    principal: Principal = Depends(read_access),
+    session: AsyncSession = Depends(get_session),
+    database: Database = Depends(get_database),
+    temporal: TemporalGateway = Depends(get_temporal),
+    last_event_id: Annotated[
+        str | None, Header(alias="Last-Event-ID", description="Resume after this event.")
+    ] = None,
+    resume_after: Annotated[
+        str | None, Query(alias="last_event_id", description="Same as the header.")
+    ] = None,
+) -> EventSourceResponse:
+    """Events as they happen; replays history first, closes after a terminal event."""
+    await service.get(session, principal.tenant, job_id)
+    marker = last_event_id or resume_after
+    after = parse_event_id(marker)
+    if marker and after is None:
+        raise InvalidRequestError(
+            f"Unknown Last-Event-ID '{marker[:60]}': pass the id of an event from this stream.",
+            param="Last-Event-ID",
+        )
+    source = JobEventSource(await temporal.client(), database, principal.tenant, job_id)
+
+    async def generate() -> AsyncIterator[ServerSentEvent]:
+        async for event in with_idle_timeout(source.events(follow=True), IDLE_SECONDS):
+            if after is not None and event.position <= after:
+                continue
+            yield ServerSentEvent(
+                id=event.id, event=event.type, data=json.dumps(event.data, ensure_ascii=False)
+            )
+            if event.type in TERMINAL_TYPES:
+                return
+
+    return EventSourceResponse(
+        generate(),
+        ping=PING_SECONDS,
+        ping_message_factory=ping,
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get(
+    "/{job_id}/logs",
+    response_model=ListResponse[LogEntry],
+    summary="List a job's log entries",
+    responses=error_responses(400, 403, 404, 503),
+)
+async def job_logs(
+    job_id: str,
+    principal: Principal = Depends(read_access),
+    page: Pager = pager("logs", default_order="asc", default_limit=100),
+    session: AsyncSession = Depends(get_session),
+    database: Database = Depends(get_database),
+    temporal: TemporalGateway = Depends(get_temporal),
+) -> ListResponse[LogEntry]:
+    """Every entry the stream has sent, as JSON, oldest first."""
+    await service.get(session, principal.tenant, job_id)
+    await session.rollback()
+    request = page.request()
+    if request.order != "asc":
+        raise InvalidRequestError("Logs are listed oldest first; use order=asc.", param="order")
+    source = JobEventSource(await temporal.client(), database, principal.tenant, job_id)
+    after = parse_event_id(request.after_id) if request.after_id else None
+    collected = [
+        event
+        async for event in source.events(follow=False)
+        if after is None or event.position > after
+    ]
+    window = collected[: request.limit]
+    result = Page(items=window, has_more=len(collected) > request.limit, total=None)
+    return page.respond(result, request, lambda event: LogEntry.model_validate(entry(event)))
+
+
+@router.get(
+    "/{job_id}/leads",
+    response_model=ListResponse[LeadObject],
+    summary="List a job's leads",
+    responses=error_responses(400, 403, 404, 422),
+)
+async def job_leads(
+    job_id: str,
+    principal: Principal = Depends(read_access),
+    page: Pager = pager("leads", default_limit=50),
+    min_confidence: Annotated[float, Query(ge=0, le=1, description="0–1.")] = 0,
+    has_field: Annotated[
+        list[str] | None, Query(description="Repeat to require several, e.g. person.email.")
+    ] = None,
+    session: AsyncSession = Depends(get_session),
+) -> ListResponse[LeadObject]:
+    """The job's leads, with per-field sources and confidence."""
+    job = await service.get(session, principal.tenant, job_id)
+    request = page.request()
+    result = await job_leads_service.page(
+        session,
+        principal.tenant,
+        job,
+        request,
+        min_confidence=min_confidence,
+        has_fields=has_field or [],
+    )
+    return page.respond(result, request, LeadObject.from_row)
+
+
+@router.get(
+    "/{job_id}/summary",
+    response_model=JobSummary,
+    summary="Summarize a job",
+    responses=error_responses(403, 404),
+)
+async def job_summary(
+    job_id: str,
+    principal: Principal = Depends(read_access),
+    session: AsyncSession = Depends(get_session),
+) -> JobSummary:
+    """Row count, coverage notes and caveats."""
+    job = await service.get(session, principal.tenant, job_id)
+    return await job_leads_service.summary(session, job)

@@ -1,0 +1,287 @@
+"""A job's stream events, derived from its workflow history.
+
+Temporal's history is the single record of what a job did: a batch scheduled is a step
+starting, a batch completed carries its log lines, a delivery carries the ids of the leads
+it published, and the workflow's result is the terminal event. Event ids are positions in
+that history (run, event, sub-event), so replaying after any ``Last-Event-ID`` is exact.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.clock import as_utc, isoformat, utcnow
+from store.db import Database
+from store.objects import JobObject, LeadObject, artifact_ref, dump
+from store.repositories import artifacts, jobs, leads
+from store.tenancy import Tenant
+from workflows import names
+from workflows.job_types import (
+    BatchRequest,
+    BatchResult,
+    DeliverRequest,
+    DeliverResult,
+    JobOutcome,
+    ResolveRequest,
+    ResolveResult,
+)
+
+_EVENT_ID = re.compile(r"^evt_(\d+)-(\d+)-(\d+)$")
+PENDING_POLL_SECONDS = 1.0
+TERMINAL_TYPES = ("done", "error", "stopped")
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One event of a job's stream."""
+
+    id: str
+    type: str
+    data: dict[str, Any]
+    at: datetime
+
+    @property
+    def position(self) -> tuple[int, int, int]:
+        """Where the event sits in the job's history."""
+        return parse_event_id(self.id) or (0, 0, 0)
+
+
+def parse_event_id(value: str | None) -> tuple[int, int, int] | None:
+    """The history position an event id names, or None when it is not one of ours."""
+    match = _EVENT_ID.match(value or "")
+    if match is None:
+        return None
+    run, event, sub = match.groups()
+    return int(run), int(event), int(sub)
+
+
+def _event_time(event: HistoryEvent) -> datetime:
+    return event.event_time.ToDatetime(tzinfo=UTC)
+
+
+class JobEventSource:
+    """Reads a job's history and turns it into stream events."""
+
+    def __init__(self, client: Client, database: Database, tenant: Tenant, job_id: str) -> None:
+        self.client = client
+        self.database = database
+        self.tenant = tenant
+        self.job_id = job_id
+
+    async def _decode(self, payloads: Any, kind: type) -> Any:
+        values = await self.client.data_converter.decode(list(payloads.payloads), [kind])
+        return values[0] if values else None
+
+    async def _job_payload(self) -> dict[str, Any] | None:
+        async with self.database.transaction() as session:
+            job = await jobs.get(session, self.tenant, self.job_id)
+            if job is None:
+                return None
+            artifact = await artifacts.for_job(session, job.id)
+            return dump(JobObject.from_row(job, artifact_ref(artifact)))
+
+    async def _leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        async with self.database.transaction() as session:
+            rows = await leads.published_by_ids(session, self.job_id, ids)
+        return [dump(LeadObject.from_row(row)) for row in rows]
+
+    async def _first_run_id(self) -> str | None:
+        handle = self.client.get_workflow_handle(self.job_id)
+        try:
+            async for event in handle.fetch_history_events(page_size=1):
+                attributes = event.workflow_execution_started_event_attributes
+                return attributes.first_execution_run_id or attributes.original_execution_run_id
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+        return None
+
+    async def _wait_for_run(self, follow: bool) -> tuple[str | None, StreamEvent | None]:
+        """The first run id, waiting while the job is pending; or a terminal event."""
+        while True:
+            run_id = await self._first_run_id()
+            if run_id is not None:
+                return run_id, None
+            job = await self._job_payload()
+            if job is None:
+                return None, None
+            if job["status"] in ("stopped", "failed", "succeeded"):
+                # It ended without a workflow (stopped before approval).
+                return None, StreamEvent(
+                    id="evt_0-0-0",
+                    type="stopped" if job["status"] == "stopped" else "error",
+                    data={"job_id": self.job_id, "summary": job["summary"], "job": job},
+                    at=utcnow(),
+                )
+            if not follow:
+                return None, None
+            await asyncio.sleep(PENDING_POLL_SECONDS)
+
+    async def events(self, *, follow: bool) -> AsyncIterator[StreamEvent]:
+        """Every event of the job in order; with ``follow``, wait for new ones until the end."""
+        run_id, synthetic = await self._wait_for_run(follow)
+        if synthetic is not None:
+            yield synthetic
+        run_index = 0
+        while run_id is not None:
+            handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
+            scheduled: dict[int, tuple[str, Any]] = {}
+            next_run: str | None = None
+            async for event in handle.fetch_history_events(wait_new_event=follow):
+                translated = await self._translate(event, scheduled)
+                for sub, (kind, data) in enumerate(translated):
+                    yield StreamEvent(
+                        id=f"evt_{run_index}-{event.event_id}-{sub}",
+                        type=kind,
+                        data=data,
+                        at=_event_time(event),
+                    )
+                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+                    attributes = event.workflow_execution_continued_as_new_event_attributes
+                    next_run = attributes.new_execution_run_id
+            run_id = next_run
+            run_index += 1
+
+    async def _translate(
+        self, event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]
+    ) -> list[tuple[str, dict[str, Any]]]:
+        kind = event.event_type
+        if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            return await self._on_scheduled(event, scheduled)
+        if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            attributes = event.activity_task_completed_event_attributes
+            activity, request = scheduled.get(attributes.scheduled_event_id, ("", None))
+            return await self._on_completed(activity, request, attributes.result)
+        if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+            failed = event.activity_task_failed_event_attributes
+            activity, request = scheduled.get(failed.scheduled_event_id, ("", None))
+            if activity == names.JOB_RUN_BATCH_ACTIVITY and isinstance(request, BatchRequest):
+                message = failed.failure.message or "the step failed"
+                return [
+                    (
+                        "step",
+                        {
+                            "step_id": request.step_id,
+                            "status": "failed",
+                            "title": request.title,
+                            "error": message,
+                        },
+                    )
+                ]
+            return []
+        if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+            canceled = event.activity_task_canceled_event_attributes
+            activity, request = scheduled.get(canceled.scheduled_event_id, ("", None))
+            if isinstance(request, BatchRequest):
+                return [("log", {"message": f"Stopped during {request.title}"})]
+            return []
+        if kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+            completed = event.workflow_execution_completed_event_attributes
+            outcome = await self._decode(completed.result, JobOutcome)
+            return await self._terminal(outcome)
+        if kind in (
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+            EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+        ):
+            job = await self._job_payload()
+            message = "The job's run ended unexpectedly."
+            return [("error", {"code": "job_halted", "message": message, "job": job})]
+        return []
+
+    async def _on_scheduled(
+        self, event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]
+    ) -> list[tuple[str, dict[str, Any]]]:
+        attributes = event.activity_task_scheduled_event_attributes
+        activity = attributes.activity_type.name
+        request: Any = None
+        if activity == names.JOB_RUN_BATCH_ACTIVITY:
+            request = await self._decode(attributes.input, BatchRequest)
+        elif activity == names.JOB_RESOLVE_ACTIVITY:
+            request = await self._decode(attributes.input, ResolveRequest)
+        elif activity == names.JOB_DELIVER_ACTIVITY:
+            request = await self._decode(attributes.input, DeliverRequest)
+        scheduled[event.event_id] = (activity, request)
+        if isinstance(request, BatchRequest) and request.batch_no == 0:
+            return [
+                ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
+            ]
+        if isinstance(request, ResolveRequest) and request.step_id:
+            return [
+                ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
+            ]
+        return []
+
+    async def _on_completed(
+        self, activity: str, request: Any, result: Any
+    ) -> list[tuple[str, dict[str, Any]]]:
+        out: list[tuple[str, dict[str, Any]]] = []
+        if activity == names.JOB_RUN_BATCH_ACTIVITY:
+            batch: BatchResult = await self._decode(result, BatchResult)
+            out += [("log", {"message": line}) for line in batch.logs]
+            if batch.done and isinstance(request, BatchRequest):
+                out.append(
+                    (
+                        "step",
+                        {"step_id": batch.step_id, "status": "completed", "title": request.title},
+                    )
+                )
+        elif activity == names.JOB_RESOLVE_ACTIVITY:
+            resolved: ResolveResult = await self._decode(result, ResolveResult)
+            out += [("log", {"message": line}) for line in resolved.logs]
+            if resolved.batches == 0 and isinstance(request, ResolveRequest) and request.step_id:
+                out.append(
+                    (
+                        "step",
+                        {"step_id": request.step_id, "status": "completed", "title": request.title},
+                    )
+                )
+        elif activity == names.JOB_DELIVER_ACTIVITY:
+            delivered: DeliverResult = await self._decode(result, DeliverResult)
+            if delivered.lead_ids:
+                out.append(("result", {"leads": await self._leads(delivered.lead_ids)}))
+            if delivered.last and isinstance(request, DeliverRequest) and request.step_id:
+                out.append(
+                    (
+                        "step",
+                        {"step_id": request.step_id, "status": "completed", "title": request.title},
+                    )
+                )
+        elif activity == names.JOB_FINALIZE_ACTIVITY:
+            outcome: JobOutcome = await self._decode(result, JobOutcome)
+            if outcome.artifact is not None:
+                out.append(("artifact", outcome.artifact.model_dump()))
+        return out
+
+    async def _terminal(self, outcome: JobOutcome) -> list[tuple[str, dict[str, Any]]]:
+        job = await self._job_payload()
+        artifact_id = outcome.artifact.artifact_id if outcome.artifact else None
+        base = {"job_id": outcome.job_id, "artifact_id": artifact_id, "summary": outcome.summary}
+        if outcome.status == "succeeded":
+            return [("done", {**base, "job": job})]
+        if outcome.status == "stopped":
+            return [("stopped", {**base, "reason": outcome.stop_reason, "job": job})]
+        error = outcome.error.model_dump() if outcome.error else {"code": "job_halted"}
+        return [("error", {**base, **error, "job": job})]
+
+
+def entry(event: StreamEvent) -> dict[str, Any]:
+    """The JSON form of an event, as GET /logs returns it."""
+    return {
+        "object": "log_entry",
+        "id": event.id,
+        "type": event.type,
+        "data": event.data,
+        "created_at": isoformat(as_utc(event.at)),
+    }

@@ -1,0 +1,53 @@
+"""Server-sent events plumbing: idle timeouts and the spec's ``:ping`` heartbeat."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TypeVar
+
+from sse_starlette.event import ServerSentEvent
+
+T = TypeVar("T")
+
+PING_SECONDS = 20
+IDLE_SECONDS = 600
+_DONE = object()
+
+
+def ping() -> ServerSentEvent:
+    """The heartbeat comment, sent as ``:ping``."""
+    return ServerSentEvent(comment="ping")
+
+
+async def with_idle_timeout(source: AsyncIterator[T], idle: float) -> AsyncIterator[T]:
+    """Yield from ``source`` until it ends or stays silent for ``idle`` seconds.
+
+    The source runs in its own task so a silent stretch never cancels a read halfway.
+    """
+    queue: asyncio.Queue[object] = asyncio.Queue(maxsize=256)
+
+    async def pump() -> None:
+        try:
+            async for item in source:
+                await queue.put(item)
+        finally:
+            await queue.put(_DONE)
+
+    task = asyncio.create_task(pump())
+    try:
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), timeout=idle)
+            except TimeoutError:
+                return
+            if item is _DONE:
+                if task.done() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

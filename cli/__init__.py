@@ -1,0 +1,1 @@
+"""The leadex-server command."""

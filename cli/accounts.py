@@ -1,0 +1,50 @@
+"""Creating organizations and keys from the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.db import Database
+from store.repositories import api_keys, orgs
+
+
+@dataclass(frozen=True, slots=True)
+class MintedKey:
+    """A new key and whether its organization was created for it."""
+
+    org_id: str
+    org_created: bool
+    key_id: str
+    secret: str
+
+
+async def mint_key(
+    database_url: str,
+    *,
+    org_name: str,
+    livemode: bool,
+    scopes: list[str],
+    name: str,
+    kind: str = "secret",
+) -> MintedKey:
+    """Create the organization if needed, then a key in it."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            org, created = await orgs.get_or_create(session, org_name)
+            key, secret = await api_keys.create(
+                session, org_id=org.id, name=name, livemode=livemode, scopes=scopes, kind=kind
+            )
+            return MintedKey(org_id=org.id, org_created=created, key_id=key.id, secret=secret)
+    finally:
+        await database.dispose()
+
+
+async def organization_exists(database_url: str, org_name: str) -> bool:
+    """Whether an organization of that name exists."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            return await orgs.get_by_name(session, org_name) is not None
+    finally:
+        await database.dispose()

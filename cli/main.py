@@ -1,0 +1,273 @@
+"""leadex-server: run the stack, its parts, migrations, and key management."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from cli import processes
+from cli.accounts import mint_key, organization_exists
+from core.config import Settings
+from store import migrate
+from store.repositories.api_keys import ALL_SCOPES, Scope
+
+DEV_ORG = "dev"
+
+
+def _settings(data_dir: str | None = None, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(overrides)
+    if data_dir is not None:
+        values["data_dir"] = Path(data_dir).resolve()
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=os.environ.get("LEADEX_LOG_LEVEL", "INFO").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply the migrations."""
+    settings = _settings(args.data_dir)
+    migrate.upgrade(settings.resolved_database_url)
+    print(f"Database is up to date: {_redacted(settings.resolved_database_url)}")
+    return 0
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _parse_scopes(raw: str) -> list[str]:
+    scopes = [part.strip() for part in raw.split(",") if part.strip()]
+    valid = {scope.value for scope in Scope}
+    unknown = [scope for scope in scopes if scope not in valid]
+    if unknown:
+        raise SystemExit(f"Unknown scope {unknown[0]!r}; choose from {', '.join(sorted(valid))}.")
+    if not scopes:
+        raise SystemExit("Give at least one scope, e.g. --scopes read,run.")
+    return scopes
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    """Mint a key; the secret is the last line of output."""
+    settings = _settings(args.data_dir)
+    migrate.upgrade(settings.resolved_database_url)
+    kind = "publishable" if args.publishable else "secret"
+    scopes = ["read"] if args.publishable else _parse_scopes(args.scopes)
+    minted = asyncio.run(
+        mint_key(
+            settings.resolved_database_url,
+            org_name=args.org,
+            livemode=args.mode == "live",
+            scopes=scopes,
+            name=args.name or f"{args.mode} key",
+            kind=kind,
+        )
+    )
+    if minted.org_created:
+        print(f"Created organization {args.org!r} ({minted.org_id}).")
+    print(f"Created {args.mode}-mode key {minted.key_id} with scopes {','.join(scopes)}.")
+    print("The secret is shown once; store it now:")
+    print(minted.secret)
+    return 0
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    _configure_logging()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level=os.environ.get("LEADEX_LOG_LEVEL", "info").lower(),
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run the workers for the chosen task-queue kinds."""
+    from workers.main import QUEUE_KINDS, run
+
+    _configure_logging()
+    kinds = args.queues.split(",") if args.queues else list(QUEUE_KINDS)
+    unknown = [kind for kind in kinds if kind not in QUEUE_KINDS]
+    if unknown:
+        raise SystemExit(
+            f"Unknown queue kind {unknown[0]!r}; choose from {', '.join(QUEUE_KINDS)}."
+        )
+    settings = _settings()
+
+    async def main() -> None:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, task.cancel if task else (lambda: None))
+        with contextlib.suppress(asyncio.CancelledError):
+            await run(settings, kinds)
+
+    asyncio.run(main())
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """Start Temporal's dev server, the worker and the API; Ctrl-C stops them all."""
+    data_dir = Path(args.data_dir).resolve()
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    host = "127.0.0.1"
+    for port in (args.port, args.temporal_port, args.ui_port):
+        if not _port_free(host, port):
+            raise SystemExit(
+                f"Port {port} is already in use; pick another with the --*-port flags."
+            )
+    env = {
+        "LEADEX_DATA_DIR": str(data_dir),
+        "LEADEX_TEMPORAL_ADDRESS": f"{host}:{args.temporal_port}",
+        "LEADEX_PUBLIC_BASE_URL": os.environ.get(
+            "LEADEX_PUBLIC_BASE_URL", f"http://{host}:{args.port}"
+        ),
+    }
+    os.environ.update(env)
+    settings = _settings(str(data_dir))
+
+    stopping = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    try:
+        temporal = processes.spawn(
+            processes.temporal_dev_server_argv(
+                port=args.temporal_port, ui_port=args.ui_port, db_file=data_dir / "temporal.db"
+            ),
+            log=logs / "temporal.log",
+        )
+        children.append(("temporal", temporal))
+        processes.wait_for_port(host, args.temporal_port, timeout=60, process=temporal)
+
+        migrate.upgrade(settings.resolved_database_url)
+        key_line = _bootstrap_dev_key(settings)
+
+        me = [sys.executable, "-m", "cli.main"]
+        children.append(("worker", processes.spawn([*me, "worker"], env=env)))
+        api = processes.spawn([*me, "api", "--host", host, "--port", str(args.port)], env=env)
+        children.append(("api", api))
+        processes.wait_for_port(host, args.port, timeout=60, process=api)
+
+        print()
+        print(f"Leadex API        http://{host}:{args.port}/v1")
+        print(f"OpenAPI docs      http://{host}:{args.port}/docs")
+        print(f"Temporal UI       http://{host}:{args.ui_port}")
+        print(f"Data directory    {data_dir}")
+        print(key_line, flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+
+        while not stopping:
+            for name, child in children:
+                if child.poll() is not None:
+                    print(f"{name} exited with {child.returncode}; stopping.", file=sys.stderr)
+                    stopping = True
+            time.sleep(0.3)
+    finally:
+        for _name, child in reversed(children):
+            processes.stop(child)
+    return 0
+
+
+def _port_free(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _bootstrap_dev_key(settings: Settings) -> str:
+    url = settings.resolved_database_url
+    if asyncio.run(organization_exists(url, DEV_ORG)):
+        return (
+            f"LEADEX_API_KEY was printed on this data directory's first run. Mint another with:\n"
+            f"  leadex-server keys create --org {DEV_ORG} --mode test "
+            f"--scopes {','.join(ALL_SCOPES)} --data-dir {settings.data_dir}"
+        )
+    minted = asyncio.run(
+        mint_key(url, org_name=DEV_ORG, livemode=False, scopes=list(ALL_SCOPES), name="dev")
+    )
+    return f"LEADEX_API_KEY={minted.secret}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="leadex-server", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    dev = sub.add_parser("dev", help="Run Temporal, a worker and the API on embedded defaults.")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.add_argument("--temporal-port", type=int, default=7233)
+    dev.add_argument("--ui-port", type=int, default=8233)
+    dev.add_argument("--data-dir", default=os.environ.get("LEADEX_DATA_DIR", "var"))
+    dev.set_defaults(handler=cmd_dev)
+
+    api = sub.add_parser("api", help="Serve the API against configured services.")
+    api.add_argument("--host", default="127.0.0.1")
+    api.add_argument("--port", type=int, default=8000)
+    api.add_argument("--workers", type=int, default=1)
+    api.set_defaults(handler=cmd_api)
+
+    worker = sub.add_parser("worker", help="Run workers against configured services.")
+    worker.add_argument("--queues", default="", help="Comma-separated kinds; default all.")
+    worker.set_defaults(handler=cmd_worker)
+
+    mig = sub.add_parser("migrate", help="Apply database migrations.")
+    mig.add_argument("--data-dir", default=None)
+    mig.set_defaults(handler=cmd_migrate)
+
+    keys = sub.add_parser("keys", help="Manage API keys.")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="Mint a key; prints the secret last.")
+    create.add_argument("--org", required=True)
+    create.add_argument("--mode", choices=["test", "live"], required=True)
+    create.add_argument("--scopes", default="read,run")
+    create.add_argument("--name", default=None)
+    create.add_argument("--publishable", action="store_true", help="A read-only pk_pub_ key.")
+    create.add_argument("--data-dir", default=None)
+    create.set_defaults(handler=cmd_keys_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point."""
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

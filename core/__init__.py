@@ -1,0 +1,1 @@
+"""Shared kernel: settings, ids, clock and the error hierarchy used by every layer."""

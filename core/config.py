@@ -1,0 +1,119 @@
+"""The one settings class: every knob is an environment variable with the LEADEX_ prefix."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, PrivateAttr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; defaults give the embedded, no-accounts stack."""
+
+    model_config = SettingsConfigDict(env_prefix="LEADEX_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where embedded state lives.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty means a SQLite file in the data directory.",
+    )
+
+    temporal_address: str = Field(default="127.0.0.1:7233")
+    temporal_namespace: str = Field(default="default")
+    task_queue_workflows: str = Field(default="leadex-workflows")
+    task_queue_planning: str = Field(default="leadex-planning")
+    task_queue_research: str = Field(default="leadex-research")
+    task_queue_browser: str = Field(default="leadex-browser")
+    task_queue_delivery: str = Field(default="leadex-delivery")
+
+    artifact_storage_url: str = Field(
+        default="",
+        description="file:///dir or s3://bucket/prefix. Empty means <data_dir>/artifacts.",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="For MinIO or other S3 APIs.")
+    public_base_url: str = Field(default="http://127.0.0.1:8000")
+    secret_key: str = Field(
+        default="",
+        description="Signs cursors and download URLs. Empty means a key generated in data_dir.",
+    )
+
+    fetch_allow_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="CIDR networks outbound fetches may reach despite the SSRF guard.",
+    )
+    fetch_host_rules: str = Field(default="", description="Chromium-style 'MAP pattern host:port'.")
+
+    _signing_key: bytes | None = PrivateAttr(default=None)
+
+    planning_timeout_seconds: float = Field(default=30.0, gt=0)
+    synthetic_batch_delay_seconds: float = Field(
+        default=0.2,
+        ge=0,
+        description="Test-mode pacing per batch, so streams and stops behave as in live mode.",
+    )
+    artifact_url_ttl_seconds: int = Field(default=4 * 3600, gt=0)
+    artifact_retention_days: int = Field(default=90, gt=0)
+    search_sync_timeout_seconds: float = Field(default=300.0, gt=0)
+    default_target_rows: int = Field(default=30, ge=1, le=10_000)
+
+    @field_validator("fetch_allow_networks", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("fetch_allow_networks")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'leadex.db').resolve()}"
+
+    @property
+    def resolved_artifact_storage_url(self) -> str:
+        """The artifact storage URL, defaulting to a directory inside the data directory."""
+        if self.artifact_storage_url:
+            return self.artifact_storage_url
+        return (self.data_dir / "artifacts").resolve().as_uri()
+
+    def signing_key(self) -> bytes:
+        """The HMAC key for cursors and download URLs, created once per data directory."""
+        if self._signing_key is None:
+            self._signing_key = self._load_signing_key()
+        return self._signing_key
+
+    def _load_signing_key(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # O_EXCL makes two processes starting together agree on one key.
+            try:
+                with path.open("x") as handle:
+                    handle.write(secrets.token_hex(32))
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        return path.read_text().strip().encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,32 @@
+# Sourced by scripts/dev and scripts/test: a project virtualenv with every dependency.
+# Re-installs only when pyproject.toml changes.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${LEADEX_VENV:-$ROOT/.venv}"
+
+find_python() {
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3.11 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "Leadex needs Python 3.11 or newer; set PYTHON=/path/to/python3.11" >&2
+  return 1
+}
+
+if [ ! -x "$VENV/bin/python" ]; then
+  "$(find_python)" -m venv "$VENV"
+fi
+
+STAMP="$VENV/.leadex-installed"
+WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]"
+  echo "$WANT" >"$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"

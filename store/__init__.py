@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repositories, migrations and blob storage."""

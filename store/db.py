@@ -1,0 +1,105 @@
+"""Engines and sessions for SQLite (aiosqlite) and PostgreSQL (psycopg 3)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+def _normalized(url: str | URL, *, use_async: bool) -> URL:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+aiosqlite" if use_async else "sqlite")
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    raise ValueError(f"Unsupported database URL {parsed.render_as_string(hide_password=True)!r}")
+
+
+def async_url(url: str) -> URL:
+    """The URL with the async driver for its backend."""
+    return _normalized(url, use_async=True)
+
+
+def sync_url(url: str) -> URL:
+    """The URL with the sync driver for its backend (migrations, CLI)."""
+    return _normalized(url, use_async=False)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    """Whether the URL points at SQLite."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def ensure_sqlite_directory(url: str | URL) -> None:
+    """Create the folder a SQLite file lives in."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(sync_engine: Any) -> None:
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy own transactions (BEGIN below) instead of the driver's implicit ones.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # IMMEDIATE takes the write lock up front, so concurrent writers wait on busy_timeout
+        # instead of failing when a deferred read lock cannot be upgraded.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for the URL, tuned for its backend."""
+    ensure_sqlite_directory(url)
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        engine = create_async_engine(target, connect_args={"timeout": 15})
+        _configure_sqlite(engine.sync_engine)
+        return engine
+    return create_async_engine(target, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """An engine and its session factory; one per process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_engine(url)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False, autoflush=False
+        )
+
+    def session(self) -> AsyncSession:
+        """A new session; the caller commits or rolls back."""
+        return self._sessions()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session committed on success and rolled back on error."""
+        async with self._sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

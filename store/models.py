@@ -1,0 +1,239 @@
+"""SQLModel tables. Every tenant-owned row carries ``org_id`` and ``livemode``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _json_column(name: str | None = None, *, nullable: bool = False) -> Any:
+    if name:
+        return Column(name, JSONType, nullable=nullable)
+    return Column(JSONType, nullable=nullable)
+
+
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
+    return Column(DateTime(timezone=True), nullable=nullable, index=index)
+
+
+def _fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    return Column(
+        String(40),
+        ForeignKey(target, ondelete="CASCADE"),
+        nullable=nullable,
+        index=index,
+    )
+
+
+class Organization(SQLModel, table=True):
+    __tablename__ = "organizations"
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    tier: str = Field(default="starter", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "api_keys"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id"))
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)  # secret | publishable
+    livemode: bool
+    scopes: list[str] = Field(default_factory=list, sa_column=_json_column())
+    secret_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    redacted: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    last_used_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Thread(SQLModel, table=True):
+    __tablename__ = "threads"
+    __table_args__ = (Index("ix_threads_tenant_id", "org_id", "livemode", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    title: str | None = Field(default=None, max_length=200)
+    meta: dict[str, str] = Field(default_factory=dict, sa_column=_json_column("metadata"))
+    message_count: int = 0
+    last_job_id: str | None = Field(default=None, max_length=40)
+    last_job_status: str | None = Field(default=None, max_length=20, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_thread_id_id", "thread_id", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    thread_id: str = Field(sa_column=_fk("threads.id", index=False))
+    role: str = Field(max_length=20)  # user | assistant
+    kind: str = Field(max_length=20)  # text | plan | result
+    content: str
+    attachments: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    hints: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    auto_approve: bool = False
+    plan_id: str | None = Field(default=None, max_length=40)
+    job_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Plan(SQLModel, table=True):
+    __tablename__ = "plans"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    thread_id: str = Field(sa_column=_fk("threads.id"))
+    message_id: str | None = Field(default=None, max_length=40)
+    job_id: str = Field(max_length=40, index=True)
+    previous_plan_id: str | None = Field(default=None, max_length=40)
+    title: str = Field(max_length=300)
+    steps: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    criteria: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    credits_estimate: int = 0
+    target_rows: int = 0
+    feedback: str | None = None
+    planner: str = Field(default="rules", max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Job(SQLModel, table=True):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_tenant_id", "org_id", "livemode", "id"),
+        Index("ix_jobs_tenant_status", "org_id", "livemode", "status"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    thread_id: str = Field(sa_column=_fk("threads.id"))
+    plan_id: str = Field(max_length=40)
+    status: str = Field(default="pending", max_length=20)
+    progress_step: int = 0
+    progress_total: int = 0
+    credits_used: int = 0
+    credits_metered: float = 0.0
+    max_credits: int | None = None
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    artifact_id: str | None = Field(default=None, max_length=40)
+    summary: str | None = None
+    error: dict[str, Any] | None = Field(default=None, sa_column=_json_column(nullable=True))
+    meta: dict[str, str] = Field(default_factory=dict, sa_column=_json_column("metadata"))
+    stop_reason: str | None = Field(default=None, max_length=500)
+    approved_by_key_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    approved_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    started_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Lead(SQLModel, table=True):
+    """A job's working record; ``state`` ``published`` rows are the job's leads.
+
+    ``(job_id, entity_key)`` is unique, so a retried batch overwrites instead of duplicating.
+    """
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("job_id", "entity_key", name="uq_leads_job_entity"),
+        Index("ix_leads_job_state_position", "job_id", "state", "position"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    job_id: str = Field(sa_column=_fk("jobs.id", index=False))
+    entity_key: str = Field(max_length=400)
+    kind: str = Field(max_length=20)  # company | person
+    state: str = Field(default="candidate", max_length=20)  # candidate|verified|rejected|published
+    role: str | None = Field(default=None, max_length=80)
+    position: int | None = None
+    company: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    person: dict[str, Any] | None = Field(default=None, sa_column=_json_column(nullable=True))
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    sources: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    evidence: list[str] = Field(default_factory=list, sa_column=_json_column())
+    confidence: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Artifact(SQLModel, table=True):
+    """A job's deliverable: the CSV, the JSON lead list, and an XLSX rendered on demand."""
+
+    __tablename__ = "artifacts"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    job_id: str = Field(
+        sa_column=Column(
+            String(40), ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    rows: int
+    bytes: int
+    columns: list[str] = Field(default_factory=list, sa_column=_json_column())
+    partial: bool = False
+    shareable: bool = False
+    csv_key: str = Field(max_length=500)
+    json_key: str = Field(max_length=500)
+    json_bytes: int = 0
+    xlsx_key: str | None = Field(default=None, max_length=500)
+    xlsx_bytes: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    purge_after: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Event(SQLModel, table=True):
+    """Every domain event, written in the same transaction as the change it records.
+
+    Webhook delivery, the dashboard feed and metrics all read from here.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_tenant_id", "org_id", "livemode", "id"),
+        UniqueConstraint("org_id", "dedupe_key", name="uq_events_dedupe_key"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    type: str = Field(max_length=60, index=True)
+    object_id: str | None = Field(default=None, max_length=40, index=True)
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+__all__ = [
+    "ApiKey",
+    "Artifact",
+    "Event",
+    "Job",
+    "Lead",
+    "Message",
+    "Organization",
+    "Plan",
+    "Thread",
+]

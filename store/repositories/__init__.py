@@ -1,0 +1,1 @@
+"""All queries live here; services and activities call these functions."""

@@ -1,0 +1,40 @@
+"""Artifacts."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.models import Artifact
+from store.tenancy import Tenant
+
+
+async def get(session: AsyncSession, tenant: Tenant, artifact_id: str) -> Artifact | None:
+    """The tenant's artifact with this id, if any."""
+    result = await session.exec(
+        select(Artifact).where(
+            col(Artifact.id) == artifact_id,
+            col(Artifact.org_id) == tenant.org_id,
+            col(Artifact.livemode) == tenant.livemode,
+        )
+    )
+    return result.first()
+
+
+async def get_by_id(session: AsyncSession, artifact_id: str) -> Artifact | None:
+    """An artifact by id alone (signed downloads carry no key)."""
+    return await session.get(Artifact, artifact_id)
+
+
+async def for_job(session: AsyncSession, job_id: str) -> Artifact | None:
+    """The job's artifact, if it has one."""
+    result = await session.exec(select(Artifact).where(col(Artifact.job_id) == job_id))
+    return result.first()
+
+
+async def for_jobs(session: AsyncSession, job_ids: list[str]) -> dict[str, Artifact]:
+    """The artifacts of several jobs, by job id."""
+    if not job_ids:
+        return {}
+    result = await session.exec(select(Artifact).where(col(Artifact.job_id).in_(job_ids)))
+    return {artifact.job_id: artifact for artifact in result.all()}

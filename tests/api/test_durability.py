@@ -1,0 +1,233 @@
+"""Durability: retried batches, a killed worker, replayed histories, the reconciler."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.client import Client, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
+
+from activities.jobs import JobActivities
+from activities.planning import PlanningActivities
+from core.clock import utcnow
+from research.planner import default_planner
+from store.blobs import open_blob_store
+from store.db import Database
+from store.models import Job, Lead
+from tests.support.flows import draft, wait_for_status
+from tests.support.stack import Keys, Stack, TemporalServer
+from workers.main import engine_factory
+from workflows import names
+from workflows.job_types import BatchRequest, BatchResult
+from workflows.jobs import JobWorkflow
+from workflows.planning import PlanningWorkflow
+from workflows.reconcile import ReconcileWorkflow
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+async def _lead_counts(stack: Stack, job_id: str) -> tuple[int, int]:
+    database = Database(stack.database_url)
+    try:
+        async with database.transaction() as session:
+            total = (
+                await session.exec(select(func.count()).where(col(Lead.job_id) == job_id))
+            ).one()
+            distinct = (
+                await session.exec(
+                    select(func.count(func.distinct(Lead.entity_key))).where(
+                        col(Lead.job_id) == job_id
+                    )
+                )
+            ).one()
+    finally:
+        await database.dispose()
+    return int(total), int(distinct)
+
+
+@contextlib.asynccontextmanager
+async def _in_process_worker(
+    stack: Stack, temporal: TemporalServer, faulty: bool
+) -> AsyncIterator[list[int]]:
+    """Replace the stack's worker with one whose batches fail once right after writing."""
+    from core.config import Settings
+
+    settings = Settings(
+        database_url=stack.database_url,
+        data_dir=stack.data_dir,
+        temporal_address=temporal.address,
+        temporal_namespace=f"leadex-{stack.backend}",
+        synthetic_batch_delay_seconds=0.0,
+    )
+    client = await Client.connect(
+        temporal.address,
+        namespace=f"leadex-{stack.backend}",
+        data_converter=pydantic_data_converter,
+    )
+    database = Database(stack.database_url)
+    real = JobActivities(
+        database, open_blob_store(settings.resolved_artifact_storage_url), engine_factory(settings)
+    )
+    injected: list[int] = []
+
+    @activity.defn(name=names.JOB_RUN_BATCH_ACTIVITY)
+    async def run_batch_then_fail(request: BatchRequest) -> BatchResult:
+        result = await real.run_batch(request)
+        if faulty and activity.info().attempt == 1:
+            injected.append(request.step_index)
+            raise RuntimeError("injected failure after the batch was written")
+        return result
+
+    planning = PlanningActivities(default_planner())
+    workers = [
+        Worker(
+            client,
+            task_queue=settings.task_queue_workflows,
+            workflows=[PlanningWorkflow, JobWorkflow, ReconcileWorkflow],
+        ),
+        Worker(client, task_queue=settings.task_queue_planning, activities=[planning.draft_plan]),
+        Worker(
+            client,
+            task_queue=settings.task_queue_research,
+            activities=[
+                real.start,
+                run_batch_then_fail,
+                real.resolve,
+                real.deliver,
+                real.finalize,
+                real.reconcile,
+            ],
+        ),
+    ]
+    from cli.processes import stop
+
+    if stack.worker is not None:
+        stop(stack.worker)
+    tasks = [asyncio.create_task(worker.run()) for worker in workers]
+    try:
+        yield injected
+    finally:
+        await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
+        for task in tasks:
+            task.cancel()
+        await database.dispose()
+        stack.start_worker()
+
+
+async def test_a_batch_retried_after_writing_leaves_no_duplicates(
+    stack: Stack, org: Keys, temporal: TemporalServer
+) -> None:
+    async with (
+        _in_process_worker(stack, temporal, faulty=True) as injected,
+        stack.client(org.test) as client,
+    ):
+        drafted = await draft(client, hints={"max_rows": 20})
+        await client.post(f"/v1/jobs/{drafted['job']['id']}/approve")
+        job = await wait_for_status(
+            client, drafted["job"]["id"], ("succeeded", "failed"), timeout=180
+        )
+        leads = (await client.get(f"/v1/jobs/{job['id']}/leads", params={"limit": 100})).json()
+    assert injected, "the fault was never injected"
+    assert job["status"] == "succeeded"
+    total, distinct = await _lead_counts(stack, job["id"])
+    assert total == distinct
+    assert leads["total"] == job["artifact"]["rows"] == 20
+    assert len({lead["id"] for lead in leads["data"]}) == 20
+    people = [
+        (lead["company"]["domain"], lead["person"]["full_name"])
+        for lead in leads["data"]
+        if lead["person"]
+    ]
+    assert len(people) == len(set(people))
+
+
+async def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(
+    stack: Stack, org: Keys
+) -> None:
+    async with stack.client(org.test) as client:
+        drafted = await draft(client, hints={"max_rows": 400})
+        job_id = drafted["job"]["id"]
+        await client.post(f"/v1/jobs/{job_id}/approve")
+        # Let it get going, then kill the worker without warning.
+        deadline = asyncio.get_running_loop().time() + 60
+        while (await client.get(f"/v1/jobs/{job_id}")).json()["progress"]["step"] < 1:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
+        assert stack.worker is not None
+        stack.worker.send_signal(signal.SIGKILL)
+        stack.worker.wait(timeout=10)
+        await asyncio.sleep(1.0)
+        assert (await client.get(f"/v1/jobs/{job_id}")).json()["status"] == "running"
+        stack.start_worker()
+        job = await wait_for_status(client, job_id, ("succeeded", "failed", "stopped"), timeout=240)
+        leads = (await client.get(f"/v1/jobs/{job_id}/leads", params={"limit": 100})).json()
+    assert job["status"] == "succeeded"
+    total, distinct = await _lead_counts(stack, job_id)
+    assert total == distinct
+    assert leads["total"] == job["artifact"]["rows"] == 400
+
+
+async def test_recorded_histories_replay_on_current_code(
+    stack: Stack, org: Keys, temporal: TemporalServer
+) -> None:
+    async with stack.client(org.test) as client:
+        drafted = await draft(client, hints={"max_rows": 6})
+        await client.post(f"/v1/jobs/{drafted['job']['id']}/approve", json={"max_credits": 50})
+        stopped = await draft(client, hints={"max_rows": 600})
+        await client.post(f"/v1/jobs/{stopped['job']['id']}/approve")
+        await asyncio.sleep(1.0)
+        await client.post(f"/v1/jobs/{stopped['job']['id']}/stop")
+        await wait_for_status(client, drafted["job"]["id"], ("succeeded",))
+    temporal_client = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
+    fresh = [
+        await temporal_client.get_workflow_handle(job_id).fetch_history()
+        for job_id in (drafted["job"]["id"], stopped["job"]["id"], drafted["plan"]["id"])
+    ]
+    folder = FIXTURES / "histories"
+    if os.environ.get("LEADEX_RECORD_HISTORIES") == "1":
+        # Re-record after an intentional, versioned workflow change.
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, history in zip(("job_succeeded", "job_stopped", "planning"), fresh, strict=True):
+            (folder / f"{name}.json").write_text(history.to_json())
+    recorded = [
+        WorkflowHistory.from_json(path.stem, path.read_text())
+        for path in sorted(folder.glob("*.json"))
+    ]
+    assert recorded, "no recorded histories under tests/fixtures/histories"
+    replayer = Replayer(
+        workflows=[JobWorkflow, PlanningWorkflow, ReconcileWorkflow],
+        data_converter=pydantic_data_converter,
+    )
+    for history in [*recorded, *fresh]:
+        await replayer.replay_workflow(history)
+
+
+async def test_reconciler_fails_jobs_whose_workflow_is_gone(
+    stack: Stack, org: Keys, temporal: TemporalServer
+) -> None:
+    async with stack.client(org.test) as client:
+        drafted = await draft(client, hints={"max_rows": 4})
+    job_id = drafted["job"]["id"]
+    # A row that claims to run, with no workflow behind it and no update for a while.
+    await stack.execute(
+        update(Job)
+        .where(col(Job.id) == job_id)
+        .values(status="running", updated_at=utcnow() - timedelta(minutes=10))
+    )
+    temporal_client = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
+    await temporal_client.get_schedule_handle(names.RECONCILE_SCHEDULE_ID).trigger()
+    async with stack.client(org.test) as client:
+        job = await wait_for_status(client, job_id, ("failed",), timeout=60)
+    assert job["error"]["code"] == "job_halted"
+    assert "never found" in job["error"]["message"]
+    assert job["credits_used"] == 0

@@ -1,0 +1,195 @@
+"""The leadex-server command: keys, migrate, and the one-command dev stack."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from temporalio.client import Client
+
+from cli.processes import free_port
+
+LEADEX = [sys.executable, "-m", "cli.main"]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LEADEX, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_keys_create_prints_the_secret_last_and_reuses_the_org(tmp_path: Path) -> None:
+    first = _run(
+        "keys",
+        "create",
+        "--org",
+        "acme",
+        "--mode",
+        "live",
+        "--scopes",
+        "read,run",
+        "--data-dir",
+        str(tmp_path),
+    )
+    second = _run(
+        "keys",
+        "create",
+        "--org",
+        "acme",
+        "--mode",
+        "test",
+        "--scopes",
+        "read",
+        "--name",
+        "ci",
+        "--data-dir",
+        str(tmp_path),
+    )
+    bad_scope = _run(
+        "keys",
+        "create",
+        "--org",
+        "acme",
+        "--mode",
+        "test",
+        "--scopes",
+        "read,root",
+        "--data-dir",
+        str(tmp_path),
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().splitlines()[-1].startswith("sk_live_")
+    assert "Created organization 'acme'" in first.stdout
+    assert second.stdout.strip().splitlines()[-1].startswith("sk_test_")
+    assert "Created organization" not in second.stdout
+    assert bad_scope.returncode != 0 and "Unknown scope 'root'" in bad_scope.stderr
+    database = (tmp_path / "leadex.db").read_bytes()
+    assert first.stdout.strip().splitlines()[-1].encode() not in database
+
+
+def test_migrate_uses_the_database_url(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'other.db'}"
+    result = _run("migrate", env={"LEADEX_DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "other.db").exists()
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start_dev(data_dir: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[str], list[str]]:
+    process = subprocess.Popen(
+        [
+            *LEADEX,
+            "dev",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(ports["api"]),
+            "--temporal-port",
+            str(ports["temporal"]),
+            "--ui-port",
+            str(ports["ui"]),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Press Ctrl-C"):
+            return process, lines
+    process.kill()
+    raise AssertionError(f"dev did not start: {lines}")
+
+
+def _stop_dev(process: subprocess.Popen[str]) -> set[int]:
+    children = _children(process.pid)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=60) == 0
+    return children
+
+
+@pytest.mark.timeout(300)
+async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> None:
+    ports = {"api": free_port(), "temporal": free_port(), "ui": free_port()}
+    data_dir = tmp_path / "var"
+    process, lines = _start_dev(data_dir, ports)
+    try:
+        key_lines = [line for line in lines if line.startswith("LEADEX_API_KEY=")]
+        assert len(key_lines) == 1
+        key = key_lines[0].split("=", 1)[1]
+        assert re.fullmatch(r"sk_test_[A-Za-z0-9_\-]{20,}", key)
+        assert f"http://127.0.0.1:{ports['api']}/v1" in "\n".join(lines)
+        assert f"http://127.0.0.1:{ports['ui']}" in "\n".join(lines)
+        base = f"http://127.0.0.1:{ports['api']}/v1"
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            assert (await client.get("/threads")).status_code == 401
+            headers = {"Authorization": f"Bearer {key}"}
+            thread = (await client.post("/threads", json={"title": "t"}, headers=headers)).json()
+            drafted = await client.post(
+                f"/threads/{thread['id']}/messages",
+                json={"content": "Series A fintechs in France. Pull the CTO."},
+                headers=headers,
+            )
+            assert drafted.status_code == 200, drafted.text
+        async with httpx.AsyncClient(timeout=30) as client:
+            ui = await client.get(f"http://127.0.0.1:{ports['ui']}/")
+        assert ui.status_code == 200
+    finally:
+        children = _stop_dev(process)
+    assert len(children) == 3  # Temporal, the worker and the API
+    assert not [pid for pid in children if _alive(pid)]
+
+    # A second start on the same data directory keeps everything: the key, the thread and
+    # Temporal's history of the planning run.
+    process, lines = _start_dev(data_dir, ports)
+    try:
+        assert not any(line.startswith("LEADEX_API_KEY=sk_") for line in lines)
+        assert any("printed on this data directory's first run" in line for line in lines)
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            again = await client.get(f"/threads/{thread['id']}", headers=headers)
+        assert again.status_code == 200
+        temporal = await Client.connect(f"127.0.0.1:{ports['temporal']}")
+        description = await temporal.get_workflow_handle(drafted.json()["plan"]["id"]).describe()
+        assert description.workflow_type == "leadex.planning"
+    finally:
+        children = _stop_dev(process)
+    assert not [pid for pid in children if _alive(pid)]

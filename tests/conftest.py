@@ -1,0 +1,78 @@
+"""Session fixtures: one Temporal dev server, and a full stack per database backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.stack import (
+    POSTGRES_ENV,
+    Keys,
+    Stack,
+    TemporalServer,
+    postgres_schema,
+    postgres_url,
+    running_stack,
+    temporal_server,
+)
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def work_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Scratch space for the session's databases, data directories and logs."""
+    return tmp_path_factory.mktemp("leadex")
+
+
+@pytest.fixture(scope="session")
+def temporal(work_dir: Path) -> Iterator[TemporalServer]:
+    """A real Temporal dev server with one namespace per backend."""
+    log_dir = work_dir / "logs"
+    log_dir.mkdir(exist_ok=True)
+    with temporal_server([f"leadex-{name}" for name in BACKENDS], log_dir) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend under test: sqlite or postgres."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, work_dir: Path) -> Iterator[str]:
+    """An empty database of the backend (migrations are applied by whoever uses it)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{work_dir / 'leadex-test.db'}"
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL variant: set {POSTGRES_ENV} (CI sets it) to run it")
+    with postgres_schema(base) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def stack(
+    backend: str, database_url: str, temporal: TemporalServer, work_dir: Path
+) -> Iterator[Stack]:
+    """API and worker processes over the backend's database."""
+    with running_stack(
+        backend, database_url, temporal.address, f"leadex-{backend}", work_dir
+    ) as running:
+        yield running
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that uses the stack or a database on both backends."""
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+
+
+@pytest.fixture
+async def org(stack: Stack) -> Keys:
+    """A fresh organization, so tests never see each other's objects."""
+    return await stack.new_org()

@@ -1,0 +1,1 @@
+"""Worker processes: task queues wired to workflows and activities."""

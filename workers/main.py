@@ -1,0 +1,152 @@
+"""Runs the workers for the configured task queues until asked to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+)
+from temporalio.worker import Worker
+
+from activities.jobs import JobActivities
+from activities.planning import PlanningActivities
+from core.config import Settings
+from core.temporal import connect
+from research.engine import ResearchEngine
+from research.planner import default_planner
+from research.synthetic import SyntheticEngine
+from store.blobs import open_blob_store
+from store.db import Database
+from workflows import names
+from workflows.job_types import ReconcileRequest
+from workflows.jobs import JobWorkflow
+from workflows.planning import PlanningWorkflow
+from workflows.queues import TaskQueues
+from workflows.reconcile import ReconcileWorkflow
+
+logger = logging.getLogger("leadex.worker")
+
+QUEUE_KINDS = ("workflows", "planning", "research", "browser", "delivery")
+
+# Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
+HEARTBEAT_THROTTLE = timedelta(seconds=1)
+RECONCILE_EVERY = timedelta(minutes=1)
+
+
+def _worker(
+    client: Client,
+    task_queue: str,
+    *,
+    workflows: Sequence[type] = (),
+    activities: Sequence[Callable[..., Any]] = (),
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(workflows),
+        activities=list(activities),
+        max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
+        default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
+        graceful_shutdown_timeout=timedelta(seconds=5),
+    )
+
+
+def engine_factory(settings: Settings) -> Callable[[bool], ResearchEngine | None]:
+    """Synthetic data for test mode; live mode needs a configured research backend."""
+    synthetic = SyntheticEngine()
+
+    def engines(livemode: bool) -> ResearchEngine | None:
+        return None if livemode else synthetic
+
+    return engines
+
+
+def build_workers(
+    client: Client, settings: Settings, kinds: Sequence[str], database: Database
+) -> list[Worker]:
+    """One Worker per task-queue kind, each with only the work of its kind."""
+    queues = TaskQueues.from_settings(settings)
+    workers: list[Worker] = []
+    if "workflows" in kinds:
+        workers.append(
+            _worker(
+                client,
+                queues.workflows,
+                workflows=[PlanningWorkflow, JobWorkflow, ReconcileWorkflow],
+            )
+        )
+    if "planning" in kinds:
+        planning = PlanningActivities(default_planner())
+        workers.append(_worker(client, queues.planning, activities=[planning.draft_plan]))
+    if "research" in kinds:
+        job_activities = JobActivities(
+            database,
+            open_blob_store(
+                settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
+            ),
+            engine_factory(settings),
+            synthetic_delay=settings.synthetic_batch_delay_seconds,
+            retention_days=settings.artifact_retention_days,
+        )
+        workers.append(
+            _worker(
+                client,
+                queues.research,
+                activities=[
+                    job_activities.start,
+                    job_activities.run_batch,
+                    job_activities.resolve,
+                    job_activities.deliver,
+                    job_activities.finalize,
+                    job_activities.reconcile,
+                ],
+            )
+        )
+    return workers
+
+
+async def ensure_reconcile_schedule(client: Client, settings: Settings) -> None:
+    """Create the reconciler's schedule once per namespace."""
+    queues = TaskQueues.from_settings(settings)
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            names.RECONCILE_WORKFLOW,
+            ReconcileRequest(task_queue=queues.research),
+            id="leadex-reconcile",
+            task_queue=queues.workflows,
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=RECONCILE_EVERY)]),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    with contextlib.suppress(ScheduleAlreadyRunningError):
+        await client.create_schedule(names.RECONCILE_SCHEDULE_ID, schedule)
+
+
+async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
+    """Poll the given queues until cancelled, then shut down gracefully."""
+    client = await connect(settings)
+    database = Database(settings.resolved_database_url)
+    workers = build_workers(client, settings, kinds, database)
+    if not workers:
+        raise ValueError(f"No workers for queue kinds {list(kinds)}")
+    if "research" in kinds:
+        await ensure_reconcile_schedule(client, settings)
+    logger.info("worker polling %s", ", ".join(worker.task_queue for worker in workers))
+    try:
+        await asyncio.gather(*(worker.run() for worker in workers))
+    finally:
+        await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
+        await database.dispose()

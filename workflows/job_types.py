@@ -1,0 +1,194 @@
+"""Inputs and outputs of the job workflow, its activities, signal and query.
+
+These travel through Temporal history, so they carry ids and counts, never lead payloads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from workflows.queues import TaskQueues
+
+JobStatus = Literal["pending", "running", "succeeded", "failed", "stopped"]
+
+
+class StepInfo(BaseModel):
+    """What the workflow needs to know about a step."""
+
+    id: str
+    title: str
+    intent: str
+    unit_cost: float = Field(description="Credits per company processed.")
+    email_cost: float = 0.0
+    publishes: bool = Field(default=False, description="The dedupe step: resolve and deliver.")
+
+
+class JobPlan(BaseModel):
+    """The start activity's answer: whether to run, and how."""
+
+    runnable: bool
+    reason: str | None = None
+    steps: list[StepInfo] = Field(default_factory=list)
+    batch_size: int = 5
+    max_credits: int | None = None
+    livemode: bool = False
+
+
+class JobState(BaseModel):
+    """Progress carried across continue-as-new."""
+
+    plan: JobPlan | None = None
+    step_index: int = 0
+    batch_no: int = 0
+    credits_metered: float = 0.0
+    stop_reason: str | None = None
+    stop_kind: Literal["user", "ceiling"] | None = None
+
+
+class JobInput(BaseModel):
+    """Starts (or continues) a job run; the approval's terms travel with it."""
+
+    job_id: str
+    queues: TaskQueues
+    max_credits: int | None = None
+    state: JobState = Field(default_factory=JobState)
+
+
+class StartRequest(BaseModel):
+    """Begin a job under the approval's terms."""
+
+    job_id: str
+    max_credits: int | None = None
+
+
+class BatchRequest(BaseModel):
+    """One batch of one step."""
+
+    job_id: str
+    step_index: int
+    step_id: str
+    title: str
+    batch_no: int
+    batch_size: int
+    credits_metered: float
+    now: datetime
+
+
+class BatchResult(BaseModel):
+    """What one batch did."""
+
+    step_id: str
+    batch_no: int
+    done: bool
+    records: int = 0
+    credits: float = 0.0
+    logs: list[str] = Field(default_factory=list)
+
+
+class ResolveRequest(BaseModel):
+    """Resolve duplicates and lay out the job's leads for delivery."""
+
+    job_id: str
+    step_id: str | None = None
+    title: str | None = None
+    batch_size: int = 25
+
+
+class ResolveResult(BaseModel):
+    """How many leads, in how many delivery batches."""
+
+    leads: int
+    merged: int
+    batches: int
+    batch_size: int
+    logs: list[str] = Field(default_factory=list)
+
+
+class DeliverRequest(BaseModel):
+    """Publish one batch of resolved leads."""
+
+    job_id: str
+    batch_no: int
+    start: int
+    stop: int
+    last: bool
+    step_id: str | None = None
+    title: str | None = None
+
+
+class DeliverResult(BaseModel):
+    """The ids of the leads that became queryable."""
+
+    lead_ids: list[str]
+    last: bool
+    step_id: str | None = None
+
+
+class JobError(BaseModel):
+    """Why a job failed."""
+
+    code: str = "job_halted"
+    message: str
+
+
+class FinalizeRequest(BaseModel):
+    """Write the artifact and the final state."""
+
+    job_id: str
+    status: Literal["succeeded", "failed", "stopped"]
+    stop_reason: str | None = None
+    error: JobError | None = None
+    credits_metered: float = 0.0
+    completed_steps: int = 0
+
+
+class ArtifactSummary(BaseModel):
+    """The artifact as the stream announces it."""
+
+    artifact_id: str
+    rows: int
+    bytes: int
+
+
+class JobOutcome(BaseModel):
+    """The workflow's result: the job's final state."""
+
+    job_id: str
+    status: Literal["succeeded", "failed", "stopped"]
+    summary: str
+    error: JobError | None = None
+    stop_reason: str | None = None
+    artifact: ArtifactSummary | None = None
+    credits_used: int = 0
+
+
+class StopRequest(BaseModel):
+    """The stop signal's payload."""
+
+    reason: str | None = None
+
+
+class JobProgress(BaseModel):
+    """The status query's answer."""
+
+    step_index: int
+    batch_no: int
+    credits_metered: float
+    stopping: bool
+
+
+class ReconcileRequest(BaseModel):
+    """How old a running job's last update must be before its workflow is checked."""
+
+    stale_after_seconds: int = 60
+    task_queue: str = Field(description="Where the reconcile activity runs.")
+
+
+class ReconcileResult(BaseModel):
+    """What a reconciliation pass repaired."""
+
+    checked: int
+    repaired: list[str] = Field(default_factory=list)

@@ -1,0 +1,273 @@
+"""JobWorkflow: one run per approved job (workflow id = job id).
+
+Steps run as activities in small batches. Before each batch the workflow checks the stop flag
+and the credit ceiling; a stop cancels the running batch at its next heartbeat. However the
+steps end (success, stop, ceiling or failure), the collected records are resolved, delivered
+and written to the artifact, so nothing collected is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from workflows import names
+from workflows.job_types import (
+    BatchRequest,
+    BatchResult,
+    DeliverRequest,
+    DeliverResult,
+    FinalizeRequest,
+    JobError,
+    JobInput,
+    JobOutcome,
+    JobPlan,
+    JobProgress,
+    JobState,
+    ResolveRequest,
+    ResolveResult,
+    StartRequest,
+    StepInfo,
+    StopRequest,
+)
+
+with workflow.unsafe.imports_passed_through():
+    from core.temporal import CREDITS_USED, JOB_STATUS
+
+NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
+STEP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=5,
+    non_retryable_error_types=NON_RETRYABLE,
+)
+BOOKKEEPING_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=20,
+    non_retryable_error_types=["JobNotFound"],
+)
+DELIVERY_BATCH = 25
+
+
+def _failure_message(error: ActivityError) -> str:
+    cause = error.cause
+    if isinstance(cause, ApplicationError) and cause.message:
+        return cause.message
+    return str(cause or error)
+
+
+@workflow.defn(name=names.JOB_WORKFLOW)
+class JobWorkflow:
+    """Runs an approved plan to an artifact."""
+
+    def __init__(self) -> None:
+        self.stop_requested: str | None = None
+        self.state = JobState()
+
+    @workflow.signal(name=names.JOB_STOP_SIGNAL)
+    def stop(self, request: StopRequest) -> None:
+        """Ask the job to stop at the next checkpoint."""
+        if self.stop_requested is None:
+            self.stop_requested = request.reason or "stopped by the user"
+
+    @workflow.query(name=names.JOB_STATUS_QUERY)
+    def status(self) -> JobProgress:
+        """Where the run is."""
+        return JobProgress(
+            step_index=self.state.step_index,
+            batch_no=self.state.batch_no,
+            credits_metered=self.state.credits_metered,
+            stopping=self.stop_requested is not None,
+        )
+
+    @workflow.run
+    async def run(self, params: JobInput) -> JobOutcome:
+        """Run the steps, then deliver and finalize whatever happened."""
+        self.state = params.state
+        if self.state.stop_reason and self.stop_requested is None:
+            self.stop_requested = self.state.stop_reason
+        if self.state.plan is None:
+            self.state.plan = await workflow.execute_activity(
+                names.JOB_START_ACTIVITY,
+                StartRequest(job_id=params.job_id, max_credits=params.max_credits),
+                task_queue=params.queues.research,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=BOOKKEEPING_RETRY,
+                result_type=JobPlan,
+            )
+        plan = self.state.plan
+        if not plan.runnable:
+            return JobOutcome(
+                job_id=params.job_id,
+                status="stopped",
+                summary=plan.reason or "The job was no longer runnable.",
+                stop_reason=plan.reason,
+            )
+
+        error: JobError | None = None
+        try:
+            await self._run_steps(params, plan)
+        except ActivityError as failure:
+            error = JobError(message=_failure_message(failure))
+
+        status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
+        try:
+            await self._deliver(params, plan)
+        except ActivityError as failure:
+            error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
+            status = "failed"
+
+        outcome: JobOutcome = await workflow.execute_activity(
+            names.JOB_FINALIZE_ACTIVITY,
+            FinalizeRequest(
+                job_id=params.job_id,
+                status=status,
+                stop_reason=self.state.stop_reason,
+                error=error,
+                credits_metered=self.state.credits_metered,
+                completed_steps=self.state.step_index,
+            ),
+            task_queue=params.queues.research,
+            start_to_close_timeout=timedelta(minutes=5),
+            retry_policy=BOOKKEEPING_RETRY,
+            result_type=JobOutcome,
+        )
+        workflow.upsert_search_attributes(
+            [JOB_STATUS.value_set(outcome.status), CREDITS_USED.value_set(outcome.credits_used)]
+        )
+        return outcome
+
+    def _ceiling_hit(self, plan: JobPlan, step: StepInfo) -> bool:
+        if plan.max_credits is None:
+            return False
+        next_batch = plan.batch_size * (step.unit_cost + step.email_cost)
+        return math.ceil(self.state.credits_metered + next_batch - 1e-9) > plan.max_credits
+
+    def _checkpoint(self, plan: JobPlan, step: StepInfo) -> bool:
+        """Whether to go on with the next batch; records why not."""
+        if self.stop_requested is not None:
+            self.state.stop_reason = self.stop_requested
+            self.state.stop_kind = "user"
+            return False
+        if self._ceiling_hit(plan, step):
+            self.state.stop_reason = (
+                f"credit ceiling: the next batch of {step.title!r} would exceed "
+                f"max_credits={plan.max_credits} ({self.state.credits_metered:g} credits metered)"
+            )
+            self.state.stop_kind = "ceiling"
+            return False
+        return True
+
+    async def _run_steps(self, params: JobInput, plan: JobPlan) -> None:
+        while self.state.step_index < len(plan.steps):
+            step = plan.steps[self.state.step_index]
+            if step.publishes:
+                # The dedupe step runs as the delivery phase.
+                self.state.step_index += 1
+                continue
+            if not self._checkpoint(plan, step):
+                return
+            result = await self._run_batch(params, plan, step)
+            if result is None:
+                return
+            self.state.credits_metered = round(self.state.credits_metered + result.credits, 6)
+            workflow.upsert_search_attributes(
+                [CREDITS_USED.value_set(math.ceil(self.state.credits_metered))]
+            )
+            if result.done:
+                self.state.step_index += 1
+                self.state.batch_no = 0
+            else:
+                self.state.batch_no += 1
+            if workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                self.state.stop_reason = self.stop_requested
+                workflow.continue_as_new(
+                    JobInput(
+                        job_id=params.job_id,
+                        queues=params.queues,
+                        max_credits=params.max_credits,
+                        state=self.state,
+                    )
+                )
+
+    async def _run_batch(
+        self, params: JobInput, plan: JobPlan, step: StepInfo
+    ) -> BatchResult | None:
+        handle = workflow.start_activity(
+            names.JOB_RUN_BATCH_ACTIVITY,
+            BatchRequest(
+                job_id=params.job_id,
+                step_index=self.state.step_index,
+                step_id=step.id,
+                title=step.title,
+                batch_no=self.state.batch_no,
+                batch_size=plan.batch_size,
+                credits_metered=self.state.credits_metered,
+                now=workflow.now(),
+            ),
+            task_queue=params.queues.research,
+            activity_id=f"{step.id}/batch-{self.state.batch_no}",
+            start_to_close_timeout=timedelta(minutes=15),
+            heartbeat_timeout=timedelta(seconds=10),
+            retry_policy=STEP_RETRY,
+            cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+            result_type=BatchResult,
+        )
+        await workflow.wait_condition(lambda: handle.done() or self.stop_requested is not None)
+        if handle.done():
+            return handle.result()
+        handle.cancel()
+        try:
+            finished = await handle
+        except (ActivityError, asyncio.CancelledError):
+            finished = None
+        if finished is not None:
+            # The batch completed before the cancellation landed; keep what it wrote.
+            self.state.credits_metered = round(self.state.credits_metered + finished.credits, 6)
+        self.state.stop_reason = self.stop_requested
+        self.state.stop_kind = "user"
+        return None
+
+    async def _deliver(self, params: JobInput, plan: JobPlan) -> None:
+        publisher = next((step for step in plan.steps if step.publishes), None)
+        resolved: ResolveResult = await workflow.execute_activity(
+            names.JOB_RESOLVE_ACTIVITY,
+            ResolveRequest(
+                job_id=params.job_id,
+                step_id=publisher.id if publisher else None,
+                title=publisher.title if publisher else None,
+                batch_size=DELIVERY_BATCH,
+            ),
+            task_queue=params.queues.research,
+            start_to_close_timeout=timedelta(minutes=10),
+            heartbeat_timeout=timedelta(seconds=30),
+            retry_policy=BOOKKEEPING_RETRY,
+            result_type=ResolveResult,
+        )
+        for batch_no in range(resolved.batches):
+            start = batch_no * resolved.batch_size
+            await workflow.execute_activity(
+                names.JOB_DELIVER_ACTIVITY,
+                DeliverRequest(
+                    job_id=params.job_id,
+                    batch_no=batch_no,
+                    start=start,
+                    stop=min(resolved.leads, start + resolved.batch_size),
+                    last=batch_no == resolved.batches - 1,
+                    step_id=publisher.id if publisher else None,
+                    title=publisher.title if publisher else None,
+                ),
+                task_queue=params.queues.research,
+                activity_id=f"deliver/batch-{batch_no}",
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=BOOKKEEPING_RETRY,
+                result_type=DeliverResult,
+            )

@@ -1,0 +1,17 @@
+"""Workflow, activity, signal and query names. They are part of running histories: never rename."""
+
+PLANNING_WORKFLOW = "leadex.planning"
+DRAFT_PLAN_ACTIVITY = "leadex.planning.draft_plan"
+
+JOB_WORKFLOW = "leadex.job"
+JOB_START_ACTIVITY = "leadex.jobs.start"
+JOB_RUN_BATCH_ACTIVITY = "leadex.jobs.run_batch"
+JOB_RESOLVE_ACTIVITY = "leadex.jobs.resolve"
+JOB_DELIVER_ACTIVITY = "leadex.jobs.deliver"
+JOB_FINALIZE_ACTIVITY = "leadex.jobs.finalize"
+JOB_STOP_SIGNAL = "stop"
+JOB_STATUS_QUERY = "status"
+
+RECONCILE_WORKFLOW = "leadex.reconcile"
+RECONCILE_ACTIVITY = "leadex.jobs.reconcile"
+RECONCILE_SCHEDULE_ID = "leadex-reconciler"
