@@ -36,6 +36,7 @@ from store.exports import artifact_columns, lead_row, render_csv, render_json
 from store.models import Artifact, Job, Plan, Thread
 from store.objects import LeadObject, dump
 from store.repositories import artifacts, events, jobs, leads, messages
+from store.repositories.sources import SourceCache
 from workflows import names
 from workflows.job_types import (
     ArtifactSummary,
@@ -107,7 +108,9 @@ class JobActivities:
         *,
         synthetic_delay: float = 0.0,
         retention_days: int = 90,
+        sources: SourceCache | None = None,
     ) -> None:
+        self.sources = sources
         self.database = database
         self.blobs = blobs
         self.engines = engines
@@ -176,9 +179,13 @@ class JobActivities:
             )
         scope = step_scope(step, request.step_index)
         candidates = []
+        known: list[str] = []
         in_scope = 0
         offset = request.batch_no * request.batch_size
-        if scope is not StepScope.NONE:
+        if scope is StepScope.NONE:
+            async with self.database.transaction() as session:
+                known = await leads.working_keys(session, job.id)
+        else:
             companies_only = scope is StepScope.COMPANIES
             async with self.database.transaction() as session:
                 in_scope = await leads.count_working(session, job.id, companies_only=companies_only)
@@ -200,6 +207,8 @@ class JobActivities:
             seed=plan.id,
             now=request.now,
             candidates=candidates,
+            known=known,
+            after_render=request.after_render,
         )
         async with _heartbeating():
             try:
@@ -210,6 +219,21 @@ class JobActivities:
                 ) from error
             if not job.livemode and self.synthetic_delay:
                 await asyncio.sleep(self.synthetic_delay)
+        if batch.renders and not request.after_render:
+            # The workflow renders these and runs this batch again; that run is the one
+            # that counts, so this one records nothing but what it found so far.
+            async with self.database.transaction() as session:
+                locked = await jobs.get_by_id(session, job.id, for_update=True)
+                if locked is None:
+                    raise _job_gone(job.id)
+                await leads.upsert_candidates(session, locked, batch.upserts)
+            return BatchResult(
+                step_id=step.id,
+                batch_no=request.batch_no,
+                done=False,
+                logs=[f"{len(batch.renders)} pages need a browser; rendering them"],
+                renders=batch.renders,
+            )
         if scope is not StepScope.NONE:
             # Paging steps end when their last page is read, not one empty page later.
             batch.done = offset + request.batch_size >= in_scope
@@ -397,7 +421,9 @@ class JobActivities:
 
     @activity.defn(name=names.RECONCILE_ACTIVITY)
     async def reconcile(self, request: ReconcileRequest) -> ReconcileResult:
-        """Fail jobs marked running whose workflow is gone, so none stays running forever."""
+        """Fail jobs marked running whose workflow is gone, and purge expired raw sources."""
+        if self.sources is not None:
+            await self.sources.purge_expired()
         client = activity.client()
         cutoff = utcnow() - timedelta(seconds=request.stale_after_seconds)
         async with self.database.transaction() as session:

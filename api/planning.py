@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.temporal import TemporalGateway
 from core.clock import utcnow
 from core.config import Settings
-from core.errors import ConflictError, NotFoundError, PlanRejectedError
+from core.errors import ConflictError, NotFoundError, PlanRejectedError, UnprocessableError
 from core.ids import Prefix, new_id
 from research.planner.types import (
     Attachment,
@@ -108,6 +108,8 @@ async def draft_turn(
     outcome = await temporal.draft_plan(
         plan_id, PlanningInput(request=request, queues=TaskQueues.from_settings(settings))
     )
+    if outcome.invalid_attachment is not None:
+        raise UnprocessableError(outcome.invalid_attachment, param="attachments")
     if outcome.plan is None:
         rejection = outcome.rejection or "The planner declined the prompt."
         async with database.transaction() as side:

@@ -48,3 +48,14 @@ async def organization_exists(database_url: str, org_name: str) -> bool:
             return await orgs.get_by_name(session, org_name) is not None
     finally:
         await database.dispose()
+
+
+async def has_key(database_url: str, org_name: str, *, livemode: bool) -> bool:
+    """Whether the organization has a key in that mode."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            org = await orgs.get_by_name(session, org_name)
+            return org is not None and await api_keys.exists_for(session, org.id, livemode)
+    finally:
+        await database.dispose()

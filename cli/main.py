@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli import processes
-from cli.accounts import mint_key, organization_exists
+from cli.accounts import has_key, mint_key, organization_exists
 from core.config import Settings
 from store import migrate
 from store.repositories.api_keys import ALL_SCOPES, Scope
@@ -146,6 +146,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
             "LEADEX_PUBLIC_BASE_URL", f"http://{host}:{args.port}"
         ),
     }
+    if args.sandbox:
+        if not _port_free(host, args.sandbox_port):
+            raise SystemExit(f"Port {args.sandbox_port} is already in use; pick --sandbox-port.")
+        env.update(sandbox_env(host, args.sandbox_port))
     os.environ.update(env)
     settings = _settings(str(data_dir))
 
@@ -160,6 +164,26 @@ def cmd_dev(args: argparse.Namespace) -> int:
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     try:
+        if args.sandbox:
+            web = processes.spawn(
+                [
+                    sys.executable,
+                    "-m",
+                    "sandbox",
+                    "serve",
+                    "--seed",
+                    str(args.sandbox_seed),
+                    "--host",
+                    host,
+                    "--port",
+                    str(args.sandbox_port),
+                    "--out",
+                    str(data_dir / "sandbox"),
+                ],
+                log=logs / "sandbox.log",
+            )
+            children.append(("sandbox", web))
+            processes.wait_for_port(host, args.sandbox_port, timeout=60, process=web)
         temporal = processes.spawn(
             processes.temporal_dev_server_argv(
                 port=args.temporal_port, ui_port=args.ui_port, db_file=data_dir / "temporal.db"
@@ -170,7 +194,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         processes.wait_for_port(host, args.temporal_port, timeout=60, process=temporal)
 
         migrate.upgrade(settings.resolved_database_url)
-        key_line = _bootstrap_dev_key(settings)
+        key_line = _bootstrap_dev_key(settings, live=args.sandbox)
 
         me = [sys.executable, "-m", "cli.main"]
         children.append(("worker", processes.spawn([*me, "worker"], env=env)))
@@ -183,6 +207,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
         print(f"OpenAPI docs      http://{host}:{args.port}/docs")
         print(f"Temporal UI       http://{host}:{args.ui_port}")
         print(f"Data directory    {data_dir}")
+        if args.sandbox:
+            print(
+                f"Sandbox web       seed {args.sandbox_seed} on {host}:{args.sandbox_port} "
+                f"(ground truth in {data_dir / 'sandbox' / 'truth.json'}); live keys research it"
+            )
         print(key_line, flush=True)
         print("Press Ctrl-C to stop.", flush=True)
 
@@ -210,18 +239,39 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _bootstrap_dev_key(settings: Settings) -> str:
+def sandbox_env(host: str, port: int) -> dict[str, str]:
+    """Point live research at the sandbox web: its search, its hosts, no politeness delay."""
+    return {
+        "LEADEX_SEARCH_PROVIDER": "searxng",
+        "LEADEX_SEARXNG_URL": "http://search.test/search",
+        "LEADEX_FETCH_HOST_RULES": f"MAP *.test {host}:{port}",
+        "LEADEX_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
+        "LEADEX_FETCH_PER_HOST_DELAY_SECONDS": "0",
+        "LEADEX_FETCH_PER_HOST_CONCURRENCY": "8",
+    }
+
+
+def _bootstrap_dev_key(settings: Settings, *, live: bool) -> str:
     url = settings.resolved_database_url
+    lines = []
+    scopes = ",".join(ALL_SCOPES)
     if asyncio.run(organization_exists(url, DEV_ORG)):
-        return (
-            f"LEADEX_API_KEY was printed on this data directory's first run. Mint another with:\n"
-            f"  leadex-server keys create --org {DEV_ORG} --mode test "
-            f"--scopes {','.join(ALL_SCOPES)} --data-dir {settings.data_dir}"
+        lines.append(
+            "LEADEX_API_KEY was printed on this data directory's first run. Mint another with:\n"
+            f"  leadex-server keys create --org {DEV_ORG} --mode test --scopes {scopes} "
+            f"--data-dir {settings.data_dir}"
         )
-    minted = asyncio.run(
-        mint_key(url, org_name=DEV_ORG, livemode=False, scopes=list(ALL_SCOPES), name="dev")
-    )
-    return f"LEADEX_API_KEY={minted.secret}"
+    else:
+        minted = asyncio.run(
+            mint_key(url, org_name=DEV_ORG, livemode=False, scopes=list(ALL_SCOPES), name="dev")
+        )
+        lines.append(f"LEADEX_API_KEY={minted.secret}")
+    if live and not asyncio.run(has_key(url, DEV_ORG, livemode=True)):
+        minted = asyncio.run(
+            mint_key(url, org_name=DEV_ORG, livemode=True, scopes=list(ALL_SCOPES), name="dev live")
+        )
+        lines.append(f"LEADEX_LIVE_API_KEY={minted.secret}")
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,6 +284,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--temporal-port", type=int, default=7233)
     dev.add_argument("--ui-port", type=int, default=8233)
     dev.add_argument("--data-dir", default=os.environ.get("LEADEX_DATA_DIR", "var"))
+    dev.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="Serve the generated sandbox web and point live research at it.",
+    )
+    dev.add_argument("--sandbox-port", type=int, default=9000)
+    dev.add_argument("--sandbox-seed", type=int, default=7)
     dev.set_defaults(handler=cmd_dev)
 
     api = sub.add_parser("api", help="Serve the API against configured services.")

@@ -6,9 +6,9 @@ import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -17,7 +17,9 @@ DEFAULT_DATA_DIR = Path("var")
 class Settings(BaseSettings):
     """Runtime configuration; defaults give the embedded, no-accounts stack."""
 
-    model_config = SettingsConfigDict(env_prefix="LEADEX_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="LEADEX_", env_file=None, extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where embedded state lives.")
     database_url: str = Field(
@@ -49,6 +51,31 @@ class Settings(BaseSettings):
         description="CIDR networks outbound fetches may reach despite the SSRF guard.",
     )
     fetch_host_rules: str = Field(default="", description="Chromium-style 'MAP pattern host:port'.")
+    fetch_respect_robots: bool = True
+    fetch_per_host_concurrency: int = Field(default=2, ge=1, le=32)
+    fetch_per_host_delay_seconds: float = Field(default=0.5, ge=0)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    fetch_max_bytes: int = Field(default=5_000_000, gt=0)
+    max_pages_per_company: int = Field(default=25, ge=1, le=200)
+    browser_executable: str = Field(default="/usr/bin/chromium")
+
+    search_provider: Literal["", "searxng", "brave"] = Field(
+        default="", description="Live research's search backend; empty means none."
+    )
+    searxng_url: str | None = Field(default=None, description="e.g. http://searx:8080/search")
+    brave_api_key: str | None = None
+    brave_endpoint: str = "https://api.search.brave.com/res/v1/web/search"
+    search_rate_per_second: float = Field(default=5.0, gt=0)
+    search_pages: int = Field(default=5, ge=1, le=20)
+
+    anthropic_api_key: str | None = Field(
+        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "LEADEX_ANTHROPIC_API_KEY")
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "LEADEX_ANTHROPIC_BASE_URL"),
+    )
+    anthropic_model: str = "claude-sonnet-5-5"
 
     _signing_key: bytes | None = PrivateAttr(default=None)
 

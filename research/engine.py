@@ -24,7 +24,6 @@ class StepScope(StrEnum):
 
     NONE = "none"  # the step creates records (discovery, or the seed list)
     COMPANIES = "companies"  # one batch = a page of company records
-    ALL = "all"  # one batch = a page of every record
 
 
 class StepRequest(BaseModel):
@@ -40,6 +39,12 @@ class StepRequest(BaseModel):
     seed: str = Field(description="Makes synthetic output deterministic per plan.")
     now: datetime = Field(description="The time to stamp on what this batch retrieves.")
     candidates: list[Candidate] = Field(default_factory=list)
+    known: list[str] = Field(
+        default_factory=list, description="Keys already collected (discovery skips them)."
+    )
+    after_render: bool = Field(
+        default=False, description="The pages this batch asked to render are now cached."
+    )
 
 
 class StepBatch(BaseModel):
@@ -50,6 +55,10 @@ class StepBatch(BaseModel):
     logs: list[str] = Field(default_factory=list)
     units: int = Field(default=0, description="Companies processed, for metering.")
     emails: int = Field(default=0, description="Emails found, for metering.")
+    renders: list[str] = Field(
+        default_factory=list,
+        description="Pages only a browser can read; render them, then run the batch again.",
+    )
 
 
 Heartbeat = Callable[[], None]
@@ -70,11 +79,9 @@ class ResearchEngine(Protocol):
 
 
 def step_scope(step: PlanStep, step_index: int) -> StepScope:
-    """Which records a step reads: the first step creates them; verification reads all."""
+    """Which records a step reads: the first step creates them, the others page companies."""
     if step_index == 0 or step.intent == Intent.DISCOVER:
         return StepScope.NONE
-    if step.intent == Intent.VERIFY:
-        return StepScope.ALL
     return StepScope.COMPANIES
 
 

@@ -29,12 +29,20 @@ class Source(BaseModel):
 
 
 class CompanyFacts(BaseModel):
-    """The company part of a lead, in the spec's shape."""
+    """The company part of a lead: the spec's four public keys, plus where its site lives."""
 
     name: str | None = None
     domain: str | None = None
     linkedin: str | None = None
     hq_city: str | None = None
+    website: str | None = Field(default=None, description="Origin to crawl; not published.")
+    aliases: list[str] = Field(
+        default_factory=list, description="Other domains seen for it; not published."
+    )
+    mentions: list[str] = Field(
+        default_factory=list,
+        description="Third-party pages about it (directory profiles); not published.",
+    )
 
 
 class PersonFacts(BaseModel):

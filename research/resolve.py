@@ -1,12 +1,17 @@
-"""Entity resolution and lead assembly: from working records to the job's final leads."""
+"""Lead assembly: from the job's working records to its final, deduplicated leads.
+
+Duplicates are merged by ``research.entity`` (domains, aliases, names, people); this module
+lays the merged records out as the job's leads.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 
-from research.model import Candidate, CandidateStatus, Source
+from research.entity import merge_sources, resolve_entities
+from research.model import Candidate, CandidateStatus
 
 MAX_ARTIFACT_ROWS = 10_000
 PERSON_FIELD_PREFIX = "person_"
@@ -18,53 +23,6 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[^a-z]", "", ascii_name.lower())
 
 
-def _merge_sources(target: list[Source], extra: Iterable[Source]) -> None:
-    seen = {(source.url, tuple(source.fields)) for source in target}
-    for source in extra:
-        marker = (source.url, tuple(source.fields))
-        if marker not in seen:
-            target.append(source)
-            seen.add(marker)
-
-
-def merge(primary: Candidate, duplicate: Candidate) -> Candidate:
-    """Fold ``duplicate`` into ``primary``: missing facts filled, sources unioned."""
-    merged = primary.model_copy(deep=True)
-    for name, value in duplicate.company.model_dump().items():
-        if getattr(merged.company, name) is None and value is not None:
-            setattr(merged.company, name, value)
-    if merged.person and duplicate.person:
-        for name, value in duplicate.person.model_dump().items():
-            if getattr(merged.person, name) is None and value is not None:
-                setattr(merged.person, name, value)
-    for key, value in duplicate.fields.items():
-        merged.fields.setdefault(key, value)
-    _merge_sources(merged.sources, duplicate.sources)
-    merged.evidence = list(dict.fromkeys([*merged.evidence, *duplicate.evidence]))
-    merged.confidence = max(merged.confidence, duplicate.confidence)
-    return merged
-
-
-def _company_identity(candidate: Candidate) -> str:
-    return (candidate.company.domain or normalize_name(candidate.company.name or "")).lower()
-
-
-def _person_identity(candidate: Candidate) -> str:
-    assert candidate.person is not None
-    return f"{_company_identity(candidate)}|{normalize_name(candidate.person.full_name)}"
-
-
-def resolve(
-    candidates: Sequence[Candidate], identity: Callable[[Candidate], str]
-) -> list[Candidate]:
-    """Merge records that share an identity, keeping first-seen order."""
-    merged: dict[str, Candidate] = {}
-    for candidate in candidates:
-        key = identity(candidate)
-        merged[key] = merge(merged[key], candidate) if key in merged else candidate
-    return list(merged.values())
-
-
 def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
     if company is None:
         return person
@@ -74,7 +32,7 @@ def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
         key: value for key, value in company.fields.items() if not key.startswith("person_")
     }
     lead.fields = {**company_fields, **person.fields}
-    _merge_sources(lead.sources, company.sources)
+    lead.sources = merge_sources([*lead.sources, *company.sources])
     lead.evidence = list(dict.fromkeys([*company.evidence, *person.evidence]))
     if company.confidence and person.confidence:
         lead.confidence = round(min(company.confidence, person.confidence), 4)
@@ -114,23 +72,38 @@ def assemble_leads(
     """The job's leads, in delivery order.
 
     One lead per (company, person) for the plan's roles; a company where no requested person
-    was found is still delivered on its own. Rejected records never become leads.
+    was found is still delivered on its own. Rejected records never become leads, and nor do
+    the people of a rejected company. Resolution runs over every record, rejected ones too,
+    so a company verified under one domain is not lost for failing under its alias.
     """
-    alive = [c for c in candidates if c.status is not CandidateStatus.REJECTED]
-    companies = resolve([c for c in alive if c.person is None], _company_identity)
-    people = resolve([c for c in alive if c.person is not None], _person_identity)
-    by_company = {_company_identity(company): company for company in companies}
+    resolved = resolve_entities(candidates)
+    rejected = {
+        index
+        for index, company in enumerate(resolved.companies)
+        if company.status is CandidateStatus.REJECTED
+    }
     role_order = {role: index for index, role in enumerate(roles)}
-
+    staffed: set[int] = set()
     leads: list[Candidate] = []
-    staffed: set[str] = set()
-    for person in sorted(
-        people, key=lambda p: (_company_identity(p), role_order.get(p.role or "", 99))
-    ):
-        company_id = _company_identity(person)
-        staffed.add(company_id)
-        leads.append(_with_company(person, by_company.get(company_id)))
-    leads += [company for key, company in by_company.items() if key not in staffed]
+    placed = sorted(
+        zip(resolved.people, resolved.employer, strict=True),
+        key=lambda pair: (
+            -1 if pair[1] is None else pair[1],
+            role_order.get(pair[0].role or "", 99),
+        ),
+    )
+    for person, employer in placed:
+        if person.status is CandidateStatus.REJECTED or employer in rejected:
+            continue
+        company = None if employer is None else resolved.companies[employer]
+        if employer is not None:
+            staffed.add(employer)
+        leads.append(_with_company(person, company))
+    leads += [
+        company
+        for index, company in enumerate(resolved.companies)
+        if index not in staffed and index not in rejected
+    ]
 
     wanted = set(columns)
     ordered = sorted(leads, key=lambda lead: (-lead.confidence, lead.key))

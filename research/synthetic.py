@@ -32,7 +32,7 @@ from research.model import (
     Source,
     SourceKind,
 )
-from research.planner.types import Criteria, NumericRange, RoleTarget
+from research.planner.types import Criteria, Intent, NumericRange, RoleTarget
 
 FAKER_LOCALES = {
     "FR": "fr_FR",
@@ -121,7 +121,7 @@ class SyntheticEngine:
         roles = step_roles(request.step, request.criteria)
         if roles:
             return self._people(request, roles)
-        if scope is StepScope.ALL:
+        if request.step.intent == Intent.VERIFY:
             return self._verify(request)
         return self._enrich_companies(request)
 
@@ -215,6 +215,10 @@ class SyntheticEngine:
                     company=candidate.company,
                     person=PersonFacts(full_name=f"{first} {last}", title=role.title, email=email),
                     role=role.column_prefix,
+                    confidence=round(
+                        _rng(request.seed, "person", domain, role.column_prefix).uniform(0.7, 0.99),
+                        2,
+                    ),
                     fields={
                         "person_linkedin": f"https://www.linkedin.com/in/{_slug(first + last)}"
                     },

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -204,6 +213,25 @@ class Artifact(SQLModel, table=True):
     purge_after: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
 
 
+class SourcePage(SQLModel, table=True):
+    """A retrieved public page, kept for the retention period (30 days) for audit and reuse.
+
+    Shared across organizations: it is a cache of the public web, not tenant data.
+    """
+
+    __tablename__ = "source_pages"
+
+    url_hash: str = Field(primary_key=True, max_length=64)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    final_url: str = Field(sa_column=Column(Text, nullable=False))
+    status: int
+    content_type: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    rendered: bool = False
+    fetched_at: datetime = Field(sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts(index=True))
+
+
 class Event(SQLModel, table=True):
     """Every domain event, written in the same transaction as the change it records.
 
@@ -235,5 +263,6 @@ __all__ = [
     "Message",
     "Organization",
     "Plan",
+    "SourcePage",
     "Thread",
 ]

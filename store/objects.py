@@ -120,6 +120,7 @@ class PlanObject(PublicObject):
     target_rows: int
     criteria: dict[str, Any]
     previous_plan_id: str | None
+    planner: str = Field(description="Which planner drafted it: rules or anthropic.")
     created_at: Timestamp
 
     @classmethod
@@ -136,6 +137,7 @@ class PlanObject(PublicObject):
             target_rows=row.target_rows,
             criteria=dict(row.criteria or {}),
             previous_plan_id=row.previous_plan_id,
+            planner=row.planner,
             created_at=as_utc(row.created_at),
         )
 

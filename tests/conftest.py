@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from cli.localstack import TemporalServer, temporal_server
+from cli.main import sandbox_env
+from sandbox import SandboxWeb, generate
+from sandbox.server import serve_in_thread
 from tests.support.stack import (
     POSTGRES_ENV,
     Keys,
     Stack,
-    TemporalServer,
     postgres_schema,
     postgres_url,
-    running_stack,
-    temporal_server,
+    running_test_stack,
 )
 
 BACKENDS = ["sqlite", "postgres"]
@@ -55,13 +57,38 @@ def database_url(backend: str, work_dir: Path) -> Iterator[str]:
         yield url
 
 
+LIVE_SEED = 7
+
+
+@pytest.fixture(scope="session")
+def live_web() -> SandboxWeb:
+    """The sandbox web live mode researches in tests (the benchmark uses another seed)."""
+    return generate(LIVE_SEED)
+
+
+@pytest.fixture(scope="session")
+def live_web_port(live_web: SandboxWeb) -> Iterator[int]:
+    """The sandbox web served on loopback for the whole session."""
+    with serve_in_thread(live_web) as port:
+        yield port
+
+
 @pytest.fixture(scope="session")
 def stack(
-    backend: str, database_url: str, temporal: TemporalServer, work_dir: Path
+    backend: str,
+    database_url: str,
+    temporal: TemporalServer,
+    work_dir: Path,
+    live_web_port: int,
 ) -> Iterator[Stack]:
-    """API and worker processes over the backend's database."""
-    with running_stack(
-        backend, database_url, temporal.address, f"leadex-{backend}", work_dir
+    """API and worker processes over the backend's database; live keys research the sandbox."""
+    with running_test_stack(
+        backend,
+        database_url,
+        temporal.address,
+        f"leadex-{backend}",
+        work_dir,
+        extra_env=sandbox_env("127.0.0.1", live_web_port),
     ) as running:
         yield running
 

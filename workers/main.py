@@ -21,15 +21,16 @@ from temporalio.client import (
 )
 from temporalio.worker import Worker
 
+from activities.attachments import AttachmentActivities
+from activities.browser import BrowserActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
 from core.config import Settings
 from core.temporal import connect
-from research.engine import ResearchEngine
-from research.planner import default_planner
-from research.synthetic import SyntheticEngine
+from research.planner import planner_for
 from store.blobs import open_blob_store
 from store.db import Database
+from workers.research import engine_factory, guard_factory, renderer_factory, source_cache
 from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobWorkflow
@@ -64,16 +65,6 @@ def _worker(
     )
 
 
-def engine_factory(settings: Settings) -> Callable[[bool], ResearchEngine | None]:
-    """Synthetic data for test mode; live mode needs a configured research backend."""
-    synthetic = SyntheticEngine()
-
-    def engines(livemode: bool) -> ResearchEngine | None:
-        return None if livemode else synthetic
-
-    return engines
-
-
 def build_workers(
     client: Client, settings: Settings, kinds: Sequence[str], database: Database
 ) -> list[Worker]:
@@ -89,18 +80,21 @@ def build_workers(
             )
         )
     if "planning" in kinds:
-        planning = PlanningActivities(default_planner())
+        planning = PlanningActivities(planner_for(settings))
         workers.append(_worker(client, queues.planning, activities=[planning.draft_plan]))
+    cache = source_cache(database)
     if "research" in kinds:
         job_activities = JobActivities(
             database,
             open_blob_store(
                 settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
             ),
-            engine_factory(settings),
+            engine_factory(settings, cache),
             synthetic_delay=settings.synthetic_batch_delay_seconds,
             retention_days=settings.artifact_retention_days,
+            sources=cache,
         )
+        attachments = AttachmentActivities(guard_factory(settings))
         workers.append(
             _worker(
                 client,
@@ -112,9 +106,13 @@ def build_workers(
                     job_activities.deliver,
                     job_activities.finalize,
                     job_activities.reconcile,
+                    attachments.load,
                 ],
             )
         )
+    if "browser" in kinds:
+        browser = BrowserActivities(renderer_factory(settings), cache)
+        workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
     return workers
 
 

@@ -75,6 +75,7 @@ class BatchRequest(BaseModel):
     batch_size: int
     credits_metered: float
     now: datetime
+    after_render: bool = False
 
 
 class BatchResult(BaseModel):
@@ -86,6 +87,22 @@ class BatchResult(BaseModel):
     records: int = 0
     credits: float = 0.0
     logs: list[str] = Field(default_factory=list)
+    renders: list[str] = Field(
+        default_factory=list, description="Pages to render in a browser before running again."
+    )
+
+
+class RenderRequest(BaseModel):
+    """Pages to render on the browser queue into the shared source cache."""
+
+    urls: list[str]
+
+
+class RenderResult(BaseModel):
+    """How many rendered, and which failed."""
+
+    rendered: int
+    failed: list[str] = Field(default_factory=list)
 
 
 class ResolveRequest(BaseModel):

@@ -29,6 +29,8 @@ from workflows.job_types import (
     JobPlan,
     JobProgress,
     JobState,
+    RenderRequest,
+    RenderResult,
     ResolveRequest,
     ResolveResult,
     StartRequest,
@@ -56,11 +58,19 @@ BOOKKEEPING_RETRY = RetryPolicy(
 DELIVERY_BATCH = 25
 
 
+# Failures whose message is written for the user; anything else is an internal error whose
+# details belong in the Temporal UI, not in the job object.
+USER_FACING_FAILURES = {"EngineUnavailable", "StepFailed"}
+
+
 def _failure_message(error: ActivityError) -> str:
     cause = error.cause
-    if isinstance(cause, ApplicationError) and cause.message:
+    if isinstance(cause, ApplicationError) and cause.type in USER_FACING_FAILURES:
         return cause.message
-    return str(cause or error)
+    return (
+        "A step failed unexpectedly after its retries; the run's history in the Temporal UI "
+        "has the details."
+    )
 
 
 @workflow.defn(name=names.JOB_WORKFLOW)
@@ -199,7 +209,7 @@ class JobWorkflow:
                 )
 
     async def _run_batch(
-        self, params: JobInput, plan: JobPlan, step: StepInfo
+        self, params: JobInput, plan: JobPlan, step: StepInfo, after_render: bool = False
     ) -> BatchResult | None:
         handle = workflow.start_activity(
             names.JOB_RUN_BATCH_ACTIVITY,
@@ -212,9 +222,11 @@ class JobWorkflow:
                 batch_size=plan.batch_size,
                 credits_metered=self.state.credits_metered,
                 now=workflow.now(),
+                after_render=after_render,
             ),
             task_queue=params.queues.research,
-            activity_id=f"{step.id}/batch-{self.state.batch_no}",
+            activity_id=f"{step.id}/batch-{self.state.batch_no}"
+            + ("/rendered" if after_render else ""),
             start_to_close_timeout=timedelta(minutes=15),
             heartbeat_timeout=timedelta(seconds=10),
             retry_policy=STEP_RETRY,
@@ -223,7 +235,21 @@ class JobWorkflow:
         )
         await workflow.wait_condition(lambda: handle.done() or self.stop_requested is not None)
         if handle.done():
-            return handle.result()
+            result = handle.result()
+            if result.renders and not after_render:
+                # Pages only a browser can read: render them on the browser queue, then
+                # run the same batch again over the now-rendered pages.
+                await workflow.execute_activity(
+                    names.RENDER_PAGES_ACTIVITY,
+                    RenderRequest(urls=result.renders),
+                    task_queue=params.queues.browser,
+                    start_to_close_timeout=timedelta(minutes=10),
+                    heartbeat_timeout=timedelta(seconds=60),
+                    retry_policy=RetryPolicy(maximum_attempts=3),
+                    result_type=RenderResult,
+                )
+                return await self._run_batch(params, plan, step, after_render=True)
+            return result
         handle.cancel()
         try:
             finished = await handle

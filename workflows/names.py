@@ -15,3 +15,7 @@ JOB_STATUS_QUERY = "status"
 RECONCILE_WORKFLOW = "leadex.reconcile"
 RECONCILE_ACTIVITY = "leadex.jobs.reconcile"
 RECONCILE_SCHEDULE_ID = "leadex-reconciler"
+
+LOAD_ATTACHMENTS_ACTIVITY = "leadex.planning.load_attachments"
+RENDER_PAGES_ACTIVITY = "leadex.browser.render_pages"
+PURGE_SOURCES_ACTIVITY = "leadex.sources.purge"

@@ -12,7 +12,7 @@ from workflows import names
 from workflows.queues import TaskQueues
 
 with workflow.unsafe.imports_passed_through():
-    from research.planner.types import DraftPlan, PlanningRequest
+    from research.planner.types import Attachment, DraftPlan, PlanningRequest, SeedList
 
 
 class PlanningInput(BaseModel):
@@ -23,11 +23,26 @@ class PlanningInput(BaseModel):
 
 
 class PlanningOutcome(BaseModel):
-    """Either a drafted plan or the planner's reasons for declining."""
+    """A drafted plan, the planner's reasons for declining, or an unusable attachment."""
 
     plan: DraftPlan | None = None
     rejection: str | None = None
     missing: list[str] = []
+    invalid_attachment: str | None = None
+
+
+class AttachmentsRequest(BaseModel):
+    """Attachments to fetch and parse before planning."""
+
+    attachments: list[Attachment]
+
+
+class LoadedAttachments(BaseModel):
+    """What the attachments hold, or why they cannot be used."""
+
+    seed: SeedList | None = None
+    urls: list[str] = []
+    error: str | None = None
 
 
 @workflow.defn(name=names.PLANNING_WORKFLOW)
@@ -36,10 +51,25 @@ class PlanningWorkflow:
 
     @workflow.run
     async def run(self, params: PlanningInput) -> PlanningOutcome:
-        """Draft the plan."""
+        """Read the attachments, then draft the plan."""
+        request = params.request
+        if request.attachments:
+            loaded = await workflow.execute_activity(
+                names.LOAD_ATTACHMENTS_ACTIVITY,
+                AttachmentsRequest(attachments=request.attachments),
+                task_queue=params.queues.research,
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=RetryPolicy(maximum_attempts=3),
+                result_type=LoadedAttachments,
+            )
+            if loaded.error is not None:
+                return PlanningOutcome(invalid_attachment=loaded.error)
+            request = request.model_copy(
+                update={"loaded_seed": loaded.seed, "loaded_urls": loaded.urls}
+            )
         return await workflow.execute_activity(
             names.DRAFT_PLAN_ACTIVITY,
-            params.request,
+            request,
             task_queue=params.queues.planning,
             start_to_close_timeout=timedelta(seconds=60),
             schedule_to_close_timeout=timedelta(minutes=2),

@@ -213,7 +213,7 @@ class JobEventSource:
         elif activity == names.JOB_DELIVER_ACTIVITY:
             request = await self._decode(attributes.input, DeliverRequest)
         scheduled[event.event_id] = (activity, request)
-        if isinstance(request, BatchRequest) and request.batch_no == 0:
+        if isinstance(request, BatchRequest) and request.batch_no == 0 and not request.after_render:
             return [
                 ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
             ]
@@ -230,6 +230,8 @@ class JobEventSource:
         if activity == names.JOB_RUN_BATCH_ACTIVITY:
             batch: BatchResult = await self._decode(result, BatchResult)
             out += [("log", {"message": line}) for line in batch.logs]
+            if batch.renders:
+                return out
             if batch.done and isinstance(request, BatchRequest):
                 out.append(
                     (

@@ -10,3 +10,11 @@ def default_planner() -> Planner:
     from research.planner.rules import RulesPlanner
 
     return RulesPlanner()
+
+
+def planner_for(settings: object) -> Planner:
+    """Claude when an Anthropic key is configured (it falls back to rules on failure)."""
+    from research.llm import build_llm
+
+    planner, _ = build_llm(settings)  # type: ignore[arg-type]
+    return planner or default_planner()

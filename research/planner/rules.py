@@ -49,7 +49,7 @@ from research.planner.types import (
     RoleTarget,
     SeedList,
 )
-from research.pricing import estimate_credits, rows_within
+from research.pricing import estimate_credits, leads_per_company, rows_within
 
 T = TypeVar("T")
 
@@ -696,13 +696,24 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
     if mention.facet is Facet.SOURCE and _PREFER_CUE.search(gap):
         return Context.PREFER
     if previous is not None and _LIST_GAP.fullmatch(gap):
-        return _inherited(mention, previous[1])
+        return _inherited(mention, previous)
     return Context.NONE
 
 
-def _inherited(mention: Mention, context: Context) -> Context:
+LEADERSHIP = frozenset({"c_level", "vp", "head"})
+
+
+def _leads(mention: Mention) -> bool:
+    return isinstance(mention.value, RoleTarget) and mention.value.seniority in LEADERSHIP
+
+
+def _inherited(mention: Mention, previous: tuple[Mention, Context]) -> Context:
     """A list item shares its first item's context, where that context applies to it."""
+    earlier, context = previous
     if context is Context.HIRING and mention.facet not in (Facet.ROLE, Facet.THRESHOLD):
+        return Context.NONE
+    if context is Context.HIRING and _leads(mention) and not _leads(earlier):
+        # "hiring ML engineers, VP Eng": the leader after the openings is the person to pull.
         return Context.NONE
     if context is Context.PREFER and mention.facet is not Facet.SOURCE:
         return Context.NONE
@@ -1073,7 +1084,7 @@ def build_criteria(request: PlanningRequest) -> Criteria:
         criteria = apply_instruction(criteria, instruction, default_rows=request.default_rows)
     newest = instructions[-1] if instructions else ""
     _apply_hints(criteria, request.hints, newest)
-    _apply_attachments(criteria, request.attachments)
+    _apply_attachments(criteria, request)
     _check_audience(criteria, newest, request.attachments)
     return _finalize(criteria)
 
@@ -1104,12 +1115,19 @@ def _apply_hints(criteria: Criteria, hints: Hints, newest: str) -> None:
             criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
 
 
-def _apply_attachments(criteria: Criteria, attachments: Sequence[Attachment]) -> None:
-    csv = next((a for a in attachments if a.kind == "csv"), None)
-    if csv is not None:
-        # The engine reads the file; the plan only records where it is.
-        criteria.seed = SeedList(kind="domains", values=[], source_url=csv.url)
-    urls = [a.url for a in attachments if a.kind == "url_list"]
+def _apply_attachments(criteria: Criteria, request: PlanningRequest) -> None:
+    if request.loaded_seed is not None:
+        criteria.seed = request.loaded_seed
+        if criteria.max_rows is None:
+            # Enrichment delivers every seeded company (with each requested person).
+            rows = len(request.loaded_seed.values) * leads_per_company(criteria)
+            criteria.max_rows = max(1, min(rows, MAX_ROWS))
+    else:
+        csv = next((a for a in request.attachments if a.kind == "csv"), None)
+        if csv is not None:
+            # Not read yet: the plan records where the list is.
+            criteria.seed = SeedList(kind="domains", values=[], source_url=csv.url)
+    urls = request.loaded_urls or [a.url for a in request.attachments if a.kind == "url_list"]
     criteria.url_list = _unique([*criteria.url_list, *urls], str)
 
 

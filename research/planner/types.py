@@ -127,6 +127,12 @@ class PlanningRequest(BaseModel):
     feedback: str | None = None
     hints: Hints = Field(default_factory=Hints)
     attachments: list[Attachment] = Field(default_factory=list)
+    loaded_seed: SeedList | None = Field(
+        default=None, description="The csv attachment, already fetched and parsed."
+    )
+    loaded_urls: list[str] = Field(
+        default_factory=list, description="The URLs of url_list attachments, already read."
+    )
     default_rows: int = 30
 
 

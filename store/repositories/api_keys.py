@@ -76,3 +76,11 @@ async def find_by_secret(session: AsyncSession, secret: str) -> ApiKey | None:
     if key is None or not hmac.compare_digest(key.secret_hash, wanted):
         return None
     return key
+
+
+async def exists_for(session: AsyncSession, org_id: str, livemode: bool) -> bool:
+    """Whether the organization has any key in that mode."""
+    result = await session.exec(
+        select(ApiKey.id).where(ApiKey.org_id == org_id, ApiKey.livemode == livemode).limit(1)
+    )
+    return result.first() is not None

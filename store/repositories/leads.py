@@ -111,6 +111,12 @@ async def working_page(
     return [_candidate(row) for row in (await session.exec(statement)).all()]
 
 
+async def working_keys(session: AsyncSession, job_id: str) -> list[str]:
+    """The entity keys a job has collected so far."""
+    result = await session.exec(select(Lead.entity_key).where(*_working(job_id)))
+    return list(result.all())
+
+
 async def count_working(session: AsyncSession, job_id: str, *, companies_only: bool) -> int:
     """How many working records a step's batches will page through."""
     statement = select(func.count()).select_from(Lead).where(*_working(job_id))

@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import col, select
 from temporalio import activity
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer, Worker
+from temporalio.worker import Replayer
 
 from activities.jobs import JobActivities
-from activities.planning import PlanningActivities
+from cli.localstack import TemporalServer
 from core.clock import utcnow
-from research.planner import default_planner
-from store.blobs import open_blob_store
 from store.db import Database
 from store.models import Job, Lead
 from tests.support.flows import draft, wait_for_status
-from tests.support.stack import Keys, Stack, TemporalServer
-from workers.main import engine_factory
+from tests.support.stack import Keys, Stack
+from tests.support.workers import in_process_worker
 from workflows import names
 from workflows.job_types import BatchRequest, BatchResult
 from workflows.jobs import JobWorkflow
@@ -55,80 +53,27 @@ async def _lead_counts(stack: Stack, job_id: str) -> tuple[int, int]:
     return int(total), int(distinct)
 
 
-@contextlib.asynccontextmanager
-async def _in_process_worker(
-    stack: Stack, temporal: TemporalServer, faulty: bool
-) -> AsyncIterator[list[int]]:
-    """Replace the stack's worker with one whose batches fail once right after writing."""
-    from core.config import Settings
+def _fail_once_after_writing(injected: list[int]) -> Callable[[JobActivities], Any]:
+    def wrap(real: JobActivities) -> Any:
+        @activity.defn(name=names.JOB_RUN_BATCH_ACTIVITY)
+        async def run_batch_then_fail(request: BatchRequest) -> BatchResult:
+            result = await real.run_batch(request)
+            if activity.info().attempt == 1:
+                injected.append(request.step_index)
+                raise RuntimeError("injected failure after the batch was written")
+            return result
 
-    settings = Settings(
-        database_url=stack.database_url,
-        data_dir=stack.data_dir,
-        temporal_address=temporal.address,
-        temporal_namespace=f"leadex-{stack.backend}",
-        synthetic_batch_delay_seconds=0.0,
-    )
-    client = await Client.connect(
-        temporal.address,
-        namespace=f"leadex-{stack.backend}",
-        data_converter=pydantic_data_converter,
-    )
-    database = Database(stack.database_url)
-    real = JobActivities(
-        database, open_blob_store(settings.resolved_artifact_storage_url), engine_factory(settings)
-    )
-    injected: list[int] = []
+        return run_batch_then_fail
 
-    @activity.defn(name=names.JOB_RUN_BATCH_ACTIVITY)
-    async def run_batch_then_fail(request: BatchRequest) -> BatchResult:
-        result = await real.run_batch(request)
-        if faulty and activity.info().attempt == 1:
-            injected.append(request.step_index)
-            raise RuntimeError("injected failure after the batch was written")
-        return result
-
-    planning = PlanningActivities(default_planner())
-    workers = [
-        Worker(
-            client,
-            task_queue=settings.task_queue_workflows,
-            workflows=[PlanningWorkflow, JobWorkflow, ReconcileWorkflow],
-        ),
-        Worker(client, task_queue=settings.task_queue_planning, activities=[planning.draft_plan]),
-        Worker(
-            client,
-            task_queue=settings.task_queue_research,
-            activities=[
-                real.start,
-                run_batch_then_fail,
-                real.resolve,
-                real.deliver,
-                real.finalize,
-                real.reconcile,
-            ],
-        ),
-    ]
-    from cli.processes import stop
-
-    if stack.worker is not None:
-        stop(stack.worker)
-    tasks = [asyncio.create_task(worker.run()) for worker in workers]
-    try:
-        yield injected
-    finally:
-        await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
-        for task in tasks:
-            task.cancel()
-        await database.dispose()
-        stack.start_worker()
+    return wrap
 
 
 async def test_a_batch_retried_after_writing_leaves_no_duplicates(
     stack: Stack, org: Keys, temporal: TemporalServer
 ) -> None:
+    injected: list[int] = []
     async with (
-        _in_process_worker(stack, temporal, faulty=True) as injected,
+        in_process_worker(stack, temporal, run_batch=_fail_once_after_writing(injected)),
         stack.client(org.test) as client,
     ):
         drafted = await draft(client, hints={"max_rows": 20})

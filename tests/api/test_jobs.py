@@ -11,10 +11,12 @@ import openpyxl
 import pytest
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from cli.localstack import TemporalServer
 from tests.support.asserts import assert_error, assert_id, assert_timestamp
 from tests.support.flows import QUICKSTART, draft, run_to_end, wait_for_status
 from tests.support.sse import read_stream
-from tests.support.stack import Keys, Stack, TemporalServer
+from tests.support.stack import Keys, Stack
+from tests.support.workers import in_process_worker
 
 LEAD_KEYS = {
     "id",
@@ -150,6 +152,9 @@ async def test_logs_paginate(stack: Stack, org: Keys) -> None:
     async with stack.client(org.test) as client:
         drafted = await draft(client, hints={"max_rows": 6})
         await run_to_end(client, drafted["job"]["id"])
+        # The row turns terminal a moment before the run's history closes; the stream
+        # ends with the history.
+        await read_stream(client, f"/v1/jobs/{drafted['job']['id']}/stream")
         everything = (await client.get(f"/v1/jobs/{drafted['job']['id']}/logs")).json()
         first = (
             await client.get(f"/v1/jobs/{drafted['job']['id']}/logs", params={"limit": 4})
@@ -251,8 +256,13 @@ async def test_credit_ceiling_stops_before_the_batch_that_would_exceed_it(
     assert len(discovered) == 1
 
 
-async def test_live_mode_without_a_backend_fails_clearly(stack: Stack, org: Keys) -> None:
-    async with stack.client(org.live) as client:
+async def test_live_mode_without_a_backend_fails_clearly(
+    stack: Stack, org: Keys, temporal: TemporalServer
+) -> None:
+    async with (
+        in_process_worker(stack, temporal, search_provider=""),
+        stack.client(org.live) as client,
+    ):
         drafted = await draft(client, hints={"max_rows": 5})
         job = await run_to_end(client, drafted["job"]["id"])
         stream = await read_stream(client, f"/v1/jobs/{job['id']}/stream")

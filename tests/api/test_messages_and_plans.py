@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from temporalio.client import Client
 
+from cli.localstack import TemporalServer
 from core.clock import isoformat, utcnow
 from tests.support.asserts import assert_error, assert_id, assert_timestamp
-from tests.support.stack import Keys, Stack, TemporalServer
+from tests.support.files import serve_files
+from tests.support.stack import Keys, Stack
 
 QUICKSTART = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth."
 
@@ -200,25 +202,25 @@ async def test_message_input_limits(
     assert listing["data"] == []
 
 
-async def test_hints_attachments_and_auto_approve_are_kept(stack: Stack, org: Keys) -> None:
-    async with stack.client(org.test) as client:
-        thread = await _thread(client)
-        body = (
-            await client.post(
+async def test_hints_and_attachments_are_kept(stack: Stack, org: Keys) -> None:
+    with serve_files({"/seeds.csv": (b"domain\nacme.example\n", "text/csv")}) as base:
+        async with stack.client(org.test) as client:
+            thread = await _thread(client)
+            response = await client.post(
                 f"/v1/threads/{thread['id']}/messages",
                 json={
                     "content": "For each company in the attached CSV, pull the CTO.",
-                    "attachments": [{"kind": "csv", "url": "https://ops.example.com/seeds.csv"}],
+                    "attachments": [{"kind": "csv", "url": f"{base}/seeds.csv"}],
                     "hints": {"max_rows": 40},
                 },
             )
-        ).json()
-    assert body["message"]["attachments"] == [
-        {"kind": "csv", "url": "https://ops.example.com/seeds.csv"}
-    ]
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["message"]["attachments"] == [{"kind": "csv", "url": f"{base}/seeds.csv"}]
     assert body["plan"]["target_rows"] == 40
     assert body["plan"]["steps"][0]["intent"] == "enrich"
-    assert body["plan"]["criteria"]["seed"]["source_url"] == "https://ops.example.com/seeds.csv"
+    assert body["plan"]["criteria"]["seed"]["source_url"] == f"{base}/seeds.csv"
+    assert body["job"]["status"] == "pending"
 
 
 async def test_replan_supersedes_the_pending_job(stack: Stack, org: Keys) -> None:

@@ -107,7 +107,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _start_dev(data_dir: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[str], list[str]]:
+def _start_dev(
+    data_dir: Path, ports: dict[str, int], *extra: str
+) -> tuple[subprocess.Popen[str], list[str]]:
     process = subprocess.Popen(
         [
             *LEADEX,
@@ -120,6 +122,7 @@ def _start_dev(data_dir: Path, ports: dict[str, int]) -> tuple[subprocess.Popen[
             str(ports["temporal"]),
             "--ui-port",
             str(ports["ui"]),
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -192,4 +195,35 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
         assert description.workflow_type == "leadex.planning"
     finally:
         children = _stop_dev(process)
+    assert not [pid for pid in children if _alive(pid)]
+
+
+@pytest.mark.timeout(300)
+async def test_dev_sandbox_researches_the_generated_web(tmp_path: Path) -> None:
+    ports = {"api": free_port(), "temporal": free_port(), "ui": free_port()}
+    sandbox_port = free_port()
+    process, lines = _start_dev(
+        tmp_path / "var", ports, "--sandbox", "--sandbox-port", str(sandbox_port)
+    )
+    try:
+        live = [line.split("=", 1)[1] for line in lines if line.startswith("LEADEX_LIVE_API_KEY=")]
+        assert live and live[0].startswith("sk_live_")
+        assert any(f"127.0.0.1:{sandbox_port}" in line for line in lines)
+        assert (tmp_path / "var" / "sandbox" / "truth.json").exists()
+        base = f"http://127.0.0.1:{ports['api']}/v1"
+        async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+            found = await client.post(
+                "/search",
+                json={"prompt": "CTOs of fintech companies in France", "max_rows": 5},
+                headers={"Authorization": f"Bearer {live[0]}"},
+            )
+        assert found.status_code == 200, found.text
+        body = found.json()
+        assert body["status"] == "succeeded", body["summary"]
+        assert body["livemode"] is True
+        assert body["leads"], body["summary"]
+        assert all(".test/" in s["url"] for lead in body["leads"] for s in lead["sources"])
+    finally:
+        children = _stop_dev(process)
+    assert len(children) == 4  # the sandbox web, Temporal, the worker and the API
     assert not [pid for pid in children if _alive(pid)]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from research.engine import StepRequest, batch_size_for, companies_needed
-from research.model import Candidate, CandidateStatus
+from research.model import Candidate
+from research.pipeline import run_plan
 from research.planner.rules import RulesPlanner
 from research.planner.types import DraftPlan, PlanningRequest, PlanningTurn
-from research.resolve import assemble_leads
 from research.synthetic import SyntheticEngine
 from store.exports import artifact_columns
 
@@ -23,46 +22,8 @@ async def _plan(prompt: str) -> DraftPlan:
 
 async def _run(plan: DraftPlan, seed: str) -> list[Candidate]:
     """Drive the engine the way the job activities do, with an in-memory working set."""
-    engine = SyntheticEngine()
-    working: dict[str, Candidate] = {}
-    size = batch_size_for(companies_needed(plan.criteria, plan.target_rows))
-    for index, step in enumerate(plan.steps):
-        if step.intent == "dedupe":
-            continue
-        batch_no = 0
-        while True:
-            if index == 0:
-                page: list[Candidate] = []
-            else:
-                scope = sorted(working.values(), key=lambda c: c.key)
-                if step.intent != "verify":
-                    scope = [c for c in scope if c.person is None]
-                page = scope[batch_no * size : (batch_no + 1) * size]
-            batch = await engine.run_step(
-                StepRequest(
-                    job_id="job_1",
-                    step=step,
-                    step_index=index,
-                    criteria=plan.criteria,
-                    target_rows=plan.target_rows,
-                    batch_no=batch_no,
-                    batch_size=size,
-                    seed=seed,
-                    now=NOW,
-                    candidates=[c.model_copy(deep=True) for c in page],
-                ),
-                lambda: None,
-            )
-            working.update({c.key: c for c in batch.upserts})
-            if (index == 0 and batch.done) or (index and len(page) < size):
-                break
-            batch_no += 1
-    return assemble_leads(
-        list(working.values()),
-        columns=artifact_columns([s.model_dump() for s in plan.steps]),
-        roles=[role.column_prefix for role in plan.criteria.roles],
-        target_rows=plan.target_rows,
-    )
+    leads, _ = await run_plan(SyntheticEngine(), plan, seed=seed, now=NOW)
+    return leads
 
 
 async def test_same_plan_same_leads_and_another_seed_differs() -> None:
@@ -83,7 +44,7 @@ async def test_leads_follow_the_criteria_and_are_marked_synthetic() -> None:
     leads = await _run(plan, "pln_x")
     assert len(leads) == plan.target_rows
     for lead in leads:
-        assert lead.status is CandidateStatus.VERIFIED
+        assert lead.confidence > 0
         assert lead.company.domain and lead.company.domain.endswith(".example")
         assert all(source.kind == "synthetic" for source in lead.sources)
         assert lead.person is not None and lead.person.title == "Head of Data"

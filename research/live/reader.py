@@ -1,0 +1,102 @@
+"""Fetch and extract pages once per batch, remembering which ones need a browser."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from research.extract import extract_page
+from research.extract.types import PageFacts
+from research.fetch import Fetcher, FetchError, needs_rendering
+from research.fetch.types import FetchedPage
+
+EXTRACTION_CACHE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A fetched page and what it says."""
+
+    page: FetchedPage
+    facts: PageFacts
+
+
+class PageExtractor(Protocol):
+    """Turns a page into facts: the rule-based extractor, or Claude with grounding."""
+
+    async def extract(
+        self, url: str, html: str, *, fetched_at: datetime | None = None
+    ) -> PageFacts:
+        """The page's facts."""
+        ...
+
+
+class RuleExtractor:
+    """The deterministic extractor, off the event loop (parsing is CPU-bound)."""
+
+    async def extract(
+        self, url: str, html: str, *, fetched_at: datetime | None = None
+    ) -> PageFacts:
+        """The page's facts."""
+        return await asyncio.to_thread(extract_page, url, html, fetched_at=fetched_at)
+
+
+class ExtractionCache:
+    """Parsed pages by (url, body) so repeated steps do not parse again; a local speed-up only."""
+
+    def __init__(
+        self, extractor: PageExtractor | None = None, size: int = EXTRACTION_CACHE
+    ) -> None:
+        self.extractor = extractor or RuleExtractor()
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, bool], PageFacts] = OrderedDict()
+
+    async def facts(self, page: FetchedPage) -> PageFacts:
+        """The extraction of ``page``, computed once (in a thread: parsing is CPU-bound)."""
+        key = (page.final_url, hash(page.text), page.rendered)
+        cached = self._items.get(key)
+        if cached is not None:
+            self._items.move_to_end(key)
+            return cached
+        facts = await self.extractor.extract(page.final_url, page.text, fetched_at=page.fetched_at)
+        self._items[key] = facts
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return facts
+
+
+@dataclass
+class PageReader:
+    """Reads pages for one batch; collects the JavaScript-only ones for the browser queue."""
+
+    fetcher: Fetcher
+    cache: ExtractionCache
+    after_render: bool = False
+    renders: list[str] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    async def read(self, url: str) -> Read | None:
+        """The page and its facts, or None when it cannot be fetched."""
+        try:
+            page = await self.fetcher.fetch(url)
+        except FetchError as error:
+            self.failures[url] = error.reason
+            return None
+        wants_browser = not page.rendered and not self.after_render and needs_rendering(page)
+        if wants_browser and url not in self.renders:
+            self.renders.append(url)
+        return Read(page=page, facts=await self.cache.facts(page))
+
+    async def read_many(self, urls: list[str], concurrency: int = 8) -> list[Read]:
+        """Read several pages concurrently, in the given order, skipping failures."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(url: str) -> Read | None:
+            async with gate:
+                return await self.read(url)
+
+        results = await asyncio.gather(*(one(url) for url in urls))
+        return [result for result in results if result is not None]
