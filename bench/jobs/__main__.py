@@ -108,11 +108,12 @@ async def _replay_rates(client: httpx.AsyncClient, address: str, job: str) -> tu
     return sse_rate, raw / (time.perf_counter() - started)
 
 
-async def main(approvals: int, streams: int) -> int:
+async def main(approvals: int, streams: int, database_url: str | None) -> int:
     """Run the measurements and print them."""
     work = Path(tempfile.mkdtemp(prefix="leadex-bench-jobs-"))
     with temporal_server([NAMESPACE], work / "logs") as temporal:
-        database = f"sqlite:///{work / 'bench.db'}"
+        database = database_url or f"sqlite:///{work / 'bench.db'}"
+        print(f"database: {database.split('://')[0]}", flush=True)
         with running_stack("bench", database, temporal.address, NAMESPACE, work) as stack:
             key = await mint_key(
                 database, org_name="bench", livemode=False, scopes=["read", "run"], name="b"
@@ -162,8 +163,13 @@ def cli() -> int:
     parser = argparse.ArgumentParser(prog="bench/jobs", description=__doc__)
     parser.add_argument("--approvals", type=int, default=200)
     parser.add_argument("--streams", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="e.g. a PostgreSQL URL (with its own schema); default a fresh SQLite file",
+    )
     args = parser.parse_args()
-    return asyncio.run(main(args.approvals, args.streams))
+    return asyncio.run(main(args.approvals, args.streams, args.database_url))
 
 
 if __name__ == "__main__":
