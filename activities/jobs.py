@@ -28,14 +28,15 @@ from research.engine import (
 )
 from research.metering import email_cost, unit_costs
 from research.planner.types import Criteria, Intent, PlanStep
+from research.pricing import delivered_credits
 from research.resolve import assemble_leads
 from store import lifecycle
 from store.blobs import BlobStore
 from store.db import Database
 from store.exports import artifact_columns, lead_row, render_csv, render_json
-from store.models import Artifact, Job, Plan, Thread
+from store.models import Artifact, Job, Lead, Plan, Thread
 from store.objects import LeadObject, dump
-from store.repositories import artifacts, events, jobs, leads, messages
+from store.repositories import artifacts, events, jobs, leads, ledger, messages
 from store.repositories.sources import SourceCache
 from workflows import names
 from workflows.job_types import (
@@ -84,6 +85,20 @@ async def _heartbeating() -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _delivered_cost(plan: Plan, rows: list[Lead]) -> int:
+    """The table's price of the delivered rows: a job pays for leads, not for candidates it
+    read and rejected (the metered work only bounds the job against its ceiling)."""
+    _, criteria = _plan_parts(plan)
+    people: dict[str, int] = {}
+    emails = 0
+    for row in rows:
+        company = row.company or {}
+        key = str(company.get("domain") or company.get("name") or row.entity_key)
+        people[key] = people.get(key, 0) + (1 if row.person else 0)
+        emails += 1 if row.person and row.person.get("email") else 0
+    return delivered_credits(criteria, people, emails)
 
 
 def _plan_parts(plan: Plan) -> tuple[list[PlanStep], Criteria]:
@@ -335,7 +350,9 @@ class JobActivities:
                 )
         return DeliverResult(lead_ids=lead_ids, last=request.last, step_id=request.step_id)
 
-    async def _write_artifact(self, job: Job, plan: Plan, partial: bool) -> Artifact:
+    async def _write_artifact(
+        self, job: Job, plan: Plan, partial: bool
+    ) -> tuple[Artifact, list[Lead]]:
         async with self.database.transaction() as session:
             rows = await leads.all_published(session, job.id)
         columns = artifact_columns(plan.steps)
@@ -352,7 +369,7 @@ class JobActivities:
             json.dumps({"columns": columns, "rows": table}, default=str).encode(),
             "application/json",
         )
-        return Artifact(
+        artifact = Artifact(
             id=artifact_id,
             org_id=job.org_id,
             livemode=job.livemode,
@@ -366,6 +383,7 @@ class JobActivities:
             json_bytes=len(json_bytes),
             purge_after=utcnow() + timedelta(days=self.retention_days),
         )
+        return artifact, rows
 
     @activity.defn(name=names.JOB_FINALIZE_ACTIVITY)
     async def finalize(self, request: FinalizeRequest) -> JobOutcome:
@@ -373,9 +391,12 @@ class JobActivities:
         job, plan = await self._load(request.job_id)
         if job.status in lifecycle.TERMINAL:
             return _outcome_of(job, await self._artifact_summary(job))
-        artifact = await self._write_artifact(job, plan, partial=request.status != "succeeded")
+        artifact, delivered = await self._write_artifact(
+            job, plan, partial=request.status != "succeeded"
+        )
+        metered = math.ceil(request.credits_metered - 1e-9)
         charged = job.livemode and request.status != "failed"
-        credits_used = math.ceil(request.credits_metered - 1e-9) if charged else 0
+        credits_used = min(metered, _delivered_cost(plan, delivered)) if charged else 0
         summary = _summary(request, artifact.rows, len(plan.steps), plan.title, job.livemode)
         async with self.database.transaction() as session:
             locked = await jobs.get_by_id(session, job.id, for_update=True)
@@ -399,6 +420,13 @@ class JobActivities:
                 artifact=artifact,
                 stop_reason=request.stop_reason,
             )
+            if locked.livemode:
+                await ledger.settle_job(
+                    session,
+                    locked,
+                    status=request.status,
+                    metered=metered,
+                )
             await events.record_once(
                 session,
                 lifecycle.tenant_of(locked),
@@ -457,6 +485,8 @@ class JobActivities:
                     credits_used=0,
                     artifact=await artifacts.for_job(session, job.id),
                 )
+                if locked.livemode:
+                    await ledger.settle_job(session, locked, status="failed", metered=0)
             repaired.append(job.id)
         return ReconcileResult(checked=len(stale), repaired=repaired)
 

@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
+from fastapi.openapi.utils import get_openapi
 
+from api.account.endpoints import router as account_router
+from api.artifacts.endpoints import downloads_router
 from api.artifacts.endpoints import router as artifacts_router
 from api.errors import install_error_handlers
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
 from api.middleware import RequestIdMiddleware
+from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
 from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
 from api.threads.endpoints import router as threads_router
+from api.usage.endpoints import router as usage_router
 from core.config import Settings, get_settings
 from store.blobs import open_blob_store
 from store.db import Database
@@ -54,7 +59,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, version=API_VERSION, sunset=settings.sunset_http_date())
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete_document(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get("/v1/openapi.yaml", include_in_schema=False)
+    async def openapi_yaml() -> Response:
+        return Response(document_yaml(app.openapi()), media_type="application/yaml")
 
     v1 = APIRouter(prefix="/v1")
     for router in (
@@ -63,7 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         plans_router,
         jobs_router,
         artifacts_router,
+        downloads_router,
         search_router,
+        account_router,
+        usage_router,
     ):
         v1.include_router(router)
     app.include_router(v1)

@@ -11,8 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.deps import get_database
 from core.clock import as_utc, isoformat, utcnow
 from core.errors import AuthenticationError, PermissionDeniedError
+from core.tiers import Tier, tier
 from store.db import Database
-from store.repositories import api_keys
+from store.repositories import api_keys, orgs
 from store.repositories.api_keys import PUBLISHABLE_PREFIX, SECRET_PREFIXES, Scope
 from store.tenancy import Tenant
 
@@ -28,6 +29,7 @@ class Principal:
     livemode: bool
     scopes: frozenset[str]
     kind: str
+    tier: Tier
 
     @property
     def tenant(self) -> Tenant:
@@ -44,28 +46,27 @@ def _looks_like_key(secret: str) -> bool:
     return secret.startswith((*SECRET_PREFIXES, PUBLISHABLE_PREFIX))
 
 
-async def authenticate(
-    request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    database: Database = Depends(get_database),
-) -> Principal:
-    """The caller's principal, or a 401 that says what is wrong with the key."""
-    if credentials is None:
+async def principal_for(database: Database, authorization: str | None) -> Principal:
+    """The principal an ``Authorization`` header names, or a 401 that says what is wrong."""
+    scheme, _, secret = (authorization or "").partition(" ")
+    if not authorization:
         raise AuthenticationError(
             "No API key provided. Send it as 'Authorization: Bearer sk_test_…'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    secret = credentials.credentials.strip()
-    if not _looks_like_key(secret):
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not _looks_like_key(secret):
         raise AuthenticationError(
-            "Malformed API key: keys start with sk_live_, sk_test_ or pk_pub_.",
+            "Malformed API key: send 'Authorization: Bearer <key>'; keys start with "
+            "sk_live_, sk_test_ or pk_pub_.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     # A short transaction of its own: long-running handlers (search, streams) must not hold
     # the request's transaction open just because the key was looked up.
     async with database.transaction() as session:
         key = await api_keys.find_by_secret(session, secret)
-    if key is None:
+        org = await orgs.get(session, key.org_id) if key else None
+    if key is None or org is None:
         raise AuthenticationError("Invalid API key.", headers={"WWW-Authenticate": "Bearer"})
     if key.revoked_at is not None:
         raise AuthenticationError(
@@ -76,15 +77,31 @@ async def authenticate(
             f"This API key ({key.redacted}) expired at {isoformat(key.expires_at)}.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = Principal(
+    return Principal(
         key_id=key.id,
         org_id=key.org_id,
         livemode=key.livemode,
         scopes=frozenset(key.scopes),
         kind=key.kind,
+        tier=tier(org.tier),
     )
-    request.state.principal = principal
+
+
+async def resolve_principal(request: Request) -> Principal:
+    """The request's principal, looked up once and kept on the request."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    if principal is None:
+        principal = await principal_for(get_database(request), request.headers.get("authorization"))
+        request.state.principal = principal
     return principal
+
+
+async def authenticate(
+    request: Request,
+    _credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
+) -> Principal:
+    """The caller's principal (the route resolved it already; this declares the scheme)."""
+    return await resolve_principal(request)
 
 
 def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
@@ -108,6 +125,15 @@ def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     return dependency
+
+
+async def artifact_access(principal: Principal = Depends(authenticate)) -> Principal:
+    """Secret keys with ``read``, or publishable keys (which see shareable artifacts only)."""
+    if not principal.publishable and Scope.READ.value not in principal.scopes:
+        raise PermissionDeniedError(
+            "This API key lacks the 'read' scope required for this request."
+        )
+    return principal
 
 
 read_access = require()

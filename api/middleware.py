@@ -18,10 +18,13 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
 class RequestIdMiddleware:
-    """Assigns or echoes ``X-Request-Id`` and turns crashes into a 500 envelope."""
+    """Assigns or echoes ``X-Request-Id``, adds the API's headers to every response (version,
+    rate limits, a configured Sunset), and turns crashes into a 500 envelope."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, version: str = "", sunset: str | None = None) -> None:
         self.app = app
+        self.version = version
+        self.sunset = sunset
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,7 +43,7 @@ class RequestIdMiddleware:
                     for name, value in message.get("headers", [])
                     if name.lower() != b"x-request-id"
                 ]
-                headers.append((b"x-request-id", request_id.encode()))
+                headers += self._extra_headers(scope, request_id)
                 message["headers"] = headers
             await send(message)
 
@@ -58,11 +61,22 @@ class RequestIdMiddleware:
                     "headers": [
                         (b"content-type", b"application/json"),
                         (b"content-length", str(len(body)).encode()),
-                        (b"x-request-id", request_id.encode()),
+                        *self._extra_headers(scope, request_id),
                     ],
                 }
             )
             await send({"type": "http.response.body", "body": body})
+
+    def _extra_headers(self, scope: Scope, request_id: str) -> list[tuple[bytes, bytes]]:
+        headers = [(b"x-request-id", request_id.encode())]
+        if scope.get("path", "").startswith("/v1"):
+            if self.version:
+                headers.append((b"leadex-version", self.version.encode()))
+            if self.sunset:
+                headers += [(b"sunset", self.sunset.encode()), (b"deprecation", b"true")]
+        limits: dict[str, str] = scope.get("state", {}).get("ratelimit_headers") or {}
+        headers += [(name.lower().encode(), value.encode()) for name, value in limits.items()]
+        return headers
 
     @staticmethod
     def _request_id(scope: Scope) -> str:

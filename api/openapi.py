@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, Field
 
 _DESCRIPTIONS = {
@@ -41,3 +42,120 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
         status: {"model": ErrorEnvelope, "description": _DESCRIPTIONS[status]} for status in wanted
     }
+
+
+class LogEventData(BaseModel):
+    """``event: log``"""
+
+    message: str
+
+
+class StepEventData(BaseModel):
+    """``event: step``"""
+
+    step_id: str
+    status: str = Field(description="started, completed or failed.")
+    title: str | None = None
+    error: str | None = None
+
+
+class ResultEventData(BaseModel):
+    """``event: result``: a batch of full lead objects."""
+
+    leads: list[dict[str, Any]]
+
+
+class ArtifactEventData(BaseModel):
+    """``event: artifact``"""
+
+    artifact_id: str
+    rows: int
+    bytes: int
+
+
+class TerminalEventData(BaseModel):
+    """``event: done | stopped | error``: the final job and its summary."""
+
+    job_id: str
+    artifact_id: str | None = None
+    summary: str | None = None
+    reason: str | None = Field(default=None, description="stopped only.")
+    code: str | None = Field(default=None, description="error only.")
+    message: str | None = Field(default=None, description="error only.")
+    job: dict[str, Any] | None = None
+
+
+STREAM_EVENTS: dict[str, type[BaseModel]] = {
+    "log": LogEventData,
+    "step": StepEventData,
+    "result": ResultEventData,
+    "artifact": ArtifactEventData,
+    "done": TerminalEventData,
+    "stopped": TerminalEventData,
+    "error": TerminalEventData,
+}
+
+_HEADERS = {
+    "X-Request-Id": "This request's id; echoes yours when you send one.",
+    "X-RateLimit-Limit": "Requests allowed per minute for the organization.",
+    "X-RateLimit-Remaining": "Requests left in the current minute.",
+    "X-RateLimit-Reset": "Unix time when the minute resets.",
+}
+
+
+def _header(description: str, kind: str = "string") -> dict[str, Any]:
+    return {"description": description, "schema": {"type": kind}}
+
+
+def complete_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Add what FastAPI cannot infer: headers on every response, SSE event shapes."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for model in {model.__name__: model for model in STREAM_EVENTS.values()}.values():
+        schemas[model.__name__] = model.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+    envelope = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    if "ErrorEnvelope" not in schemas:
+        for model in (ErrorBody, ErrorEnvelope):
+            schemas[model.__name__] = model.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
+    for path, operations in document.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            # Validation failures are rendered in the envelope too (400 malformed, 422 invalid).
+            for status in ("400", "422"):
+                if status in responses or operation.get("parameters") or "requestBody" in operation:
+                    responses[status] = {
+                        "description": _DESCRIPTIONS[int(status)],
+                        "content": {"application/json": {"schema": envelope}},
+                    }
+            for status, response in responses.items():
+                headers = response.setdefault("headers", {})
+                headers.update({name: _header(text) for name, text in _HEADERS.items()})
+                if str(status) == "429":
+                    headers["Retry-After"] = _header("Seconds to wait.", "integer")
+            if path.endswith("/stream"):
+                content = operation["responses"]["200"]["content"]["text/event-stream"]
+                content["schema"] = {
+                    "type": "string",
+                    "description": "Server-sent events; each event's data is JSON.",
+                }
+                content["x-events"] = {
+                    name: {"$ref": f"#/components/schemas/{model.__name__}"}
+                    for name, model in STREAM_EVENTS.items()
+                }
+    return prune_unused(document)
+
+
+def document_yaml(document: dict[str, Any]) -> str:
+    """The document as YAML, keys in their natural order."""
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def prune_unused(document: dict[str, Any]) -> dict[str, Any]:
+    """Drop FastAPI's validation-error schemas, which no response uses any more."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    return document

@@ -73,7 +73,9 @@ class CursorCodec:
             data = json.loads(body)
         except (binascii.Error, ValueError, UnicodeDecodeError):
             raise invalid from None
-        if not hmac.compare_digest(signature, self._sign(body)) or not isinstance(data, dict):
+        if not hmac.compare_digest(signature.encode(), self._sign(body).encode()):
+            raise invalid
+        if not isinstance(data, dict):
             raise invalid
         if data.get("o") != principal.org_id or data.get("m") != principal.livemode:
             raise InvalidRequestError(

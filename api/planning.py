@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.auth import Principal
+from api.limits import check_plans_per_day
 from api.temporal import TemporalGateway
 from core.clock import utcnow
 from core.config import Settings
@@ -93,13 +95,15 @@ def _assistant_summary(draft: DraftPlan, job_id: str) -> str:
 async def draft_turn(
     session: AsyncSession,
     database: Database,
-    tenant: Tenant,
+    principal: Principal,
     turn: TurnRequest,
     *,
     temporal: TemporalGateway,
     settings: Settings,
 ) -> Drafted:
     """Plan a user turn and record it; a declined prompt is a 422 ``plan_rejected``."""
+    tenant = principal.tenant
+    await check_plans_per_day(session, principal)
     request = await _planning_request(session, tenant, turn, settings)
     # End the read transaction so no lock is held while the planner runs.
     await session.rollback()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.config import Settings
 from store.db import Database
+from store.models import Organization
 from store.repositories import api_keys, orgs
 
 
@@ -26,12 +28,14 @@ async def mint_key(
     scopes: list[str],
     name: str,
     kind: str = "secret",
+    included_credits: int | None = None,
 ) -> MintedKey:
     """Create the organization if needed, then a key in it."""
+    credits = Settings().starter_credits if included_credits is None else included_credits
     database = Database(database_url)
     try:
         async with database.transaction() as session:
-            org, created = await orgs.get_or_create(session, org_name)
+            org, created = await orgs.get_or_create(session, org_name, included_credits=credits)
             key, secret = await api_keys.create(
                 session, org_id=org.id, name=name, livemode=livemode, scopes=scopes, kind=kind
             )
@@ -57,5 +61,26 @@ async def has_key(database_url: str, org_name: str, *, livemode: bool) -> bool:
         async with database.transaction() as session:
             org = await orgs.get_by_name(session, org_name)
             return org is not None and await api_keys.exists_for(session, org.id, livemode)
+    finally:
+        await database.dispose()
+
+
+async def set_plan(
+    database_url: str, org_name: str, *, tier: str | None, credits: int | None
+) -> Organization | None:
+    """Change an organization's tier and included credits; None when it does not exist."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            org = await orgs.get_by_name(session, org_name)
+            if org is None:
+                return None
+            if tier is not None:
+                org.tier = tier
+            if credits is not None:
+                org.credits_included = credits
+            session.add(org)
+            await session.flush()
+            return org
     finally:
         await database.dispose()

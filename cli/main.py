@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cli import processes
-from cli.accounts import has_key, mint_key, organization_exists
+from cli.accounts import has_key, mint_key, organization_exists, set_plan
 from core.config import Settings
+from core.tiers import TierName
 from store import migrate
 from store.repositories.api_keys import ALL_SCOPES, Scope
 
@@ -83,6 +84,32 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
     print(f"Created {args.mode}-mode key {minted.key_id} with scopes {','.join(scopes)}.")
     print("The secret is shown once; store it now:")
     print(minted.secret)
+    return 0
+
+
+def cmd_orgs_set(args: argparse.Namespace) -> int:
+    """Change an organization's tier and included credits."""
+    settings = _settings(args.data_dir)
+    migrate.upgrade(settings.resolved_database_url)
+    org = asyncio.run(
+        set_plan(settings.resolved_database_url, args.org, tier=args.tier, credits=args.credits)
+    )
+    if org is None:
+        raise SystemExit(f"No organization named {args.org!r}.")
+    print(f"{org.name} ({org.id}): tier {org.tier}, {org.credits_included} included credits")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Print the OpenAPI document (the committed openapi.yaml is this, in YAML)."""
+    import json
+
+    from api.app import create_app
+    from api.openapi import document_yaml
+
+    document = create_app().openapi()
+    text = document_yaml(document) if args.format == "yaml" else json.dumps(document, indent=2)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -317,6 +344,19 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--publishable", action="store_true", help="A read-only pk_pub_ key.")
     create.add_argument("--data-dir", default=None)
     create.set_defaults(handler=cmd_keys_create)
+
+    openapi = sub.add_parser("openapi", help="Print the OpenAPI document.")
+    openapi.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    openapi.set_defaults(handler=cmd_openapi)
+
+    orgs_parser = sub.add_parser("orgs", help="Manage organizations.")
+    orgs_sub = orgs_parser.add_subparsers(dest="orgs_command", required=True)
+    set_parser = orgs_sub.add_parser("set", help="Change a tier and included credits.")
+    set_parser.add_argument("--org", required=True)
+    set_parser.add_argument("--tier", choices=[t.value for t in TierName], default=None)
+    set_parser.add_argument("--credits", type=int, default=None, help="Included credits.")
+    set_parser.add_argument("--data-dir", default=None)
+    set_parser.set_defaults(handler=cmd_orgs_set)
     return parser
 
 

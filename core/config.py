@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -79,6 +81,13 @@ class Settings(BaseSettings):
 
     _signing_key: bytes | None = PrivateAttr(default=None)
 
+    starter_credits: int = Field(
+        default=500, ge=0, description="Credits a new organization's Starter tier includes."
+    )
+    sunset_at: datetime | None = Field(
+        default=None, description="When /v1 will be retired; announced in a Sunset header."
+    )
+
     planning_timeout_seconds: float = Field(default=30.0, gt=0)
     synthetic_batch_delay_seconds: float = Field(
         default=0.2,
@@ -117,6 +126,13 @@ class Settings(BaseSettings):
         if self.artifact_storage_url:
             return self.artifact_storage_url
         return (self.data_dir / "artifacts").resolve().as_uri()
+
+    def sunset_http_date(self) -> str | None:
+        """The Sunset header's value (an HTTP-date), when a retirement is announced."""
+        if self.sunset_at is None:
+            return None
+        moment = self.sunset_at if self.sunset_at.tzinfo else self.sunset_at.replace(tzinfo=UTC)
+        return format_datetime(moment.astimezone(UTC), usegmt=True)
 
     def signing_key(self) -> bytes:
         """The HMAC key for cursors and download URLs, created once per data directory."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class ErrorCode(StrEnum):
@@ -39,6 +40,9 @@ class LeadexError(Exception):
         self.message = message
         self.param = param
         self.headers = headers or {}
+        # Writes that must outlive the refused request (an event saying why it was refused).
+        # The API runs each, with a fresh database session, after rolling the request back.
+        self.after_rollback: list[Callable[[Any], Awaitable[None]]] = []
 
 
 class InvalidRequestError(LeadexError):

@@ -25,6 +25,8 @@ class Prefix(StrEnum):
     REQUEST = "req"
     MEMBER = "mem"
     PUSH = "psh"
+    CREDIT_ENTRY = "cre"
+    STREAM = "sse"
 
 
 def new_id(prefix: Prefix) -> str:

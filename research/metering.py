@@ -1,10 +1,10 @@
 """Credits per unit of work, so a job is charged as it works and a ceiling can be checked
 before each batch.
 
-The spec's table prices a company row; a job meters the same prices step by step: discovery
-pays the company part, each people step pays per person, the first step that fills a
-deep-enrich dimension pays for it, and each email found pays its verification. Summed over a
-plan, the per-company costs equal ``research.pricing.row_cost``.
+The spec's table prices a company row; a job meters the same prices step by step: the first
+step that reads a company pays the company part, each people step pays per person, the first
+step that fills a deep-enrich dimension pays for it, and each email found pays its
+verification. Summed over a plan, the per-company costs equal ``research.pricing.row_cost``.
 """
 
 from __future__ import annotations
@@ -42,11 +42,15 @@ def _dimension_owner(steps: list[PlanStep], dimension: str) -> int | None:
 
 
 def unit_costs(steps: list[PlanStep], criteria: Criteria) -> list[float]:
-    """Credits per company processed, for each step (emails are metered separately)."""
+    """Credits per company processed, for each step (emails are metered separately).
+
+    Finding candidates is free; a company is charged its discovery share when a step first
+    reads it (so candidates the search turns up but nobody reads cost nothing).
+    """
     costs = [0.0] * len(steps)
+    readers = [i for i, step in enumerate(steps) if step_scope(step, i) is StepScope.COMPANIES]
+    costs[readers[0] if readers else 0] += float(COMPANY_ONLY_PER_ROW)
     for index, step in enumerate(steps):
-        if step_scope(step, index) is StepScope.NONE:
-            costs[index] += float(COMPANY_ONLY_PER_ROW)
         if step.intent == Intent.ENRICH:
             costs[index] += PERSON_UNIT * len(step_roles(step, criteria))
     for dimension in priced_dimensions(criteria):

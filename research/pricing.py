@@ -90,3 +90,24 @@ def estimate_credits(criteria: Criteria, rows: int) -> int:
     if rows < 0:
         raise ValueError(f"rows must not be negative, got {rows}")
     return math.ceil(_row_cost(criteria) * companies_for(criteria, rows))
+
+
+def delivered_credits(criteria: Criteria, people_by_company: dict[str, int], emails: int) -> int:
+    """What a finished job charges: the table's price of the rows it delivered, rounded up.
+
+    ``people_by_company`` counts the delivered people of each delivered company (0 for a
+    company-only lead); ``emails`` counts the delivered emails. A company pays discovery, each
+    person adds their share, each requested deep-enrich dimension its +0.5, each email +0.1.
+    """
+    person = FIRST_PERSON_PER_ROW - COMPANY_ONLY_PER_ROW
+    dimensions = DEEP_ENRICH_PER_DIMENSION * len(priced_dimensions(criteria))
+    total = sum(
+        (
+            COMPANY_ONLY_PER_ROW + person * people + dimensions
+            for people in people_by_company.values()
+        ),
+        Decimal(0),
+    )
+    if criteria.want_email:
+        total += EMAIL_VERIFICATION_PER_EMAIL * emails
+    return math.ceil(total)

@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -48,6 +50,9 @@ class Organization(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     name: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
     tier: str = Field(default="starter", max_length=20)
+    credits_included: int = 0
+    credits_rollover: int = 0
+    budget_monthly: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
@@ -232,6 +237,85 @@ class SourcePage(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=_ts(index=True))
 
 
+class IdempotencyKey(SQLModel, table=True):
+    """A write request's outcome under its Idempotency-Key, kept 24 h for replay."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("org_id", "livemode", "key", name="uq_idempotency_tenant_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    key: str = Field(max_length=255)
+    method: str = Field(max_length=10)
+    path: str = Field(max_length=500)
+    request_hash: str = Field(max_length=64)
+    status: str = Field(default="in_progress", max_length=20)  # in_progress | done
+    response_status: int | None = None
+    response_headers: dict[str, str] = Field(default_factory=dict, sa_column=_json_column())
+    response_body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    locked_until: datetime = Field(sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    expires_at: datetime = Field(sa_column=_ts(index=True))
+
+
+class RateWindow(SQLModel, table=True):
+    """Requests an organization made in one minute; shared by every API process."""
+
+    __tablename__ = "rate_windows"
+
+    org_id: str = Field(sa_column=Column(String(40), primary_key=True))
+    minute: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    count: int = 0
+
+
+class StreamLease(SQLModel, table=True):
+    """An open SSE connection, renewed while it lives, so limits hold across processes."""
+
+    __tablename__ = "stream_leases"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id"))
+    expires_at: datetime = Field(sa_column=_ts(index=True))
+
+
+class CreditEntry(SQLModel, table=True):
+    """The credit ledger: holds at approval, then a charge or a refund when the job ends."""
+
+    __tablename__ = "credit_entries"
+    __table_args__ = (
+        Index("ix_credit_entries_org_created", "org_id", "livemode", "created_at"),
+        UniqueConstraint("job_id", "kind", name="uq_credit_entries_job_kind"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    job_id: str | None = Field(default=None, max_length=40, index=True)
+    thread_id: str | None = Field(default=None, max_length=40)
+    key_id: str | None = Field(default=None, max_length=40)
+    kind: str = Field(max_length=20)  # hold | release | charge | refund | grant
+    amount: int
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Member(SQLModel, table=True):
+    """A person invited to an organization."""
+
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("org_id", "email", name="uq_members_org_email"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id"))
+    email: str = Field(max_length=320)
+    role: str = Field(default="member", max_length=20)  # admin | member
+    status: str = Field(default="invited", max_length=20)  # invited | active
+    invited_by_key_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 class Event(SQLModel, table=True):
     """Every domain event, written in the same transaction as the change it records.
 
@@ -257,12 +341,17 @@ class Event(SQLModel, table=True):
 __all__ = [
     "ApiKey",
     "Artifact",
+    "CreditEntry",
     "Event",
+    "IdempotencyKey",
     "Job",
     "Lead",
+    "Member",
     "Message",
     "Organization",
     "Plan",
+    "RateWindow",
     "SourcePage",
+    "StreamLease",
     "Thread",
 ]

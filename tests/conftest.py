@@ -94,9 +94,13 @@ def stack(
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that uses the stack or a database on both backends."""
+    """Run every test that uses the stack or a database on both backends, unless it is marked
+    ``backends(...)`` because what it checks does not depend on the database."""
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, indirect=True, scope="session")
+        marker = metafunc.definition.get_closest_marker("backends")
+        names = list(marker.args) if marker else BACKENDS
+        assert set(names) <= set(BACKENDS), f"unknown backends {names}"
+        metafunc.parametrize("backend", names, indirect=True, scope="session")
 
 
 @pytest.fixture

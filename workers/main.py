@@ -65,10 +65,22 @@ def _worker(
     )
 
 
+BatchActivityWrapper = Callable[[JobActivities], Callable[..., Any]]
+
+
 def build_workers(
-    client: Client, settings: Settings, kinds: Sequence[str], database: Database
+    client: Client,
+    settings: Settings,
+    kinds: Sequence[str],
+    database: Database,
+    *,
+    wrap_run_batch: BatchActivityWrapper | None = None,
 ) -> list[Worker]:
-    """One Worker per task-queue kind, each with only the work of its kind."""
+    """One Worker per task-queue kind, each with only the work of its kind.
+
+    ``wrap_run_batch`` replaces the batch activity with one built around the real one, under
+    the same activity name (fault-injection tests use it).
+    """
     queues = TaskQueues.from_settings(settings)
     workers: list[Worker] = []
     if "workflows" in kinds:
@@ -101,7 +113,7 @@ def build_workers(
                 queues.research,
                 activities=[
                     job_activities.start,
-                    job_activities.run_batch,
+                    wrap_run_batch(job_activities) if wrap_run_batch else job_activities.run_batch,
                     job_activities.resolve,
                     job_activities.deliver,
                     job_activities.finalize,

@@ -18,6 +18,7 @@ from store.blobs import BlobNotFound, BlobStore
 from store.exports import render_xlsx
 from store.models import Artifact
 from store.objects import ArtifactFormat, ArtifactObject
+from store.pagination import Page, PageRequest
 from store.repositories import artifacts
 from store.tenancy import Tenant
 
@@ -61,7 +62,7 @@ def check_signature(
 ) -> None:
     """Refuse a tampered or expired download link."""
     expected = _signature(settings.signing_key(), artifact_id, fmt, expires)
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         raise PermissionDeniedError("This download link is invalid.", param="signature")
     if expires < time.time():
         raise PermissionDeniedError(
@@ -70,10 +71,12 @@ def check_signature(
         )
 
 
-async def get(session: AsyncSession, tenant: Tenant, artifact_id: str) -> Artifact:
-    """The artifact, or a 404 that names it."""
+async def get(
+    session: AsyncSession, tenant: Tenant, artifact_id: str, *, shareable_only: bool = False
+) -> Artifact:
+    """The artifact, or a 404 that names it (a private one is a 404 to publishable keys)."""
     artifact = await artifacts.get(session, tenant, artifact_id)
-    if artifact is None:
+    if artifact is None or (shareable_only and not artifact.shareable):
         raise NotFoundError(
             f"Artifact {artifact_id} was not found in your organization.", param="artifact_id"
         )
@@ -132,3 +135,18 @@ async def download(
             param="artifact_id",
         ) from None
     return Download(data=data, content_type=CONTENT_TYPES[fmt], filename=f"leads.{fmt}")
+
+
+def signed(settings: Settings, artifact: Artifact) -> ArtifactObject:
+    """The CSV artifact object with a fresh link (for lists: no rendering on the way)."""
+    url, expires_at = signed_url(settings, artifact.id, "csv")
+    return ArtifactObject.from_row(
+        artifact, format="csv", size=artifact.bytes, download_url=url, expires_at=expires_at
+    )
+
+
+async def list_page(
+    session: AsyncSession, tenant: Tenant, page: PageRequest, shareable: bool | None
+) -> Page[Artifact]:
+    """A page of the tenant's artifacts."""
+    return await artifacts.list_page(session, tenant, page, shareable=shareable)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Header, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sse_starlette import EventSourceResponse
@@ -24,11 +26,11 @@ from api.routing import TransactionalRoute
 from api.schemas import parse_job_statuses
 from api.sse import IDLE_SECONDS, PING_SECONDS, ping, with_idle_timeout
 from api.temporal import TemporalGateway
-from core.errors import InvalidRequestError
+from core.errors import InvalidRequestError, RateLimitError
 from store.db import Database
 from store.objects import JobObject, LeadObject, artifact_ref
 from store.pagination import Page
-from store.repositories import artifacts
+from store.repositories import artifacts, ratelimits
 
 router = APIRouter(prefix="/jobs", tags=["Jobs"], route_class=TransactionalRoute)
 
@@ -100,11 +102,10 @@ async def approve_job(
     terms = body or ApproveRequest()
     job = await service.approve(
         session,
-        principal.tenant,
+        principal,
         job_id,
         max_credits=terms.max_credits,
         webhook_url=str(terms.webhook_url) if terms.webhook_url else None,
-        key_id=principal.key_id,
         temporal=temporal,
     )
     return JobObject.from_row(job)
@@ -170,16 +171,34 @@ async def stream_job(
             param="Last-Event-ID",
         )
     source = JobEventSource(await temporal.client(), database, principal.tenant, job_id)
+    # End the request's read transaction: the lease below writes in a transaction of its own.
+    await session.rollback()
+    limit = principal.tier.sse_connections
+    lease = await ratelimits.open_stream(database, principal.org_id, limit)
+    if lease is None:
+        raise RateLimitError(
+            f"Too many open streams: the {principal.tier.name.value} tier allows {limit} SSE "
+            "connections per organization. Close one, or poll GET /v1/jobs/{id}.",
+            headers={"Retry-After": "10"},
+        )
 
     async def generate() -> AsyncIterator[ServerSentEvent]:
-        async for event in with_idle_timeout(source.events(follow=True), IDLE_SECONDS):
-            if after is not None and event.position <= after:
-                continue
-            yield ServerSentEvent(
-                id=event.id, event=event.type, data=json.dumps(event.data, ensure_ascii=False)
-            )
-            if event.type in TERMINAL_TYPES:
-                return
+        renewing = asyncio.create_task(_keep_lease(database, lease))
+        try:
+            async for event in with_idle_timeout(source.events(follow=True), IDLE_SECONDS):
+                if after is not None and event.position <= after:
+                    continue
+                yield ServerSentEvent(
+                    id=event.id, event=event.type, data=json.dumps(event.data, ensure_ascii=False)
+                )
+                if event.type in TERMINAL_TYPES:
+                    return
+        finally:
+            renewing.cancel()
+            # The client may be gone and this task cancelled; giving the lease back must
+            # still happen, or the organization's stream count stays up until it expires.
+            with anyio.CancelScope(shield=True):
+                await ratelimits.close_stream(database, lease)
 
     return EventSourceResponse(
         generate(),
@@ -187,6 +206,12 @@ async def stream_job(
         ping_message_factory=ping,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def _keep_lease(database: Database, lease: str) -> None:
+    while True:
+        await asyncio.sleep(PING_SECONDS)
+        await ratelimits.renew_stream(database, lease)
 
 
 @router.get(

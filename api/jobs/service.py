@@ -6,12 +6,15 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api import credits
+from api.auth import Principal
+from api.limits import check_concurrent_jobs
 from api.temporal import TemporalGateway
 from core.errors import ConflictError, NotFoundError
 from store import lifecycle
 from store.models import Job
 from store.pagination import Page, PageRequest
-from store.repositories import jobs
+from store.repositories import jobs, ledger
 from store.tenancy import Tenant
 
 STOP_WAIT_SECONDS = 5.0
@@ -49,27 +52,32 @@ async def list_jobs(
 
 async def approve(
     session: AsyncSession,
-    tenant: Tenant,
+    principal: Principal,
     job_id: str,
     *,
     max_credits: int | None,
     webhook_url: str | None,
-    key_id: str,
     temporal: TemporalGateway,
 ) -> Job:
-    """Start a pending job's workflow; anything but a pending job is a 409."""
-    job = await jobs.get(session, tenant, job_id, for_update=True)
+    """Start a pending job's workflow; anything but a pending job is a 409.
+
+    Live jobs hold their credits first (402 when there are not enough); the hold bounds the
+    job's run, so an organization never spends what it does not have.
+    """
+    job = await jobs.get(session, principal.tenant, job_id, for_update=True)
     if job is None:
         raise NotFoundError(f"Job {job_id} was not found in your organization.", param="job_id")
     if job.status != "pending":
         raise ConflictError(f"Job {job_id} is {job.status}; only a pending job can be approved.")
+    await check_concurrent_jobs(session, principal)
+    ceiling = await credits.reserve(session, job, max_credits) if job.livemode else max_credits
     # The row is written (and locked) before the workflow starts, so the workflow's first
     # activity waits for this commit and always sees the approval.
     await lifecycle.approve(
-        session, job, max_credits=max_credits, webhook_url=webhook_url, key_id=key_id
+        session, job, max_credits=max_credits, webhook_url=webhook_url, key_id=principal.key_id
     )
     await session.flush()
-    await temporal.start_job(job, max_credits=max_credits)
+    await temporal.start_job(job, max_credits=ceiling)
     return job
 
 
@@ -111,4 +119,6 @@ async def stop(
             artifact=None,
             stop_reason=reason or "stopped by the user",
         )
+        if job.livemode:
+            await ledger.settle_job(session, job, status="stopped", metered=0)
     return job

@@ -39,10 +39,9 @@ async def create_message(
     drafted = await service.create(
         session,
         database,
-        principal.tenant,
+        principal,
         thread_id,
         body,
-        key_id=principal.key_id,
         temporal=temporal,
         settings=settings,
     )

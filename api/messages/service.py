@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.auth import Principal
 from api.jobs import service as job_service
 from api.messages.schemas import MessageCreate
 from api.planning import Drafted, TurnRequest, draft_turn
@@ -20,16 +21,15 @@ from store.tenancy import Tenant
 async def create(
     session: AsyncSession,
     database: Database,
-    tenant: Tenant,
+    principal: Principal,
     thread_id: str,
     body: MessageCreate,
     *,
-    key_id: str,
     temporal: TemporalGateway,
     settings: Settings,
 ) -> Drafted:
     """Append a user message and draft its plan and pending job."""
-    await thread_service.get(session, tenant, thread_id)
+    await thread_service.get(session, principal.tenant, thread_id)
     turn = TurnRequest(
         thread_id=thread_id,
         content=body.content,
@@ -38,16 +38,15 @@ async def create(
         auto_approve=body.auto_approve,
     )
     drafted = await draft_turn(
-        session, database, tenant, turn, temporal=temporal, settings=settings
+        session, database, principal, turn, temporal=temporal, settings=settings
     )
     if body.auto_approve:
         await job_service.approve(
             session,
-            tenant,
+            principal,
             drafted.job.id,
             max_credits=None,
             webhook_url=None,
-            key_id=key_id,
             temporal=temporal,
         )
     return drafted

@@ -52,6 +52,6 @@ async def replan(
 ) -> MessageCreateResponse:
     """Draft a new plan and pending job for the same thread, with corrective feedback."""
     drafted = await service.replan(
-        session, database, principal.tenant, plan_id, body, temporal=temporal, settings=settings
+        session, database, principal, plan_id, body, temporal=temporal, settings=settings
     )
     return MessageCreateResponse.from_drafted(drafted)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.auth import Principal
 from api.planning import Drafted, TurnRequest, draft_turn
 from api.plans.schemas import ReplanRequest
 from api.temporal import TemporalGateway
@@ -26,7 +27,7 @@ async def get(session: AsyncSession, tenant: Tenant, plan_id: str) -> Plan:
 async def replan(
     session: AsyncSession,
     database: Database,
-    tenant: Tenant,
+    principal: Principal,
     plan_id: str,
     body: ReplanRequest,
     *,
@@ -34,6 +35,7 @@ async def replan(
     settings: Settings,
 ) -> Drafted:
     """Draft a corrected plan with a new pending job; the old pending job is superseded."""
+    tenant = principal.tenant
     plan = await get(session, tenant, plan_id)
     job = await jobs.get(session, tenant, plan.job_id)
     if job is None or job.status != "pending":
@@ -48,4 +50,6 @@ async def replan(
         kind="feedback",
         replaces_plan_id=plan.id,
     )
-    return await draft_turn(session, database, tenant, turn, temporal=temporal, settings=settings)
+    return await draft_turn(
+        session, database, principal, turn, temporal=temporal, settings=settings
+    )

@@ -54,7 +54,7 @@ async def start(
         drafted = await draft_turn(
             session,
             database,
-            tenant,
+            principal,
             TurnRequest(
                 thread_id=thread.id,
                 content=body.prompt,
@@ -66,11 +66,10 @@ async def start(
         )
         await job_service.approve(
             session,
-            tenant,
+            principal,
             drafted.job.id,
             max_credits=body.max_credits,
             webhook_url=None,
-            key_id=principal.key_id,
             temporal=temporal,
         )
         await session.commit()

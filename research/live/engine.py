@@ -83,8 +83,8 @@ FACT_COLUMNS = {
 
 SEARCH_FRESHNESS = timedelta(days=1)
 # Discovery collects more companies than the plan needs, since verification rejects some.
-CANDIDATES_PER_COMPANY = 4
-MIN_CANDIDATES = 40
+CANDIDATES_PER_COMPANY = 3
+MIN_CANDIDATES = 20
 
 
 def _settled(domain: str, reason: str) -> Candidate:

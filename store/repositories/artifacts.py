@@ -6,6 +6,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.models import Artifact
+from store.pagination import Page, PageRequest, paginate
 from store.tenancy import Tenant
 
 
@@ -38,3 +39,15 @@ async def for_jobs(session: AsyncSession, job_ids: list[str]) -> dict[str, Artif
         return {}
     result = await session.exec(select(Artifact).where(col(Artifact.job_id).in_(job_ids)))
     return {artifact.job_id: artifact for artifact in result.all()}
+
+
+async def list_page(
+    session: AsyncSession, tenant: Tenant, page: PageRequest, *, shareable: bool | None
+) -> Page[Artifact]:
+    """The tenant's artifacts, optionally only the shareable (or private) ones."""
+    statement = select(Artifact).where(
+        col(Artifact.org_id) == tenant.org_id, col(Artifact.livemode) == tenant.livemode
+    )
+    if shareable is not None:
+        statement = statement.where(col(Artifact.shareable).is_(shareable))
+    return await paginate(session, statement, col(Artifact.id), page)

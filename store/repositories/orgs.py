@@ -20,12 +20,19 @@ async def get(session: AsyncSession, org_id: str) -> Organization | None:
     return await session.get(Organization, org_id)
 
 
-async def get_or_create(session: AsyncSession, name: str) -> tuple[Organization, bool]:
-    """The organization called ``name``, created if missing; the flag says it was created."""
+async def get_or_create(
+    session: AsyncSession, name: str, *, included_credits: int
+) -> tuple[Organization, bool]:
+    """The organization called ``name``, created on Starter if missing (flag: created)."""
     existing = await get_by_name(session, name)
     if existing is not None:
         return existing, False
-    org = Organization(id=new_id(Prefix.ORGANIZATION), name=name)
+    org = Organization(
+        id=new_id(Prefix.ORGANIZATION),
+        name=name,
+        tier="starter",
+        credits_included=included_credits,
+    )
     session.add(org)
     await session.flush()
     return org, True

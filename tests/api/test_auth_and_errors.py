@@ -156,3 +156,19 @@ async def test_unexpected_errors_are_500_without_internals() -> None:
     assert "secret internal detail" not in response.text
     assert "Traceback" not in response.text
     assert str(error["request_id"]) in str(error["message"])
+
+
+async def test_nul_characters_are_a_clear_400_on_every_backend(stack: Stack, org: Keys) -> None:
+    async with stack.client(org.test) as client:
+        in_body = await client.post(
+            "/v1/search", json={"prompt": "Fintechs in France\u0000", "wait": "async"}
+        )
+        in_query = await client.get("/v1/threads", params={"q": "a\u0000b"})
+        in_path = await client.get("/v1/threads/thr_%00")
+        escaped = await client.post("/v1/threads", json={"title": "a literal \\u0000 is fine"})
+        threads = (await client.get("/v1/threads")).json()
+    assert "NUL" in str(assert_error(in_body, 400, "invalid_request_error")["message"])
+    assert_error(in_query, 400, "invalid_request_error", param="q")
+    assert_error(in_path, 400, "invalid_request_error")
+    assert escaped.status_code == 200 and escaped.json()["title"] == "a literal \\u0000 is fine"
+    assert [thread["id"] for thread in threads["data"]] == [escaped.json()["id"]]

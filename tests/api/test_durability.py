@@ -100,7 +100,7 @@ async def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(
     stack: Stack, org: Keys
 ) -> None:
     async with stack.client(org.test) as client:
-        drafted = await draft(client, hints={"max_rows": 400})
+        drafted = await draft(client, hints={"max_rows": 200})
         job_id = drafted["job"]["id"]
         await client.post(f"/v1/jobs/{job_id}/approve")
         # Let it get going, then kill the worker without warning.
@@ -119,7 +119,7 @@ async def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(
     assert job["status"] == "succeeded"
     total, distinct = await _lead_counts(stack, job_id)
     assert total == distinct
-    assert leads["total"] == job["artifact"]["rows"] == 400
+    assert leads["total"] == job["artifact"]["rows"] == 200
 
 
 async def test_recorded_histories_replay_on_current_code(

@@ -248,12 +248,13 @@ async def test_credit_ceiling_stops_before_the_batch_that_would_exceed_it(
     assert "max_credits=4" in job["summary"]
     assert stream.types[-1] == "stopped"
     assert "credit ceiling" in stream.events[-1].data["reason"]
-    discovered = [
-        e for e in stream.events if e.type == "log" and "candidate companies" in e.data["message"]
-    ]
-    # 15 companies in batches of 5 at 0.5 credits each: the first batch (2.5) fits under 4,
-    # the second (5.0) would not.
-    assert len(discovered) == 1
+    logs = [e.data["message"] for e in stream.events if e.type == "log"]
+    discovered = [line for line in logs if "candidate companies" in line]
+    measured = [line for line in logs if line.startswith("Measure engineering headcount")]
+    # Finding the 15 companies is free; reading them costs 0.5 each in batches of 5: the
+    # first batch (2.5) fits under 4, the second (5.0) would not.
+    assert len(discovered) == 3
+    assert len(measured) == 1
 
 
 async def test_live_mode_without_a_backend_fails_clearly(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import pytest
+
 from research.extract import extract_page
 from research.grounding import is_grounded
 from sandbox import SandboxWeb
@@ -68,6 +70,7 @@ async def test_a_live_job_finds_the_icp_on_the_sandbox(
     assert stream.types[-1] == "done"
 
 
+@pytest.mark.backends("sqlite")  # the browser queue's work, not the database's
 async def test_pages_only_a_browser_can_read_are_rendered(
     stack: Stack, org: Keys, live_web: SandboxWeb
 ) -> None:
@@ -96,7 +99,10 @@ async def test_a_live_credit_ceiling_is_never_exceeded(stack: Stack, org: Keys) 
     async with stack.client(org.live) as client:
         drafted = await draft(client, icp("fr_fintech_series_a").prompt, hints={"max_rows": 100})
         job = await run_to_end(client, drafted["job"]["id"], approve={"max_credits": 4})
+        usage = (await client.get("/v1/usage")).json()
     assert job["status"] == "stopped"
     assert job["credits_used"] <= 4
-    assert job["credits_used"] > 0
+    assert job["credits_used"] > 0, "a stopped job pays for the rows it delivered"
+    assert usage["credits"]["used"] == job["credits_used"]
+    assert usage["jobs"]["stopped"] == 1
     assert "max_credits=4" in job["summary"]

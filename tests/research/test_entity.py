@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -317,7 +316,8 @@ def test_assemble_leads_merges_across_alias_domains() -> None:
     assert len({s.url for s in lead.sources}) == len(lead.sources)  # one source per page
 
 
-def test_ten_thousand_records_resolve_fast() -> None:
+def test_ten_thousand_distinct_records_stay_distinct() -> None:
+    # Speed at this size is bench/dedupe's job (timings do not belong in tests).
     records = []
     for n in range(5_000):
         domain = f"company{n}.test"
@@ -325,8 +325,5 @@ def test_ten_thousand_records_resolve_fast() -> None:
         records.append(
             person(f"Person Number{n}", domain, f"http://{domain}/team", employer=f"Company {n}")
         )
-    started = time.perf_counter()
     resolution = resolve_entities(records)
-    elapsed = time.perf_counter() - started
     assert len(resolution.companies) == 5_000 and len(resolution.people) == 5_000
-    assert elapsed < 2.0  # bench/dedupe measures ~0.5 s; the margin absorbs slow CI machines

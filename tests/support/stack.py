@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from sqlalchemy.sql.dml import UpdateBase
+from sqlmodel.sql.expression import SelectOfScalar
 
-from cli.accounts import mint_key
+from cli.accounts import mint_key, set_plan
 from cli.localstack import LocalStack, running_stack
 from store.db import Database
 
@@ -54,8 +56,13 @@ class Stack(LocalStack):
         """sqlite or postgres."""
         return self.name
 
-    async def new_org(self, name: str | None = None) -> Keys:
-        """A fresh organization with a test key, a live key and a read-only test key."""
+    async def new_org(
+        self, name: str | None = None, *, tier: str = "scale", credits: int = 100_000
+    ) -> Keys:
+        """A fresh organization with a test key, a live key and a read-only test key.
+
+        Tests default to the Scale tier so limits only bite where a test means them to.
+        """
         org = name or f"org-{secrets.token_hex(5)}"
         every = ["read", "run", "integrations", "admin"]
         test = await mint_key(
@@ -67,6 +74,7 @@ class Stack(LocalStack):
         read_only = await mint_key(
             self.database_url, org_name=org, livemode=False, scopes=["read"], name="ro"
         )
+        await set_plan(self.database_url, org, tier=tier, credits=credits)
         return Keys(
             org=org,
             org_id=test.org_id,
@@ -81,6 +89,15 @@ class Stack(LocalStack):
         try:
             async with database.transaction() as session:
                 await session.exec(statement)
+        finally:
+            await database.dispose()
+
+    async def query(self, statement: SelectOfScalar[Any]) -> list[Any]:
+        """Read rows directly from the stack's database (assertions only)."""
+        database = Database(self.database_url)
+        try:
+            async with database.transaction() as session:
+                return list((await session.exec(statement)).all())
         finally:
             await database.dispose()
 

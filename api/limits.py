@@ -1,0 +1,91 @@
+"""Per-organization limits from its tier, counted in the database so every process agrees."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from fastapi import Request
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.auth import Principal
+from api.deps import get_database
+from core.errors import RateLimitError
+from store.models import Job, Plan
+from store.repositories import ratelimits
+
+
+def _headers(limit: int, remaining: int, reset: int) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(max(0, remaining)),
+        "X-RateLimit-Reset": str(reset),
+    }
+
+
+async def count_request(request: Request, principal: Principal) -> None:
+    """Count the request in its organization's minute; a 429 past the tier's limit.
+
+    The headers are put on the request's scope for the middleware to add to any response.
+    """
+    now = time.time()
+    minute = int(now // 60)
+    limit = principal.tier.requests_per_minute
+    used = await ratelimits.hit(get_database(request), principal.org_id, minute)
+    reset = (minute + 1) * 60
+    headers = _headers(limit, limit - used, reset)
+    request.scope.setdefault("state", {})["ratelimit_headers"] = headers
+    if used > limit:
+        retry = max(1, int(reset - now + 0.999))
+        raise RateLimitError(
+            f"Rate limit exceeded: the {principal.tier.name.value} tier allows {limit} requests "
+            f"per minute. Retry after {retry} s.",
+            headers={"Retry-After": str(retry)},
+        )
+
+
+async def check_concurrent_jobs(session: AsyncSession, principal: Principal) -> None:
+    """A 429 when the organization already runs its tier's number of jobs in this mode."""
+    limit = principal.tier.concurrent_jobs
+    running = (
+        await session.exec(
+            select(func.count())
+            .select_from(Job)
+            .where(
+                col(Job.org_id) == principal.org_id,
+                col(Job.livemode) == principal.livemode,
+                col(Job.status) == "running",
+            )
+        )
+    ).one()
+    if running >= limit:
+        raise RateLimitError(
+            f"Concurrent job limit reached: the {principal.tier.name.value} tier runs {limit} "
+            f"job{'s' if limit != 1 else ''} at a time and {running} "
+            f"{'are' if running != 1 else 'is'} running. Stop one or wait for it to finish.",
+            headers={"Retry-After": "30"},
+        )
+
+
+async def check_plans_per_day(session: AsyncSession, principal: Principal) -> None:
+    """A 429 when the organization drafted its tier's plans for today (UTC)."""
+    limit = principal.tier.plans_per_day
+    if limit is None:
+        return
+    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    drafted = (
+        await session.exec(
+            select(func.count())
+            .select_from(Plan)
+            .where(col(Plan.org_id) == principal.org_id, col(Plan.created_at) >= midnight)
+        )
+    ).one()
+    if drafted >= limit:
+        seconds = int(86_400 - (datetime.now(UTC) - midnight).total_seconds()) + 1
+        raise RateLimitError(
+            f"Daily plan limit reached: the {principal.tier.name.value} tier drafts {limit} "
+            "plans a day (UTC).",
+            headers={"Retry-After": str(seconds)},
+        )
