@@ -25,7 +25,7 @@ import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from cli.accounts import mint_key
+from cli.accounts import mint_key, set_plan
 from cli.localstack import running_stack, temporal_server
 
 PROMPT = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth."
@@ -56,6 +56,8 @@ async def _approve_latencies(client: httpx.AsyncClient, jobs: list[str]) -> list
         response = await client.post(f"/v1/jobs/{job}/approve")
         samples.append(time.perf_counter() - started)
         response.raise_for_status()
+        # Untimed: keep the running jobs under the tier's concurrent-job limit.
+        (await client.post(f"/v1/jobs/{job}/stop")).raise_for_status()
     return samples
 
 
@@ -118,6 +120,7 @@ async def main(approvals: int, streams: int, database_url: str | None) -> int:
             key = await mint_key(
                 database, org_name="bench", livemode=False, scopes=["read", "run"], name="b"
             )
+            await set_plan(database, "bench", tier="scale", credits=1_000_000)
             async with stack.client(key.secret) as client:
                 print(f"drafting {approvals + streams} pending jobs ...", flush=True)
                 jobs = await _pending_jobs(client, approvals, rows=6)

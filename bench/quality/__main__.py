@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cli.accounts import mint_key
+from cli.accounts import mint_key, set_plan
 from cli.localstack import running_stack, temporal_server
 from cli.main import sandbox_env
 from research.extract import extract_page
@@ -142,6 +142,8 @@ async def main(seed: int, only: list[str], max_rows: int, report: Path | None) -
             key = await mint_key(
                 database, org_name="bench", livemode=True, scopes=["read", "run"], name="bench"
             )
+            # Live jobs spend credits: give the benchmark's organization room for every prompt.
+            await set_plan(database, "bench", tier="scale", credits=1_000_000)
             header = " ".join(
                 f"{k[:6]:>6}" for k in (*TARGETS, "dedupe_precision", "dedupe_recall")
             )

@@ -40,6 +40,7 @@ def _grounder(web: SandboxWeb) -> Any:
     return lambda value, url, path: is_grounded(value, text(url), field=path)
 
 
+@pytest.mark.backends("sqlite")  # the engine's quality; live jobs on PG: the ceiling test
 async def test_a_live_job_finds_the_icp_on_the_sandbox(
     stack: Stack, org: Keys, live_web: SandboxWeb
 ) -> None:
