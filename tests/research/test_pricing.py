@@ -9,6 +9,7 @@ from research.pricing import (
     COMPANY_ONLY_PER_ROW,
     DEEP_ENRICH_PER_DIMENSION,
     EMAIL_VERIFICATION_PER_EMAIL,
+    delivered_credits,
     estimate_credits,
     priced_dimensions,
     row_cost,
@@ -99,3 +100,20 @@ def test_rows_within_a_budget(credits: int, rows: int) -> None:
     assert rows_within(criteria, credits) == rows
     if credits >= 2:
         assert estimate_credits(criteria, rows) <= credits
+
+
+def test_a_job_is_charged_the_table_price_of_what_it_delivered() -> None:
+    two_roles = _criteria(roles=2, dimensions=("funding",), want_email=True)
+    # Three companies fully delivered cost exactly the estimate for their six rows.
+    full = {"a.example": 2, "b.example": 2, "c.example": 2}
+    assert delivered_credits(two_roles, full, emails=0) == estimate_credits(
+        _criteria(roles=2, dimensions=("funding",)), 6
+    )
+    # One person found at a company costs "company + 1 person" (1.0), plus the dimension.
+    assert delivered_credits(two_roles, {"a.example": 1}, emails=0) == 2  # 1.0 + 0.5 -> 2
+    # A company-only lead pays discovery and the dimension; emails add 0.1 each, rounded up.
+    assert delivered_credits(two_roles, {"a.example": 0}, emails=0) == 1
+    assert delivered_credits(two_roles, {"a.example": 2, "b.example": 2}, emails=4) == 5  # 4.4
+    # Nothing delivered, nothing charged; emails are free when the plan did not ask for them.
+    assert delivered_credits(two_roles, {}, emails=0) == 0
+    assert delivered_credits(_criteria(roles=1), {"a.example": 1}, emails=1) == 1
