@@ -52,7 +52,27 @@ def _httpx_errors() -> Iterator[None]:
         raise
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
+class _TcpOnlyBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that dials TCP through ``inner`` and refuses Unix sockets (a local
+    resource no guard or host rule can vet)."""
+
+    _inner: httpcore.AsyncNetworkBackend
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Refused: only TCP is spoken here."""
+        raise httpcore.ConnectError("unix sockets are not allowed")
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep, as the connection pool asks."""
+        await self._inner.sleep(seconds)
+
+
+class GuardedBackend(_TcpOnlyBackend):
     """Resolves through the guard and dials a vetted IP; TLS still names the original host."""
 
     def __init__(self, guard: Guard, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
@@ -83,21 +103,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 failure = exc
         raise failure or httpcore.ConnectError(f"no address to connect to for {host}")
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Refused: a Unix socket is a local resource the guard cannot vet."""
-        raise httpcore.ConnectError("unix sockets are not allowed")
 
-    async def sleep(self, seconds: float) -> None:
-        """Sleep, as the connection pool asks."""
-        await self._inner.sleep(seconds)
-
-
-class RuledBackend(httpcore.AsyncNetworkBackend):
+class RuledBackend(_TcpOnlyBackend):
     """Maps host names through host rules and connects without any guard (trusted services)."""
 
     def __init__(self, host_rules: HostRules, inner: httpcore.AsyncNetworkBackend | None = None):
@@ -117,19 +124,6 @@ class RuledBackend(httpcore.AsyncNetworkBackend):
         return await self._inner.connect_tcp(
             mapped_host, mapped_port, timeout, local_address, socket_options
         )
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's interface
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """Refused: only TCP is spoken here."""
-        raise httpcore.ConnectError("unix sockets are not allowed")
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep, as the connection pool asks."""
-        await self._inner.sleep(seconds)
 
 
 class _ResponseStream(httpx.AsyncByteStream):

@@ -17,7 +17,11 @@ from tests.fetch.conftest import VICTIM_HOST
 from tests.fetch.servers import Recorder
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the system Chromium")
+
+
+def test_the_system_chromium_is_installed() -> None:
+    # ./scripts/test installs Debian's chromium; without it live mode cannot render pages.
+    assert shutil.which(CHROMIUM), f"{CHROMIUM} is missing: run ./scripts/test to install it"
 
 
 class SpyGuard(Guard):
