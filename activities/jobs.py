@@ -37,7 +37,6 @@ from store.exports import artifact_columns, lead_row, render_csv, render_json
 from store.models import Artifact, Job, Lead, Plan, Thread
 from store.objects import LeadObject, dump
 from store.repositories import artifacts, events, jobs, leads, ledger, messages
-from store.repositories.sources import SourceCache
 from workflows import names
 from workflows.job_types import (
     ArtifactSummary,
@@ -46,6 +45,7 @@ from workflows.job_types import (
     DeliverRequest,
     DeliverResult,
     FinalizeRequest,
+    InterruptedRequest,
     JobError,
     JobOutcome,
     JobPlan,
@@ -58,6 +58,7 @@ from workflows.job_types import (
 )
 
 HEARTBEAT_EVERY = 0.5
+DELIVERY_BATCH = 25
 MAX_DELIVERY_BATCHES = 100
 
 EngineFactory = Callable[[bool], ResearchEngine | None]
@@ -123,9 +124,7 @@ class JobActivities:
         *,
         synthetic_delay: float = 0.0,
         retention_days: int = 90,
-        sources: SourceCache | None = None,
     ) -> None:
-        self.sources = sources
         self.database = database
         self.blobs = blobs
         self.engines = engines
@@ -447,11 +446,37 @@ class JobActivities:
                 )
             return _outcome_of(locked, _summary_of(artifact))
 
+    @activity.defn(name=names.JOB_INTERRUPTED_ACTIVITY)
+    async def conclude_interrupted(self, request: InterruptedRequest) -> JobOutcome:
+        """Deliver what a job whose run was terminated had collected, and fail it."""
+        job, _ = await self._load(request.job_id)
+        if job.status in lifecycle.TERMINAL:
+            return _outcome_of(job, await self._artifact_summary(job))
+        resolved = await self.resolve(ResolveRequest(job_id=job.id, batch_size=DELIVERY_BATCH))
+        for batch_no in range(resolved.batches):
+            start = batch_no * resolved.batch_size
+            await self.deliver(
+                DeliverRequest(
+                    job_id=job.id,
+                    batch_no=batch_no,
+                    start=start,
+                    stop=min(resolved.leads, start + resolved.batch_size),
+                    last=batch_no == resolved.batches - 1,
+                )
+            )
+        return await self.finalize(
+            FinalizeRequest(
+                job_id=job.id,
+                status="failed",
+                error=JobError(message=request.message),
+                credits_metered=job.credits_metered,
+                completed_steps=job.progress_step,
+            )
+        )
+
     @activity.defn(name=names.RECONCILE_ACTIVITY)
     async def reconcile(self, request: ReconcileRequest) -> ReconcileResult:
-        """Fail jobs marked running whose workflow is gone, and purge expired raw sources."""
-        if self.sources is not None:
-            await self.sources.purge_expired()
+        """Fail jobs marked running whose workflow is gone."""
         client = activity.client()
         cutoff = utcnow() - timedelta(seconds=request.stale_after_seconds)
         async with self.database.transaction() as session:

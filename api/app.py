@@ -14,7 +14,7 @@ from api.artifacts.endpoints import router as artifacts_router
 from api.errors import install_error_handlers
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
-from api.middleware import RequestIdMiddleware
+from api.middleware import BodyLimitMiddleware, HeadMiddleware, RequestIdMiddleware
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
 from api.search.endpoints import router as search_router
@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    # Added last, so it runs first: every response, 413s included, carries the request id.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(RequestIdMiddleware, version=API_VERSION, sunset=settings.sunset_http_date())
 
     def openapi() -> dict[str, object]:

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import get_database
@@ -104,11 +105,40 @@ async def authenticate(
     return await resolve_principal(request)
 
 
+AccessCheck = Callable[[Principal], None]
+_CHECK_ATTRIBUTE = "leadex_access_check"
+
+
+def _with_check(check: AccessCheck) -> Callable[..., Awaitable[Principal]]:
+    """A dependency that runs ``check``; the route runs the same check right after
+    authentication, before rate limits and idempotency replay (see ``access_checks``)."""
+
+    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+        check(principal)
+        return principal
+
+    setattr(dependency, _CHECK_ATTRIBUTE, check)
+    return dependency
+
+
+def access_checks(dependant: Dependant) -> list[AccessCheck]:
+    """Every scope and key-kind check among a route's dependencies."""
+    found: list[AccessCheck] = []
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        check = getattr(current.call, _CHECK_ATTRIBUTE, None)
+        if check is not None and check not in found:
+            found.append(check)
+        pending.extend(current.dependencies)
+    return found
+
+
 def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
     """A dependency that authenticates and demands ``read`` plus ``scopes``."""
     needed = (Scope.READ, *scopes)
 
-    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+    def check(principal: Principal) -> None:
         if principal.publishable and scopes:
             raise PermissionDeniedError(
                 "Publishable keys (pk_pub_) are read-only; use a secret key for this request."
@@ -122,20 +152,19 @@ def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
             raise PermissionDeniedError(
                 f"This API key lacks the '{missing[0]}' scope required for this request."
             )
-        return principal
 
-    return dependency
+    return _with_check(check)
 
 
-async def artifact_access(principal: Principal = Depends(authenticate)) -> Principal:
-    """Secret keys with ``read``, or publishable keys (which see shareable artifacts only)."""
+def _artifact_check(principal: Principal) -> None:
     if not principal.publishable and Scope.READ.value not in principal.scopes:
         raise PermissionDeniedError(
             "This API key lacks the 'read' scope required for this request."
         )
-    return principal
 
 
+# Secret keys with ``read``, or publishable keys (which see shareable artifacts only).
+artifact_access = _with_check(_artifact_check)
 read_access = require()
 run_access = require(Scope.RUN)
 admin_access = require(Scope.ADMIN)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import InsufficientCreditsError
-from store.models import Job, Organization, Plan
-from store.repositories import ledger
+from core.errors import InsufficientCreditsError, NotFoundError
+from store.models import Job
+from store.repositories import ledger, orgs, plans
 
 
 async def reserve(session: AsyncSession, job: Job, max_credits: int | None) -> int:
@@ -19,12 +18,10 @@ async def reserve(session: AsyncSession, job: Job, max_credits: int | None) -> i
     the organization has left (the budget included), and holds its estimate.
     """
     # Lock the organization so two approvals cannot both spend the same credits.
-    org = (
-        await session.exec(
-            select(Organization).where(col(Organization.id) == job.org_id).with_for_update()
-        )
-    ).one()
-    plan = await session.get(Plan, job.plan_id)
+    org = await orgs.lock(session, job.org_id)
+    if org is None:
+        raise NotFoundError("Your organization no longer exists.")
+    plan = await plans.get_by_id(session, job.plan_id)
     estimate = max(1, plan.credits_estimate if plan else 1)
     needed = max(1, min(estimate, max_credits or estimate))
     balance = await ledger.balance(session, org)

@@ -9,7 +9,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from temporalio.service import RPCError
 
 from core.errors import ErrorCode, LeadexError
 
@@ -59,6 +63,8 @@ def _describe(error: dict[str, Any], param: str | None) -> str:
     if kind == "json_invalid":
         detail = error.get("ctx", {}).get("error", "invalid JSON")
         return f"The request body is not valid JSON: {detail}."
+    if kind == "missing" and param is None:
+        return "The request body is missing: send a JSON object (Content-Type: application/json)."
     if kind == "missing":
         return f"Missing required parameter '{param}'."
     if kind in {"model_attributes_type", "dict_type", "model_type"} and param is None:
@@ -73,6 +79,8 @@ def _validation_status(error: dict[str, Any]) -> int:
     kind = str(error.get("type", ""))
     if kind in _MALFORMED_TYPES or kind.endswith(_MALFORMED_SUFFIXES):
         return 400
+    if kind in {"literal_error", "enum"} and not isinstance(error.get("input"), str):
+        return 400  # a choice of strings given a number, list or object: the wrong type
     return 422
 
 
@@ -104,6 +112,22 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
     )
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """Every method some route serves at the request's path (a path's GET and POST are
+    separate routes, and the router names only the first that matched)."""
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(1, "HEAD")  # HeadMiddleware answers HEAD wherever GET is served
+    return ", ".join(allowed) or None
+
+
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
@@ -113,7 +137,11 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
         )
     elif exc.status_code == 405:
         code = ErrorCode.INVALID_REQUEST
-        message = f"Method {request.method} is not allowed on {request.url.path}."
+        allowed = _allowed_methods(request) or (exc.headers or {}).get("Allow")
+        exc.headers = {**(exc.headers or {}), **({"Allow": allowed} if allowed else {})}
+        message = f"Method {request.method} is not allowed on {request.url.path}." + (
+            f" Allowed: {allowed}." if allowed else ""
+        )
     else:
         code = ErrorCode.INVALID_REQUEST if exc.status_code < 500 else ErrorCode.INTERNAL
         message = str(exc.detail)
@@ -125,6 +153,43 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
         request_id=request_id_of(request),
         headers=dict(exc.headers or {}),
     )
+
+
+UNAVAILABLE_RETRY_AFTER = "5"
+
+
+def _unavailable(request: Request, what: str) -> JSONResponse:
+    return error_response(
+        503,
+        code=ErrorCode.INTERNAL.value,
+        message=(
+            f"{what} is temporarily unavailable, so this request was not carried out; "
+            f"retry in a few seconds."
+        ),
+        param=None,
+        request_id=request_id_of(request),
+        headers={"Retry-After": UNAVAILABLE_RETRY_AFTER},
+    )
+
+
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    # Data errors (a constraint, a bad value) are bugs, not outages: those stay 500s.
+    if isinstance(exc, DBAPIError) and not (
+        exc.connection_invalidated or type(exc.orig).__name__ in _OUTAGE_ERRORS
+    ):
+        logger.exception("database error", extra={"request_id": request_id_of(request)})
+        return JSONResponse(internal_error_body(request_id_of(request)), status_code=500)
+    logger.warning("database unavailable: %s", exc)
+    return _unavailable(request, "The database")
+
+
+# Driver errors that mean "cannot reach or use the database right now".
+_OUTAGE_ERRORS = {"OperationalError", "InterfaceError", "ConnectionTimeout", "AdminShutdown"}
+
+
+async def _on_temporal_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("temporal call failed: %s", exc)
+    return _unavailable(request, "The orchestrator (Temporal)")
 
 
 def internal_error_body(request_id: str) -> dict[str, dict[str, Any]]:
@@ -145,3 +210,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LeadexError, _on_leadex_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(DBAPIError, _on_database_error)
+    app.add_exception_handler(DisconnectionError, _on_database_error)
+    app.add_exception_handler(PoolTimeoutError, _on_database_error)
+    app.add_exception_handler(RPCError, _on_temporal_error)

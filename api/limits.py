@@ -6,15 +6,12 @@ import time
 from datetime import UTC, datetime
 
 from fastapi import Request
-from sqlalchemy import func
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.auth import Principal
 from api.deps import get_database
 from core.errors import RateLimitError
-from store.models import Job, Plan
-from store.repositories import ratelimits
+from store.repositories import jobs, orgs, plans, ratelimits
 
 
 def _headers(limit: int, remaining: int, reset: int) -> dict[str, str]:
@@ -47,19 +44,14 @@ async def count_request(request: Request, principal: Principal) -> None:
 
 
 async def check_concurrent_jobs(session: AsyncSession, principal: Principal) -> None:
-    """A 429 when the organization already runs its tier's number of jobs in this mode."""
+    """A 429 when the organization already runs its tier's number of jobs in this mode.
+
+    The organization's row is locked first, so simultaneous approvals are counted one after
+    the other and cannot both pass.
+    """
     limit = principal.tier.concurrent_jobs
-    running = (
-        await session.exec(
-            select(func.count())
-            .select_from(Job)
-            .where(
-                col(Job.org_id) == principal.org_id,
-                col(Job.livemode) == principal.livemode,
-                col(Job.status) == "running",
-            )
-        )
-    ).one()
+    await orgs.lock(session, principal.org_id)
+    running = await jobs.count_running(session, principal.tenant)
     if running >= limit:
         raise RateLimitError(
             f"Concurrent job limit reached: the {principal.tier.name.value} tier runs {limit} "
@@ -75,13 +67,7 @@ async def check_plans_per_day(session: AsyncSession, principal: Principal) -> No
     if limit is None:
         return
     midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    drafted = (
-        await session.exec(
-            select(func.count())
-            .select_from(Plan)
-            .where(col(Plan.org_id) == principal.org_id, col(Plan.created_at) >= midnight)
-        )
-    ).one()
+    drafted = await plans.count_drafted_since(session, principal.org_id, midnight)
     if drafted >= limit:
         seconds = int(86_400 - (datetime.now(UTC) - midnight).total_seconds()) + 1
         raise RateLimitError(

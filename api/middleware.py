@@ -8,7 +8,8 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import internal_error_body
+from api.errors import envelope, internal_error_body
+from core.errors import ErrorCode, PayloadTooLargeError
 from core.ids import Prefix, new_id
 
 logger = logging.getLogger("leadex.api")
@@ -86,3 +87,98 @@ class RequestIdMiddleware:
                 if _CLIENT_ID.match(candidate):
                     return candidate
         return new_id(Prefix.REQUEST)
+
+
+class BodyLimitMiddleware:
+    """Bounds request bodies: a request declaring or sending more than ``max_bytes`` gets a 413
+    in the envelope, and the rest of its body is never read.
+
+    The check runs when the body is first read, which is after the route has authenticated
+    and authorized the caller, so nobody learns anything before they are allowed to.
+    (Starlette's own limiter answers in plain text and replaces even a 401 with its 413.)
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        received = 0
+
+        async def bounded_receive() -> Message:
+            nonlocal received
+            if declared is not None and declared > self.max_bytes:
+                raise _too_large(self.max_bytes)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _too_large(self.max_bytes)
+            return message
+
+        await self.app(scope, bounded_receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _too_large(limit: int) -> PayloadTooLargeError:
+    return PayloadTooLargeError(
+        f"The request body is larger than the {limit:,}-byte limit; send less per request."
+    )
+
+
+class HeadMiddleware:
+    """Answers HEAD on every GET route as GET without the body (headers, status and
+    Content-Length as GET would send them). An event stream never ends, so HEAD there is a
+    405 that lists GET in ``Allow``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+        if scope.get("path", "").rstrip("/").endswith("/stream"):
+            request_id = scope.get("state", {}).get("request_id", "")
+            body = json.dumps(
+                envelope(
+                    code=ErrorCode.INVALID_REQUEST.value,
+                    message="HEAD is not allowed on an event stream; use GET.",
+                    param=None,
+                    request_id=request_id,
+                )
+            ).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 405,
+                    "headers": [
+                        (b"allow", b"GET"),
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        scope = {**scope, "method": "GET"}
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, without_body)

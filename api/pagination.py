@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from api.auth import Principal, authenticate
 from api.deps import get_settings
-from core.errors import InvalidRequestError
+from core.errors import InvalidRequestError, UnprocessableError
 from store.pagination import Order, Page, PageRequest
 
 T = TypeVar("T")
@@ -121,7 +121,7 @@ class Pager:
             return PageRequest(limit=self.limit, order=self.order or self.default_order)
         after_id, order = self.codec.decode(self.principal, self.resource, self.cursor)
         if self.order is not None and self.order != order:
-            raise InvalidRequestError(
+            raise UnprocessableError(
                 f"The cursor was issued for order={order}; drop 'order' or pass {order}.",
                 param="order",
             )

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.auth import Principal
 from api.limits import check_plans_per_day
-from api.temporal import TemporalGateway
+from api.temporal import TemporalGateway, tenant_attributes
 from core.clock import utcnow
 from core.config import Settings
 from core.errors import ConflictError, NotFoundError, PlanRejectedError, UnprocessableError
@@ -49,6 +49,8 @@ class TurnRequest:
     hints: dict[str, Any] = field(default_factory=dict)
     auto_approve: bool = False
     replaces_plan_id: str | None = None
+    # The body field the prompt came in, named by a rejection (``prompt`` for /v1/search).
+    prompt_param: str = "content"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,9 @@ async def draft_turn(
 
     plan_id = new_id(Prefix.PLAN)
     outcome = await temporal.draft_plan(
-        plan_id, PlanningInput(request=request, queues=TaskQueues.from_settings(settings))
+        plan_id,
+        PlanningInput(request=request, queues=TaskQueues.from_settings(settings)),
+        attributes=tenant_attributes(tenant.org_id, turn.thread_id, tenant.livemode),
     )
     if outcome.invalid_attachment is not None:
         raise UnprocessableError(outcome.invalid_attachment, param="attachments")
@@ -129,7 +133,8 @@ async def draft_turn(
                     "missing": outcome.missing,
                 },
             )
-        raise PlanRejectedError(rejection, param="content" if turn.kind == "text" else "feedback")
+        param = "feedback" if turn.kind == "feedback" else turn.prompt_param
+        raise PlanRejectedError(rejection, param=param)
     return await _record(session, tenant, turn, plan_id, outcome.plan)
 
 
@@ -141,11 +146,18 @@ async def _record(
         raise NotFoundError(
             f"Thread {turn.thread_id} was deleted while its plan was drafted.", param="thread_id"
         )
-    if turn.replaces_plan_id:
-        await _supersede(session, tenant, turn.replaces_plan_id, plan_id)
-
     now = utcnow()
     job_id = new_id(Prefix.JOB)
+    # A replan, or a follow-up that refines the thread's plan, supersedes the pending job: it
+    # can no longer be approved, and the new plan links to the one it replaces.
+    previous_plan_id = turn.replaces_plan_id
+    if previous_plan_id:
+        await _supersede(session, tenant, previous_plan_id, plan_id, job_id)
+    else:
+        latest = await plans.latest_in_thread(session, tenant, thread.id)
+        previous_plan_id = latest.id if latest else None
+        for pending in await jobs.in_thread_with_status(session, tenant, thread.id, ["pending"]):
+            await _retire(session, pending, plan_id, job_id)
     if thread.title is None:
         thread.title = draft.title[:200]
     user_message = await messages.append(
@@ -168,7 +180,7 @@ async def _record(
         thread_id=thread.id,
         message_id=user_message.id,
         job_id=job_id,
-        previous_plan_id=turn.replaces_plan_id,
+        previous_plan_id=previous_plan_id,
         title=draft.title[:300],
         steps=[step.model_dump(mode="json") for step in draft.steps],
         criteria=draft.criteria.model_dump(mode="json"),
@@ -208,7 +220,7 @@ async def _record(
 
 
 async def _supersede(
-    session: AsyncSession, tenant: Tenant, old_plan_id: str, new_plan_id: str
+    session: AsyncSession, tenant: Tenant, old_plan_id: str, new_plan_id: str, new_job_id: str
 ) -> None:
     old_plan = await plans.get(session, tenant, old_plan_id)
     old_job = await jobs.get_by_id(session, old_plan.job_id, for_update=True) if old_plan else None
@@ -221,9 +233,19 @@ async def _supersede(
             f"Plan {old_plan_id} can no longer be replanned: its job {old_job.id} is "
             f"{old_job.status}.",
         )
+    await _retire(session, old_job, new_plan_id, new_job_id)
+
+
+async def _retire(session: AsyncSession, job: Job, new_plan_id: str, new_job_id: str) -> None:
+    locked = await jobs.get_by_id(session, job.id, for_update=True)
+    if locked is None or locked.status != "pending":
+        return
+    locked.superseded_by = new_job_id
     await lifecycle.stop_pending(
         session,
-        old_job,
-        reason=f"superseded by {new_plan_id}",
-        summary=f"Superseded by plan {new_plan_id} before approval; nothing ran.",
+        locked,
+        reason=f"superseded by {new_job_id}",
+        summary=(
+            f"Superseded by job {new_job_id} (plan {new_plan_id}) before approval; nothing ran."
+        ),
     )

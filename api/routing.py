@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api import idempotency
-from api.auth import resolve_principal
+from api.auth import access_checks, resolve_principal
 from api.deps import get_database
 from api.limits import count_request
 from core.errors import InvalidRequestError, LeadexError
@@ -42,9 +42,11 @@ async def _after_rollback(request: Request, error: LeadexError) -> None:
             await write(session)
 
 
-async def _refuse_nul(request: Request) -> None:
-    """No stored text may hold U+0000 (PostgreSQL cannot): refuse it in the path, the query
-    and JSON bodies with a 400 that says where, instead of failing deep in the store."""
+async def _read_request(request: Request) -> None:
+    """Read the body once, here, so an oversized one is a 413 in the envelope (the body-limit
+    middleware raises while it is read) and not a parse error; and refuse U+0000, which no
+    stored text may hold (PostgreSQL cannot), in the path, the query and JSON bodies."""
+    body = await request.body()
     nul = "\x00"
     if nul in request.url.path or nul in request.scope.get("path", ""):
         raise InvalidRequestError("The path contains a NUL character (U+0000).")
@@ -53,7 +55,7 @@ async def _refuse_nul(request: Request) -> None:
             raise InvalidRequestError(
                 "Query parameters must not contain NUL characters (U+0000).", param=name
             )
-    if "json" in request.headers.get("content-type", "") and _JSON_NUL.search(await request.body()):
+    if "json" in request.headers.get("content-type", "") and _JSON_NUL.search(body):
         raise InvalidRequestError("Text in the body must not contain NUL characters (U+0000).")
 
 
@@ -68,12 +70,15 @@ class TransactionalRoute(APIRoute):
     public: bool = False
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap FastAPI's handler with limits, idempotency, commit and rollback."""
+        """Wrap FastAPI's handler with authorization, limits, idempotency and the commit."""
         handler = super().get_route_handler()
+        checks = access_checks(self.dependant)
+        if not self.public and not checks:
+            raise RuntimeError(f"{self.path} declares no scope check (read_access, run_access…)")
 
         async def transactional(request: Request) -> Response:
             try:
-                await _refuse_nul(request)
+                await _read_request(request)
                 response = await handler(request)
             except LeadexError as error:
                 await _finish(request, commit=False)
@@ -88,7 +93,11 @@ class TransactionalRoute(APIRoute):
         async def run(request: Request) -> Response:
             if self.public and "authorization" not in request.headers:
                 return await transactional(request)
+            # Authentication, then scope and key kind, then everything else: nothing (a rate
+            # counter, a stored idempotent response) is looked at for a caller not allowed here.
             principal = await resolve_principal(request)
+            for check in checks:
+                check(principal)
             await count_request(request, principal)
             key = idempotency.key_of(request)
             if key is None:

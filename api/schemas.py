@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
-from core.errors import InvalidRequestError
+from core.errors import UnprocessableError
 
 METADATA_MAX_PAIRS = 50
 METADATA_MAX_KEY = 40
@@ -14,6 +16,16 @@ METADATA_MAX_VALUE = 500
 TITLE_MAX = 200
 CONTENT_MAX = 8000
 MAX_ATTACHMENTS = 5
+
+
+def _iso_text_only(value: Any) -> Any:
+    if value is not None and not isinstance(value, str | datetime):
+        raise PydanticCustomError("datetime_type", "Input should be an ISO 8601 date-time string")
+    return value
+
+
+# A date-time given as ISO 8601 text; a number is the wrong type, not a Unix timestamp.
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_text_only)]
 
 
 def _check_metadata(value: dict[str, str]) -> dict[str, str]:
@@ -61,7 +73,7 @@ def parse_job_statuses(raw: str | None, param: str) -> list[str] | None:
     values = [part.strip() for part in raw.split(",") if part.strip()]
     unknown = [value for value in values if value not in JOB_STATUSES]
     if unknown:
-        raise InvalidRequestError(
+        raise UnprocessableError(
             f"Unknown job status '{unknown[0]}'; use one or more of {', '.join(JOB_STATUSES)}.",
             param=param,
         )

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.client import Client, WorkflowFailureError
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -18,14 +18,47 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.config import Settings
 from core.errors import ConflictError, ServiceUnavailableError
-from core.temporal import CREDITS_USED, JOB_STATUS, LIVEMODE, ORG_ID, THREAD_ID, connect
+from core.temporal import LIVEMODE, ORG_ID, THREAD_ID, connect
 from store.models import Job
 from workflows import names
-from workflows.job_types import JobInput, JobOutcome, StopRequest
+from workflows.job_types import JobInput, StopRequest
 from workflows.planning import PlanningInput, PlanningOutcome
 from workflows.queues import TaskQueues
+from workflows.retention_types import DeletionRequest
 
 logger = logging.getLogger("leadex.api")
+
+# RPC failures that mean "Temporal cannot be reached right now" rather than a refusal.
+UNAVAILABLE = {
+    RPCStatusCode.UNAVAILABLE,
+    RPCStatusCode.DEADLINE_EXCEEDED,
+    RPCStatusCode.CANCELLED,
+    RPCStatusCode.UNKNOWN,
+    RPCStatusCode.RESOURCE_EXHAUSTED,
+    RPCStatusCode.INTERNAL,
+}
+RETRY_AFTER = {"Retry-After": "5"}
+
+
+def unavailable(error: Exception) -> ServiceUnavailableError:
+    """The 503 for an orchestrator that cannot be reached."""
+    logger.warning("temporal unavailable: %s", error)
+    return ServiceUnavailableError(
+        "The orchestrator (Temporal) is unavailable, so this request cannot be carried out "
+        "now; retry in a few seconds.",
+        headers=RETRY_AFTER,
+    )
+
+
+def tenant_attributes(org_id: str, thread_id: str, livemode: bool) -> TypedSearchAttributes:
+    """The search attributes every run of a thread carries, so one filter finds them all."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(ORG_ID, org_id),
+            SearchAttributePair(THREAD_ID, thread_id),
+            SearchAttributePair(LIVEMODE, livemode),
+        ]
+    )
 
 
 class TemporalGateway:
@@ -46,13 +79,12 @@ class TemporalGateway:
                 try:
                     self._client = await connect(self.settings)
                 except (RuntimeError, RPCError, OSError) as error:
-                    logger.warning("temporal unreachable: %s", error)
-                    raise ServiceUnavailableError(
-                        "The orchestrator is unavailable; retry shortly."
-                    ) from error
+                    raise unavailable(error) from error
         return self._client
 
-    async def draft_plan(self, plan_id: str, params: PlanningInput) -> PlanningOutcome:
+    async def draft_plan(
+        self, plan_id: str, params: PlanningInput, *, attributes: TypedSearchAttributes
+    ) -> PlanningOutcome:
         """Run the planning workflow (id = plan id) and wait for it within the bound."""
         client = await self.client()
         timeout = self.settings.planning_timeout_seconds
@@ -65,6 +97,8 @@ class TemporalGateway:
                 execution_timeout=timedelta(seconds=timeout * 4),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 result_type=PlanningOutcome,
+                search_attributes=attributes,
+                static_summary=f"Plan {plan_id}",
             )
             return await asyncio.wait_for(handle.result(), timeout=timeout)
         except TimeoutError:
@@ -72,10 +106,12 @@ class TemporalGateway:
             raise ServiceUnavailableError(
                 f"The planner did not answer within {timeout:g} s; retry shortly."
             ) from None
-        except (WorkflowFailureError, RPCError) as error:
+        except RPCError as error:
+            raise unavailable(error) from error
+        except WorkflowFailureError as error:
             logger.warning("planning %s failed: %s", plan_id, error)
             raise ServiceUnavailableError(
-                "The planner is temporarily unavailable; retry shortly."
+                "The planner is temporarily unavailable; retry shortly.", headers=RETRY_AFTER
             ) from error
 
     async def terminate(self, workflow_id: str, reason: str) -> None:
@@ -85,61 +121,83 @@ class TemporalGateway:
             await client.get_workflow_handle(workflow_id).terminate(reason=reason)
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
-                raise
+                raise unavailable(error) from error
+
+    async def terminate_job(self, job_id: str, reason: str) -> None:
+        """Terminate a job's supervisor and run (a forced thread deletion)."""
+        # The run first, so its supervisor cannot outlive it and conclude a deleted job.
+        await self.terminate(job_id, reason)
+        await self.terminate(names.supervisor_id(job_id), reason)
 
     async def start_job(self, job: Job, *, max_credits: int | None) -> None:
-        """Start JobWorkflow with workflow id = job id; a second start is a 409."""
+        """Start the job's supervisor, which runs JobWorkflow with workflow id = job id; a
+        second start is a 409."""
         client = await self.client()
         try:
             await client.start_workflow(
-                names.JOB_WORKFLOW,
+                names.JOB_SUPERVISOR_WORKFLOW,
                 JobInput(job_id=job.id, queues=self.queues, max_credits=max_credits),
-                id=job.id,
+                id=names.supervisor_id(job.id),
                 task_queue=self.queues.workflows,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                search_attributes=TypedSearchAttributes(
-                    [
-                        SearchAttributePair(ORG_ID, job.org_id),
-                        SearchAttributePair(THREAD_ID, job.thread_id),
-                        SearchAttributePair(JOB_STATUS, "running"),
-                        SearchAttributePair(CREDITS_USED, 0),
-                        SearchAttributePair(LIVEMODE, job.livemode),
-                    ]
-                ),
-                static_summary=f"Job {job.id} (plan {job.plan_id})",
+                search_attributes=tenant_attributes(job.org_id, job.thread_id, job.livemode),
+                static_summary=f"Supervises job {job.id} (plan {job.plan_id})",
             )
         except WorkflowAlreadyStartedError:
             raise ConflictError(f"Job {job.id} was already approved.") from None
         except RPCError as error:
-            logger.warning("starting %s failed: %s", job.id, error)
-            raise ServiceUnavailableError(
-                "The orchestrator is unavailable; retry shortly."
-            ) from error
+            raise unavailable(error) from error
 
-    async def job_handle(self, job_id: str) -> WorkflowHandle[object, JobOutcome]:
-        """A handle on a job's workflow."""
-        client = await self.client()
-        return client.get_workflow_handle(job_id, result_type=JobOutcome)
+    async def start_deletion(self, deletion_id: str) -> None:
+        """Ask for a deleted thread's files to be removed; if Temporal is unreachable the
+        hourly retention sweep does it instead, so this never fails the delete."""
+        try:
+            client = await self.client()
+            await client.start_workflow(
+                names.THREAD_DELETION_WORKFLOW,
+                DeletionRequest(deletion_id=deletion_id, task_queue=self.queues.maintenance),
+                id=deletion_id,
+                task_queue=self.queues.workflows,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                static_summary=f"Delete the files of deletion {deletion_id}",
+            )
+        except (ServiceUnavailableError, RPCError, WorkflowAlreadyStartedError) as error:
+            logger.warning("deletion %s left to the retention sweep: %s", deletion_id, error)
 
     async def signal_stop(self, job_id: str, reason: str | None) -> bool:
-        """Signal a running job to stop; False when its workflow is not running."""
-        handle = await self.job_handle(job_id)
-        try:
-            await handle.signal(names.JOB_STOP_SIGNAL, StopRequest(reason=reason))
-        except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
+        """Signal a running job to stop; False when neither its run nor its supervisor runs
+        (the supervisor passes the stop on once the run has started)."""
+        client = await self.client()
+        for workflow_id in (job_id, names.supervisor_id(job_id)):
+            try:
+                await client.get_workflow_handle(workflow_id).signal(
+                    names.JOB_STOP_SIGNAL, StopRequest(reason=reason)
+                )
+            except RPCError as error:
+                if error.status == RPCStatusCode.NOT_FOUND:
+                    continue
+                raise unavailable(error) from error
+            return True
+        return False
 
-    async def wait_for_outcome(self, job_id: str, wait_seconds: float) -> JobOutcome | None:
-        """The job's outcome if it ends within ``wait_seconds``."""
-        handle = await self.job_handle(job_id)
-        try:
-            return await asyncio.wait_for(handle.result(follow_runs=True), timeout=wait_seconds)
-        except TimeoutError:
-            return None
-        except (WorkflowFailureError, RPCError) as error:
-            logger.info("job %s ended without an outcome: %s", job_id, error)
-            return None
+    async def wait_until_ended(self, job_id: str, wait_seconds: float) -> bool:
+        """Whether the job's workflows end within ``wait_seconds`` (a failed run has ended
+        too). Waits on the supervisor, which exists from the start, rather than on the run it
+        starts a moment later; jobs started before supervisors existed have only the run."""
+        client = await self.client()
+        for workflow_id in (names.supervisor_id(job_id), job_id):
+            handle = client.get_workflow_handle(workflow_id)
+            try:
+                await asyncio.wait_for(handle.result(follow_runs=True), timeout=wait_seconds)
+            except TimeoutError:
+                return False
+            except WorkflowFailureError:
+                return True
+            except RPCError as error:
+                if error.status == RPCStatusCode.NOT_FOUND:
+                    continue
+                logger.info("job %s: could not wait for its run: %s", job_id, error)
+                return False
+            return True
+        return False

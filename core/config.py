@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     task_queue_research: str = Field(default="leadex-research")
     task_queue_browser: str = Field(default="leadex-browser")
     task_queue_delivery: str = Field(default="leadex-delivery")
+    task_queue_maintenance: str = Field(default="leadex-maintenance")
 
     artifact_storage_url: str = Field(
         default="",
@@ -96,6 +97,10 @@ class Settings(BaseSettings):
     )
     artifact_url_ttl_seconds: int = Field(default=4 * 3600, gt=0)
     artifact_retention_days: int = Field(default=90, gt=0)
+    source_retention_days: int = Field(default=30, gt=0)
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Largest request body accepted (413 beyond)."
+    )
     search_sync_timeout_seconds: float = Field(default=300.0, gt=0)
     default_target_rows: int = Field(default=30, ge=1, le=10_000)
 

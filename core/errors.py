@@ -59,6 +59,13 @@ class UnprocessableError(LeadexError):
     code = ErrorCode.INVALID_REQUEST
 
 
+class PayloadTooLargeError(LeadexError):
+    """413: the request body is over the limit; the rest of it is not read."""
+
+    status_code = 413
+    code = ErrorCode.INVALID_REQUEST
+
+
 class AuthenticationError(LeadexError):
     """401: missing, malformed, expired or revoked key."""
 
@@ -84,6 +91,13 @@ class NotFoundError(LeadexError):
     """404: the object does not exist in the key's organization and mode."""
 
     status_code = 404
+    code = ErrorCode.NOT_FOUND
+
+
+class GoneError(LeadexError):
+    """410: the object exists but what was asked of it is gone for good (purged files)."""
+
+    status_code = 410
     code = ErrorCode.NOT_FOUND
 
 

@@ -27,6 +27,7 @@ class Prefix(StrEnum):
     PUSH = "psh"
     CREDIT_ENTRY = "cre"
     STREAM = "sse"
+    DELETION = "del"
 
 
 def new_id(prefix: Prefix) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,6 +32,10 @@ class BlobStore(Protocol):
 
     async def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
+        ...
+
+    async def delete_prefix(self, prefix: str) -> int:
+        """Remove every blob under the folder ``prefix``; returns how many went."""
         ...
 
 
@@ -80,6 +85,19 @@ class LocalBlobStore:
     async def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
         self._path(key).unlink(missing_ok=True)
+
+    async def delete_prefix(self, prefix: str) -> int:
+        """Remove the folder ``prefix`` and every blob in it."""
+
+        def remove() -> int:
+            folder = self._path(prefix)
+            if not folder.is_dir():
+                return 0
+            count = sum(1 for path in folder.rglob("*") if path.is_file())
+            shutil.rmtree(folder, ignore_errors=True)
+            return count
+
+        return await asyncio.to_thread(remove)
 
 
 class S3BlobStore:
@@ -134,6 +152,23 @@ class S3BlobStore:
     async def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
         await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=self._key(key))
+
+    async def delete_prefix(self, prefix: str) -> int:
+        """Remove every object under ``prefix/``, a listing page (≤ 1,000) at a time."""
+
+        def remove() -> int:
+            removed = 0
+            pages = self._client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self._key(prefix) + "/"
+            )
+            for page in pages:
+                keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+                if keys:
+                    self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+                    removed += len(keys)
+            return removed
+
+        return await asyncio.to_thread(remove)
 
 
 def open_blob_store(url: str, *, s3_endpoint_url: str | None = None) -> BlobStore:

@@ -152,6 +152,8 @@ class Job(SQLModel, table=True):
     error: dict[str, Any] | None = Field(default=None, sa_column=_json_column(nullable=True))
     meta: dict[str, str] = Field(default_factory=dict, sa_column=_json_column("metadata"))
     stop_reason: str | None = Field(default=None, max_length=500)
+    # The pending job that replaced this one when a later turn replanned the thread.
+    superseded_by: str | None = Field(default=None, max_length=40)
     approved_by_key_id: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
@@ -215,7 +217,26 @@ class Artifact(SQLModel, table=True):
     xlsx_key: str | None = Field(default=None, max_length=500)
     xlsx_bytes: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    purge_after: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    purge_after: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
+    # When the files were deleted at the end of the retention period; the row stays.
+    purged_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class Deletion(SQLModel, table=True):
+    """A deleted thread's files still to remove. The rows went with the thread in one
+    transaction; the files go through a durable workflow, and a sweep retries any left over."""
+
+    __tablename__ = "deletions"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id"))
+    livemode: bool
+    thread_id: str = Field(max_length=40)
+    blob_prefixes: list[str] = Field(default_factory=list, sa_column=_json_column())
+    # Ids of the thread's objects whose events go too (the thread.deleted event stays).
+    object_ids: list[str] = Field(default_factory=list, sa_column=_json_column())
+    requested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    completed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
 
 
 class SourcePage(SQLModel, table=True):
@@ -249,6 +270,8 @@ class IdempotencyKey(SQLModel, table=True):
     org_id: str = Field(sa_column=_fk("organizations.id", index=False))
     livemode: bool
     key: str = Field(max_length=255)
+    # The API key that made the request: a stored response is replayed to it alone.
+    api_key_id: str | None = Field(default=None, max_length=40)
     method: str = Field(max_length=10)
     path: str = Field(max_length=500)
     request_hash: str = Field(max_length=64)
@@ -342,6 +365,7 @@ __all__ = [
     "ApiKey",
     "Artifact",
     "CreditEntry",
+    "Deletion",
     "Event",
     "IdempotencyKey",
     "Job",

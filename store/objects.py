@@ -283,9 +283,13 @@ class ArtifactObject(PublicObject):
     columns: list[str]
     partial: bool
     shareable: bool
-    download_url: str
-    expires_at: Timestamp
+    download_url: str | None = Field(description="null once the files are purged.")
+    expires_at: Timestamp | None
     created_at: Timestamp
+    purge_after: Timestamp | None = Field(
+        default=None, description="When the files are deleted (90 days after the job)."
+    )
+    purged_at: Timestamp | None = Field(default=None, description="When the files were deleted.")
 
     @classmethod
     def from_row(
@@ -294,8 +298,8 @@ class ArtifactObject(PublicObject):
         *,
         format: ArtifactFormat,
         size: int,
-        download_url: str,
-        expires_at: datetime,
+        download_url: str | None,
+        expires_at: datetime | None,
     ) -> ArtifactObject:
         """Render an artifact row for one format and a freshly signed URL."""
         return cls(
@@ -311,6 +315,8 @@ class ArtifactObject(PublicObject):
             download_url=download_url,
             expires_at=expires_at,
             created_at=as_utc(row.created_at),
+            purge_after=as_utc(row.purge_after) if row.purge_after else None,
+            purged_at=as_utc(row.purged_at) if row.purged_at else None,
         )
 
 

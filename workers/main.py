@@ -25,6 +25,7 @@ from activities.attachments import AttachmentActivities
 from activities.browser import BrowserActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
+from activities.retention import RetentionActivities
 from core.config import Settings
 from core.temporal import connect
 from research.planner import planner_for
@@ -33,18 +34,29 @@ from store.db import Database
 from workers.research import engine_factory, guard_factory, renderer_factory, source_cache
 from workflows import names
 from workflows.job_types import ReconcileRequest
-from workflows.jobs import JobWorkflow
+from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
 from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
+from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
+from workflows.retention_types import RetentionRequest
 
 logger = logging.getLogger("leadex.worker")
 
-QUEUE_KINDS = ("workflows", "planning", "research", "browser", "delivery")
+QUEUE_KINDS = ("workflows", "planning", "research", "browser", "delivery", "maintenance")
+WORKFLOWS = (
+    PlanningWorkflow,
+    JobWorkflow,
+    JobSupervisorWorkflow,
+    ReconcileWorkflow,
+    RetentionWorkflow,
+    ThreadDeletionWorkflow,
+)
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
 HEARTBEAT_THROTTLE = timedelta(seconds=1)
 RECONCILE_EVERY = timedelta(minutes=1)
+RETENTION_EVERY = timedelta(hours=1)
 
 
 def _worker(
@@ -84,27 +96,21 @@ def build_workers(
     queues = TaskQueues.from_settings(settings)
     workers: list[Worker] = []
     if "workflows" in kinds:
-        workers.append(
-            _worker(
-                client,
-                queues.workflows,
-                workflows=[PlanningWorkflow, JobWorkflow, ReconcileWorkflow],
-            )
-        )
+        workers.append(_worker(client, queues.workflows, workflows=WORKFLOWS))
     if "planning" in kinds:
         planning = PlanningActivities(planner_for(settings))
         workers.append(_worker(client, queues.planning, activities=[planning.draft_plan]))
-    cache = source_cache(database)
+    cache = source_cache(database, settings)
+    blobs = open_blob_store(
+        settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
+    )
     if "research" in kinds:
         job_activities = JobActivities(
             database,
-            open_blob_store(
-                settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
-            ),
+            blobs,
             engine_factory(settings, cache),
             synthetic_delay=settings.synthetic_batch_delay_seconds,
             retention_days=settings.artifact_retention_days,
-            sources=cache,
         )
         attachments = AttachmentActivities(guard_factory(settings))
         workers.append(
@@ -117,6 +123,7 @@ def build_workers(
                     job_activities.resolve,
                     job_activities.deliver,
                     job_activities.finalize,
+                    job_activities.conclude_interrupted,
                     job_activities.reconcile,
                     attachments.load,
                 ],
@@ -125,24 +132,64 @@ def build_workers(
     if "browser" in kinds:
         browser = BrowserActivities(renderer_factory(settings), cache)
         workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
+    if "maintenance" in kinds:
+        retention = RetentionActivities(database, blobs, cache)
+        workers.append(
+            _worker(
+                client,
+                queues.maintenance,
+                activities=[retention.purge_deletion, retention.sweep],
+            )
+        )
     return workers
 
 
-async def ensure_reconcile_schedule(client: Client, settings: Settings) -> None:
-    """Create the reconciler's schedule once per namespace."""
-    queues = TaskQueues.from_settings(settings)
+async def _ensure_schedule(
+    client: Client,
+    schedule_id: str,
+    workflow_name: str,
+    request: object,
+    *,
+    workflow_id: str,
+    every: timedelta,
+    workflows_queue: str,
+) -> None:
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(
-            names.RECONCILE_WORKFLOW,
-            ReconcileRequest(task_queue=queues.research),
-            id="leadex-reconcile",
-            task_queue=queues.workflows,
+            workflow_name,
+            request,
+            id=workflow_id,
+            task_queue=workflows_queue,
         ),
-        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=RECONCILE_EVERY)]),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
     with contextlib.suppress(ScheduleAlreadyRunningError):
-        await client.create_schedule(names.RECONCILE_SCHEDULE_ID, schedule)
+        await client.create_schedule(schedule_id, schedule)
+
+
+async def ensure_schedules(client: Client, settings: Settings) -> None:
+    """Create the reconciler's and the retention sweep's schedules once per namespace; both
+    show in the Temporal UI under Schedules."""
+    queues = TaskQueues.from_settings(settings)
+    await _ensure_schedule(
+        client,
+        names.RECONCILE_SCHEDULE_ID,
+        names.RECONCILE_WORKFLOW,
+        ReconcileRequest(task_queue=queues.research),
+        workflow_id="leadex-reconcile",
+        every=RECONCILE_EVERY,
+        workflows_queue=queues.workflows,
+    )
+    await _ensure_schedule(
+        client,
+        names.RETENTION_SCHEDULE_ID,
+        names.RETENTION_WORKFLOW,
+        RetentionRequest(task_queue=queues.maintenance),
+        workflow_id="leadex-retention-sweep",
+        every=RETENTION_EVERY,
+        workflows_queue=queues.workflows,
+    )
 
 
 async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
@@ -152,8 +199,8 @@ async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
     workers = build_workers(client, settings, kinds, database)
     if not workers:
         raise ValueError(f"No workers for queue kinds {list(kinds)}")
-    if "research" in kinds:
-        await ensure_reconcile_schedule(client, settings)
+    if "research" in kinds or "maintenance" in kinds:
+        await ensure_schedules(client, settings)
     logger.info("worker polling %s", ", ".join(worker.task_queue for worker in workers))
     try:
         await asyncio.gather(*(worker.run() for worker in workers))

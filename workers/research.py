@@ -31,9 +31,10 @@ def guard_factory(settings: Settings) -> Callable[[], Guard]:
     return lambda: Guard(list(settings.fetch_allow_networks), rules)
 
 
-def source_cache(database: Database) -> SourceCache:
-    """The shared raw-source cache (30 days)."""
-    return SourceCache(database, RAW_SOURCE_RETENTION)
+def source_cache(database: Database, settings: Settings | None = None) -> SourceCache:
+    """The shared raw-source cache (30 days unless configured)."""
+    days = settings.source_retention_days if settings else RAW_SOURCE_RETENTION.days
+    return SourceCache(database, timedelta(days=days))
 
 
 def fetcher_factory(settings: Settings, cache: SourceCache) -> Callable[[], Fetcher]:

@@ -105,6 +105,13 @@ class RenderResult(BaseModel):
     failed: list[str] = Field(default_factory=list)
 
 
+class InterruptedRequest(BaseModel):
+    """Conclude a job whose run ended without concluding it (terminated, timed out)."""
+
+    job_id: str
+    message: str
+
+
 class ResolveRequest(BaseModel):
     """Resolve duplicates and lay out the job's leads for delivery."""
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.common import RetryPolicy, SearchAttributePair
+from temporalio.exceptions import (
+    ActivityError,
+    ApplicationError,
+    ChildWorkflowError,
+    TerminatedError,
+    TimeoutError,
+)
 
 from workflows import names
 from workflows.job_types import (
@@ -23,6 +31,7 @@ from workflows.job_types import (
     DeliverRequest,
     DeliverResult,
     FinalizeRequest,
+    InterruptedRequest,
     JobError,
     JobInput,
     JobOutcome,
@@ -41,6 +50,12 @@ from workflows.job_types import (
 with workflow.unsafe.imports_passed_through():
     from core.temporal import CREDITS_USED, JOB_STATUS
 
+# Failed jobs end their run as failed, so the Temporal UI shows them as such (runs recorded
+# before this change completed normally; the patch keeps them replaying).
+FAIL_VISIBLY_PATCH = "job-fails-visibly"
+CANCELLED_REASON = "cancelled from Temporal"
+JOB_FAILED = "JobFailed"
+
 NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
 STEP_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
@@ -56,6 +71,8 @@ BOOKKEEPING_RETRY = RetryPolicy(
     non_retryable_error_types=["JobNotFound"],
 )
 DELIVERY_BATCH = 25
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 # Failures whose message is written for the user; anything else is an internal error whose
@@ -126,33 +143,57 @@ class JobWorkflow:
             await self._run_steps(params, plan)
         except ActivityError as failure:
             error = JobError(message=_failure_message(failure))
+        except asyncio.CancelledError:
+            # Cancelled from the Temporal UI or CLI: end as a user's stop would.
+            self._cancelled()
 
         status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
         try:
-            await self._deliver(params, plan)
+            await self._finish_despite_cancel(lambda: self._deliver(params, plan))
         except ActivityError as failure:
             error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
             status = "failed"
+        status = "stopped" if status == "succeeded" and self.state.stop_reason else status
 
-        outcome: JobOutcome = await workflow.execute_activity(
-            names.JOB_FINALIZE_ACTIVITY,
-            FinalizeRequest(
-                job_id=params.job_id,
-                status=status,
-                stop_reason=self.state.stop_reason,
-                error=error,
-                credits_metered=self.state.credits_metered,
-                completed_steps=self.state.step_index,
-            ),
-            task_queue=params.queues.research,
-            start_to_close_timeout=timedelta(minutes=5),
-            retry_policy=BOOKKEEPING_RETRY,
-            result_type=JobOutcome,
+        outcome: JobOutcome = await self._finish_despite_cancel(
+            lambda: workflow.execute_activity(
+                names.JOB_FINALIZE_ACTIVITY,
+                FinalizeRequest(
+                    job_id=params.job_id,
+                    status=status,
+                    stop_reason=self.state.stop_reason,
+                    error=error,
+                    credits_metered=self.state.credits_metered,
+                    completed_steps=self.state.step_index,
+                ),
+                task_queue=params.queues.research,
+                start_to_close_timeout=timedelta(minutes=5),
+                retry_policy=BOOKKEEPING_RETRY,
+                result_type=JobOutcome,
+            )
         )
         workflow.upsert_search_attributes(
             [JOB_STATUS.value_set(outcome.status), CREDITS_USED.value_set(outcome.credits_used)]
         )
+        if outcome.status == "failed" and workflow.patched(FAIL_VISIBLY_PATCH):
+            message = outcome.error.message if outcome.error else "The job failed."
+            raise ApplicationError(message, type=JOB_FAILED, non_retryable=True)
         return outcome
+
+    def _cancelled(self) -> None:
+        if self.stop_requested is None:
+            self.stop_requested = CANCELLED_REASON
+        self.state.stop_reason = self.state.stop_reason or self.stop_requested
+        self.state.stop_kind = self.state.stop_kind or "user"
+
+    async def _finish_despite_cancel(self, start: Callable[[], Awaitable[T]]) -> T:
+        """Run an ending step to completion even if the run is cancelled meanwhile."""
+        task = asyncio.ensure_future(start())
+        while True:
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                self._cancelled()
 
     def _ceiling_hit(self, plan: JobPlan, step: StepInfo) -> bool:
         if plan.max_credits is None:
@@ -233,34 +274,55 @@ class JobWorkflow:
             cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
             result_type=BatchResult,
         )
-        await workflow.wait_condition(lambda: handle.done() or self.stop_requested is not None)
-        if handle.done():
+        if await self._until_done_or_stopped(handle):
             result = handle.result()
             if result.renders and not after_render:
                 # Pages only a browser can read: render them on the browser queue, then
                 # run the same batch again over the now-rendered pages.
-                await workflow.execute_activity(
+                render = workflow.start_activity(
                     names.RENDER_PAGES_ACTIVITY,
                     RenderRequest(urls=result.renders),
                     task_queue=params.queues.browser,
                     start_to_close_timeout=timedelta(minutes=10),
                     heartbeat_timeout=timedelta(seconds=60),
                     retry_policy=RetryPolicy(maximum_attempts=3),
+                    cancellation_type=workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
                     result_type=RenderResult,
                 )
+                if not await self._until_done_or_stopped(render):
+                    await self._cancel(render)
+                    self._stopped()
+                    return None
+                render.result()
                 return await self._run_batch(params, plan, step, after_render=True)
             return result
-        handle.cancel()
-        try:
-            finished = await handle
-        except (ActivityError, asyncio.CancelledError):
-            finished = None
+        finished = await self._cancel(handle)
         if finished is not None:
             # The batch completed before the cancellation landed; keep what it wrote.
             self.state.credits_metered = round(self.state.credits_metered + finished.credits, 6)
+        self._stopped()
+        return None
+
+    async def _until_done_or_stopped(self, handle: asyncio.Future[Any]) -> bool:
+        """Wait for an activity; False when a stop (or a cancellation) comes first."""
+        try:
+            await workflow.wait_condition(lambda: handle.done() or self.stop_requested is not None)
+        except asyncio.CancelledError:
+            self._cancelled()
+        return handle.done()
+
+    @staticmethod
+    async def _cancel(handle: asyncio.Future[R]) -> R | None:
+        """Cancel a running activity and wait until it has stopped (its heartbeat sees it)."""
+        handle.cancel()
+        try:
+            return await handle
+        except (ActivityError, asyncio.CancelledError):
+            return None
+
+    def _stopped(self) -> None:
         self.state.stop_reason = self.stop_requested
         self.state.stop_kind = "user"
-        return None
 
     async def _deliver(self, params: JobInput, plan: JobPlan) -> None:
         publisher = next((step for step in plan.steps if step.publishes), None)
@@ -297,3 +359,67 @@ class JobWorkflow:
                 retry_policy=BOOKKEEPING_RETRY,
                 result_type=DeliverResult,
             )
+
+
+@workflow.defn(name=names.JOB_SUPERVISOR_WORKFLOW)
+class JobSupervisorWorkflow:
+    """Starts a job's run as its child (workflow id = job id) and concludes the job if that
+    run is terminated or times out, when no code of its own can: terminated jobs end
+    ``failed`` at once, with what they had delivered, instead of waiting for the reconciler."""
+
+    def __init__(self) -> None:
+        self.child: workflow.ChildWorkflowHandle[JobWorkflow, JobOutcome] | None = None
+        self.pending_stop: StopRequest | None = None
+
+    @workflow.signal(name=names.JOB_STOP_SIGNAL)
+    async def stop(self, request: StopRequest) -> None:
+        """Pass a stop on to the job's run (kept until that run has started)."""
+        if self.child is None:
+            self.pending_stop = self.pending_stop or request
+            return
+        await self.child.signal(names.JOB_STOP_SIGNAL, request)
+
+    @workflow.run
+    async def run(self, params: JobInput) -> JobOutcome:
+        """Run the job as a child and wait for it."""
+        attributes = workflow.info().typed_search_attributes.updated(
+            SearchAttributePair(JOB_STATUS, "running"), SearchAttributePair(CREDITS_USED, 0)
+        )
+        self.child = await workflow.start_child_workflow(
+            JobWorkflow.run,
+            params,
+            id=params.job_id,
+            task_queue=workflow.info().task_queue,
+            # Cancelling the supervisor asks the job to stop (it then ends stopped).
+            parent_close_policy=workflow.ParentClosePolicy.REQUEST_CANCEL,
+            search_attributes=attributes,
+            static_summary=f"Job {params.job_id}",
+        )
+        if self.pending_stop is not None:
+            await self.child.signal(names.JOB_STOP_SIGNAL, self.pending_stop)
+        try:
+            return await self.child
+        except ChildWorkflowError as failure:
+            cause = failure.cause
+            if isinstance(cause, ApplicationError) and cause.type == JOB_FAILED:
+                raise ApplicationError(cause.message, type=JOB_FAILED, non_retryable=True) from None
+            if not isinstance(cause, TerminatedError | TimeoutError):
+                raise
+            how = "terminated" if isinstance(cause, TerminatedError) else "timed out"
+            said = cause.message.strip().rstrip(".")
+            detail = f": {said}" if said and said.lower() not in ("terminated", "timed out") else ""
+            outcome: JobOutcome = await workflow.execute_activity(
+                names.JOB_INTERRUPTED_ACTIVITY,
+                InterruptedRequest(
+                    job_id=params.job_id, message=f"The job's run was {how} in Temporal{detail}."
+                ),
+                task_queue=params.queues.research,
+                start_to_close_timeout=timedelta(minutes=10),
+                heartbeat_timeout=timedelta(seconds=60),
+                retry_policy=BOOKKEEPING_RETRY,
+                result_type=JobOutcome,
+            )
+            if outcome.status == "failed":
+                message = outcome.error.message if outcome.error else "The job failed."
+                raise ApplicationError(message, type=JOB_FAILED, non_retryable=True) from None
+            return outcome

@@ -18,4 +18,17 @@ RECONCILE_SCHEDULE_ID = "leadex-reconciler"
 
 LOAD_ATTACHMENTS_ACTIVITY = "leadex.planning.load_attachments"
 RENDER_PAGES_ACTIVITY = "leadex.browser.render_pages"
-PURGE_SOURCES_ACTIVITY = "leadex.sources.purge"
+
+JOB_SUPERVISOR_WORKFLOW = "leadex.job.supervisor"
+JOB_INTERRUPTED_ACTIVITY = "leadex.jobs.conclude_interrupted"
+
+THREAD_DELETION_WORKFLOW = "leadex.threads.delete"
+PURGE_DELETION_ACTIVITY = "leadex.retention.purge_deletion"
+RETENTION_WORKFLOW = "leadex.retention"
+RETENTION_SWEEP_ACTIVITY = "leadex.retention.sweep"
+RETENTION_SCHEDULE_ID = "leadex-retention"
+
+
+def supervisor_id(job_id: str) -> str:
+    """The workflow id of the run that supervises a job's run (whose id is the job id)."""
+    return f"{job_id}-supervisor"

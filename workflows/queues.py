@@ -15,6 +15,8 @@ class TaskQueues(BaseModel):
     research: str
     browser: str
     delivery: str
+    # Retention sweeps and deletions; a default keeps inputs recorded before it existed valid.
+    maintenance: str = "leadex-maintenance"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TaskQueues:
@@ -25,4 +27,5 @@ class TaskQueues(BaseModel):
             research=settings.task_queue_research,
             browser=settings.task_queue_browser,
             delivery=settings.task_queue_delivery,
+            maintenance=settings.task_queue_maintenance,
         )

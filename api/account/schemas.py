@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
+from api.schemas import IsoDatetime
 from store.objects import Timestamp
 from store.repositories.api_keys import Scope
 
@@ -32,7 +33,7 @@ class ApiKeyCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     scopes: list[Scope] = Field(default_factory=lambda: [Scope.READ, Scope.RUN], min_length=1)
-    expires_at: datetime | None = None
+    expires_at: IsoDatetime | None = None
     kind: Literal["secret", "publishable"] = "secret"
 
     @field_validator("expires_at")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.account.schemas import ApiKeyObject, MemberObject, OrganizationObject
@@ -14,7 +13,7 @@ from core.errors import ConflictError, NotFoundError
 from core.ids import Prefix, new_id
 from core.tiers import tier
 from store.models import ApiKey, Member, Organization
-from store.pagination import Page, PageRequest, paginate
+from store.pagination import Page, PageRequest
 from store.repositories import api_keys, events, ledger, members, orgs
 from store.tenancy import Tenant
 
@@ -66,7 +65,7 @@ async def organization(session: AsyncSession, principal: Principal) -> Organizat
 
 async def current_key(session: AsyncSession, principal: Principal) -> ApiKey:
     """The key the request authenticated with."""
-    key = await session.get(ApiKey, principal.key_id)
+    key = await api_keys.get(session, principal.tenant, principal.key_id)
     if key is None:
         raise NotFoundError("This API key no longer exists.")
     return key
@@ -74,22 +73,11 @@ async def current_key(session: AsyncSession, principal: Principal) -> ApiKey:
 
 async def list_keys(session: AsyncSession, principal: Principal, page: PageRequest) -> Page[ApiKey]:
     """The organization's keys in the caller's mode."""
-    statement = select(ApiKey).where(
-        col(ApiKey.org_id) == principal.org_id, col(ApiKey.livemode) == principal.livemode
-    )
-    return await paginate(session, statement, col(ApiKey.id), page)
+    return await api_keys.list_page(session, principal.tenant, page)
 
 
 async def _key(session: AsyncSession, principal: Principal, key_id: str) -> ApiKey:
-    key = (
-        await session.exec(
-            select(ApiKey).where(
-                col(ApiKey.id) == key_id,
-                col(ApiKey.org_id) == principal.org_id,
-                col(ApiKey.livemode) == principal.livemode,
-            )
-        )
-    ).first()
+    key = await api_keys.get(session, principal.tenant, key_id)
     if key is None:
         raise NotFoundError(f"API key {key_id} was not found in your organization.", param="key_id")
     return key
@@ -192,11 +180,7 @@ def member_object(member: Member) -> MemberObject:
 
 async def organization_row(session: AsyncSession, principal: Principal) -> Organization:
     """The caller's organization row, locked for an update."""
-    org = (
-        await session.exec(
-            select(Organization).where(col(Organization.id) == principal.org_id).with_for_update()
-        )
-    ).first()
+    org = await orgs.lock(session, principal.org_id)
     if org is None:
         raise NotFoundError("Your organization no longer exists.")
     return org

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.artifacts import service
@@ -27,7 +27,9 @@ downloads_router = APIRouter(prefix="/artifacts", tags=["Artifacts"], route_clas
 class ShareUpdate(BaseModel):
     """POST /v1/artifacts/{artifact_id}."""
 
-    shareable: bool = Field(description="Publishable (pk_pub_) keys may read shareable artifacts.")
+    shareable: StrictBool = Field(
+        description="Publishable (pk_pub_) keys may read shareable artifacts."
+    )
 
 
 @router.get(
@@ -101,7 +103,7 @@ async def get_artifact(
         session, principal.tenant, artifact_id, shareable_only=principal.publishable
     )
     record = await service.record(session, blobs, settings, artifact, format)
-    if wants_json(accept):
+    if wants_json(accept) or record.download_url is None:
         return record
     return RedirectResponse(record.download_url, status_code=302)
 

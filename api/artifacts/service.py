@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.clock import as_utc, isoformat
 from core.config import Settings
-from core.errors import NotFoundError, PermissionDeniedError
+from core.errors import GoneError, NotFoundError, PermissionDeniedError
 from store.blobs import BlobNotFound, BlobStore
 from store.exports import render_xlsx
 from store.models import Artifact
@@ -83,10 +84,23 @@ async def get(
     return artifact
 
 
+def refuse_purged(artifact: Artifact) -> None:
+    """A 410 that says when a purged artifact's files went, and where its leads still are."""
+    if artifact.purged_at is None:
+        return
+    raise GoneError(
+        f"Artifact {artifact.id} was purged on {isoformat(as_utc(artifact.purged_at))}: "
+        "artifact files are kept 90 days after their job finishes. The job's leads remain "
+        f"available at GET /v1/jobs/{artifact.job_id}/leads.",
+        param="artifact_id",
+    )
+
+
 async def ensure_format(
     session: AsyncSession, blobs: BlobStore, artifact: Artifact, fmt: ArtifactFormat
 ) -> int:
     """The size of the artifact in ``fmt``, rendering and caching XLSX on first use."""
+    refuse_purged(artifact)
     if fmt == "csv":
         return artifact.bytes
     if fmt == "json":
@@ -139,6 +153,10 @@ async def download(
 
 def signed(settings: Settings, artifact: Artifact) -> ArtifactObject:
     """The CSV artifact object with a fresh link (for lists: no rendering on the way)."""
+    if artifact.purged_at is not None:
+        return ArtifactObject.from_row(
+            artifact, format="csv", size=artifact.bytes, download_url=None, expires_at=None
+        )
     url, expires_at = signed_url(settings, artifact.id, "csv")
     return ArtifactObject.from_row(
         artifact, format="csv", size=artifact.bytes, download_url=url, expires_at=expires_at

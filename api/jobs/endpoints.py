@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, Depends, Header, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sse_starlette import EventSourceResponse
@@ -18,7 +16,7 @@ from api.auth import Principal, read_access, run_access
 from api.deps import get_database, get_session, get_temporal
 from api.jobs import leads as job_leads_service
 from api.jobs import service
-from api.jobs.events import TERMINAL_TYPES, JobEventSource, entry, parse_event_id
+from api.jobs.events import TERMINAL_TYPES, entry
 from api.jobs.schemas import ApproveRequest, JobSummary, LogEntry, StopJobRequest
 from api.openapi import error_responses
 from api.pagination import ListResponse, Pager, pager
@@ -26,11 +24,8 @@ from api.routing import TransactionalRoute
 from api.schemas import parse_job_statuses
 from api.sse import IDLE_SECONDS, PING_SECONDS, ping, with_idle_timeout
 from api.temporal import TemporalGateway
-from core.errors import InvalidRequestError, RateLimitError
 from store.db import Database
-from store.objects import JobObject, LeadObject, artifact_ref
-from store.pagination import Page
-from store.repositories import artifacts, ratelimits
+from store.objects import JobObject, LeadObject
 
 router = APIRouter(prefix="/jobs", tags=["Jobs"], route_class=TransactionalRoute)
 
@@ -63,10 +58,7 @@ async def list_jobs(
         created_after=created_after,
         created_before=created_before,
     )
-    found = await artifacts.for_jobs(session, [job.id for job in result.items])
-    return page.respond(
-        result, request, lambda job: JobObject.from_row(job, artifact_ref(found.get(job.id)))
-    )
+    return page.respond(result, request, lambda job: job)
 
 
 @router.get(
@@ -81,8 +73,7 @@ async def get_job(
     session: AsyncSession = Depends(get_session),
 ) -> JobObject:
     """Retrieve a job. Safe to poll."""
-    job = await service.get(session, principal.tenant, job_id)
-    return JobObject.from_row(job, artifact_ref(await artifacts.for_job(session, job.id)))
+    return await service.retrieve(session, principal.tenant, job_id)
 
 
 @router.post(
@@ -125,15 +116,13 @@ async def stop_job(
     temporal: TemporalGateway = Depends(get_temporal),
 ) -> JobObject:
     """Stop a job; collected rows go to a partial artifact and the job ends stopped."""
-    job = await service.stop(
+    return await service.stop(
         session,
         principal.tenant,
         job_id,
         reason=(body.reason if body else None),
         temporal=temporal,
     )
-    artifact = await artifacts.for_job(session, job.id)
-    return JobObject.from_row(job, artifact_ref(artifact))
 
 
 @router.get(
@@ -162,43 +151,23 @@ async def stream_job(
     ] = None,
 ) -> EventSourceResponse:
     """Events as they happen; replays history first, closes after a terminal event."""
-    await service.get(session, principal.tenant, job_id)
-    marker = last_event_id or resume_after
-    after = parse_event_id(marker)
-    if marker and after is None:
-        raise InvalidRequestError(
-            f"Unknown Last-Event-ID '{marker[:60]}': pass the id of an event from this stream.",
-            param="Last-Event-ID",
-        )
-    source = JobEventSource(await temporal.client(), database, principal.tenant, job_id)
-    # End the request's read transaction: the lease below writes in a transaction of its own.
-    await session.rollback()
-    limit = principal.tier.sse_connections
-    lease = await ratelimits.open_stream(database, principal.org_id, limit)
-    if lease is None:
-        raise RateLimitError(
-            f"Too many open streams: the {principal.tier.name.value} tier allows {limit} SSE "
-            "connections per organization. Close one, or poll GET /v1/jobs/{id}.",
-            headers={"Retry-After": "10"},
-        )
+    stream = await service.open_stream(
+        session,
+        database,
+        principal,
+        job_id,
+        last_event_id or resume_after,
+        temporal=temporal,
+    )
 
     async def generate() -> AsyncIterator[ServerSentEvent]:
-        renewing = asyncio.create_task(_keep_lease(database, lease))
-        try:
-            async for event in with_idle_timeout(source.events(follow=True), IDLE_SECONDS):
-                if after is not None and event.position <= after:
-                    continue
+        async with stream:
+            async for event in with_idle_timeout(stream.events(), IDLE_SECONDS):
                 yield ServerSentEvent(
                     id=event.id, event=event.type, data=json.dumps(event.data, ensure_ascii=False)
                 )
                 if event.type in TERMINAL_TYPES:
                     return
-        finally:
-            renewing.cancel()
-            # The client may be gone and this task cancelled; giving the lease back must
-            # still happen, or the organization's stream count stays up until it expires.
-            with anyio.CancelScope(shield=True):
-                await ratelimits.close_stream(database, lease)
 
     return EventSourceResponse(
         generate(),
@@ -206,12 +175,6 @@ async def stream_job(
         ping_message_factory=ping,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
-
-
-async def _keep_lease(database: Database, lease: str) -> None:
-    while True:
-        await asyncio.sleep(PING_SECONDS)
-        await ratelimits.renew_stream(database, lease)
 
 
 @router.get(
@@ -229,20 +192,10 @@ async def job_logs(
     temporal: TemporalGateway = Depends(get_temporal),
 ) -> ListResponse[LogEntry]:
     """Every entry the stream has sent, as JSON, oldest first."""
-    await service.get(session, principal.tenant, job_id)
-    await session.rollback()
     request = page.request()
-    if request.order != "asc":
-        raise InvalidRequestError("Logs are listed oldest first; use order=asc.", param="order")
-    source = JobEventSource(await temporal.client(), database, principal.tenant, job_id)
-    after = parse_event_id(request.after_id) if request.after_id else None
-    collected = [
-        event
-        async for event in source.events(follow=False)
-        if after is None or event.position > after
-    ]
-    window = collected[: request.limit]
-    result = Page(items=window, has_more=len(collected) > request.limit, total=None)
+    result = await service.logs(
+        session, database, principal.tenant, job_id, request, temporal=temporal
+    )
     return page.respond(result, request, lambda event: LogEntry.model_validate(entry(event)))
 
 

@@ -39,6 +39,9 @@ from workflows.job_types import (
 _EVENT_ID = re.compile(r"^evt_(\d+)-(\d+)-(\d+)$")
 PENDING_POLL_SECONDS = 1.0
 TERMINAL_TYPES = ("done", "error", "stopped")
+TERMINAL_STATUSES = ("succeeded", "failed", "stopped")
+# How long a stream waits for a job whose run was cut short to be concluded by its supervisor.
+CONCLUDE_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +198,47 @@ class JobEventSource:
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
             EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
         ):
-            job = await self._job_payload()
-            message = "The job's run ended unexpectedly."
-            return [("error", {"code": "job_halted", "message": message, "job": job})]
+            return await self._ended_abnormally()
         return []
+
+    async def _ended_abnormally(self) -> list[tuple[str, dict[str, Any]]]:
+        """The terminal event of a run that failed, or was terminated or timed out: the job's
+        own record says what happened (its supervisor concludes it in the last case)."""
+        job = await self._job_payload()
+        deadline = asyncio.get_running_loop().time() + CONCLUDE_WAIT_SECONDS
+        while job is not None and job["status"] not in TERMINAL_STATUSES:
+            if asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(PENDING_POLL_SECONDS)
+            job = await self._job_payload()
+        error = (job or {}).get("error") or {}
+        artifact = (job or {}).get("artifact") or {}
+        if job is not None and job["status"] == "stopped":
+            return [
+                (
+                    "stopped",
+                    {
+                        "job_id": self.job_id,
+                        "artifact_id": artifact.get("id"),
+                        "summary": job["summary"],
+                        "reason": job.get("stop_reason"),
+                        "job": job,
+                    },
+                )
+            ]
+        return [
+            (
+                "error",
+                {
+                    "job_id": self.job_id,
+                    "artifact_id": artifact.get("id"),
+                    "summary": (job or {}).get("summary"),
+                    "code": error.get("code", "job_halted"),
+                    "message": error.get("message", "The job's run ended unexpectedly."),
+                    "job": job,
+                },
+            )
+        ]
 
     async def _on_scheduled(
         self, event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]

@@ -8,12 +8,12 @@ from collections import Counter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.jobs.schemas import CoverageEntry, JobSummary
-from core.errors import InvalidRequestError
+from core.errors import UnprocessableError
 from store.exports import artifact_columns, lead_row
 from store.models import Job, Lead, Plan
 from store.objects import LeadObject, dump
 from store.pagination import Page, PageRequest
-from store.repositories import leads
+from store.repositories import leads, plans
 from store.tenancy import Tenant
 
 _FIELD_PATH = re.compile(
@@ -25,7 +25,7 @@ def check_field_paths(paths: list[str]) -> list[str]:
     """Validate has_field values: company.x, person, person.x or fields.x."""
     for path in paths:
         if not _FIELD_PATH.match(path):
-            raise InvalidRequestError(
+            raise UnprocessableError(
                 f"Unknown field path '{path[:80]}': use company.name|domain|linkedin|hq_city, "
                 "person, person.full_name|title|email, or fields.<column>.",
                 param="has_field",
@@ -55,7 +55,7 @@ async def page(
 
 async def summary(session: AsyncSession, job: Job) -> JobSummary:
     """Row count, column coverage and caveats for a job."""
-    plan = await session.get(Plan, job.plan_id)
+    plan = await plans.get_by_id(session, job.plan_id)
     rows = await leads.all_published(session, job.id)
     columns = artifact_columns(plan.steps if plan else [])
     filled: Counter[str] = Counter()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, field_validator
+from pydantic import AnyHttpUrl, BaseModel, Field, StrictInt, field_validator
 
 MAX_CREDITS_CEILING = 10_000_000
 
@@ -15,7 +15,7 @@ class ApproveRequest(BaseModel):
     webhook_url: AnyHttpUrl | None = Field(
         default=None, description="Events for this job are also posted here."
     )
-    max_credits: int | None = Field(
+    max_credits: StrictInt | None = Field(
         default=None,
         ge=1,
         le=MAX_CREDITS_CEILING,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, BaseModel, Field, StringConstraints, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 
 from api.planning import Drafted
 from api.schemas import CONTENT_MAX, MAX_ATTACHMENTS
@@ -32,7 +40,7 @@ class AttachmentIn(BaseModel):
 class HintsIn(BaseModel):
     """Soft constraints."""
 
-    max_rows: int | None = Field(default=None, ge=1, le=MAX_ROWS)
+    max_rows: StrictInt | None = Field(default=None, ge=1, le=MAX_ROWS)
     preferred_sources: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
         default_factory=list, max_length=20
     )
@@ -57,7 +65,7 @@ class MessageCreate(BaseModel):
     content: Content
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     hints: HintsIn = Field(default_factory=HintsIn)
-    auto_approve: bool = False
+    auto_approve: StrictBool = False
 
     _content_not_blank = field_validator("content")(_not_blank)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StrictInt, StringConstraints, field_validator
 
 from api.schemas import CONTENT_MAX
 from store.objects import ArtifactObject, JobErrorObject, JobObject, LeadObject, PlanObject
@@ -16,8 +16,8 @@ class SearchRequest(BaseModel):
     prompt: Annotated[str, StringConstraints(min_length=1, max_length=CONTENT_MAX)] = Field(
         description="The audience in plain English."
     )
-    max_rows: int = Field(default=200, ge=1, le=2000, description="Cap on leads returned.")
-    max_credits: int | None = Field(default=None, ge=1, le=10_000_000)
+    max_rows: StrictInt = Field(default=200, ge=1, le=2000, description="Cap on leads returned.")
+    max_credits: StrictInt | None = Field(default=None, ge=1, le=10_000_000)
     wait: Literal["sync", "async"] = "sync"
     format: Literal["json", "csv", "xlsx"] = "json"
 

@@ -60,6 +60,7 @@ async def start(
                 content=body.prompt,
                 hints={"max_rows": body.max_rows},
                 auto_approve=True,
+                prompt_param="prompt",
             ),
             temporal=temporal,
             settings=settings,
@@ -98,8 +99,7 @@ async def wait(
     """The job's state, after waiting for it to end when ``sync``."""
     finished = False
     if sync:
-        outcome = await temporal.wait_for_outcome(job_id, settings.search_sync_timeout_seconds)
-        finished = outcome is not None
+        finished = await temporal.wait_until_ended(job_id, settings.search_sync_timeout_seconds)
     async with database.transaction() as session:
         job = await jobs.get(session, principal.tenant, job_id)
         plan = await plans.get(session, principal.tenant, plan_id)
@@ -114,7 +114,7 @@ async def artifact_record(
 ) -> ArtifactObject | None:
     """The CSV artifact object with a signed URL."""
     async with database.transaction() as session:
-        artifact = await session.get(Artifact, artifact_id)
+        artifact = await artifacts.get_by_id(session, artifact_id)
         if artifact is None:
             return None
         return await artifact_service.record(session, blobs, settings, artifact, "csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.auth import Principal, read_access, run_access
@@ -107,13 +107,18 @@ async def update_thread(
 )
 async def delete_thread(
     thread_id: str,
+    background: BackgroundTasks,
     force: Annotated[bool, Query(description="Stop running jobs as part of the delete.")] = False,
     principal: Principal = Depends(run_access),
     session: AsyncSession = Depends(get_session),
     temporal: TemporalGateway = Depends(get_temporal),
 ) -> DeletedObject:
-    """Delete a thread and all its messages, plans and jobs. Irreversible."""
-    thread = await service.delete(
+    """Delete a thread and all its messages, plans, jobs and artifacts. Irreversible.
+
+    The rows go at once; the artifact files within minutes (at most 24 hours)."""
+    thread, deletion = await service.delete(
         session, principal.tenant, thread_id, force=force, temporal=temporal
     )
+    # After the commit: the workflow then always finds the deletion it is asked for.
+    background.add_task(temporal.start_deletion, deletion.id)
     return DeletedObject(id=thread.id, object="thread", livemode=thread.livemode)

@@ -9,10 +9,10 @@ from api.threads.schemas import ThreadCreate, ThreadUpdate
 from core.clock import utcnow
 from core.errors import ConflictError, NotFoundError, UnprocessableError
 from core.ids import Prefix, new_id
-from store.models import Thread
+from store.models import Deletion, Thread
 from store.objects import ThreadObject, dump
 from store.pagination import Page, PageRequest
-from store.repositories import events, jobs, threads
+from store.repositories import deletions, events, jobs, threads
 from store.tenancy import Tenant
 
 ACTIVE_JOB_STATUSES = ["running"]
@@ -88,8 +88,12 @@ async def delete(
     *,
     force: bool,
     temporal: TemporalGateway,
-) -> Thread:
-    """Delete a thread and its messages, plans and jobs; running jobs block unless forced."""
+) -> tuple[Thread, Deletion]:
+    """Delete a thread with every row under it; running jobs block unless forced.
+
+    The rows go in this transaction; the artifact files and the thread's events go in a
+    durable workflow started once it commits (``Deletion`` says what is left to remove).
+    """
     thread = await get(session, tenant, thread_id)
     running = await jobs.in_thread_with_status(session, tenant, thread_id, ACTIVE_JOB_STATUSES)
     if running and not force:
@@ -100,8 +104,9 @@ async def delete(
             param="force",
         )
     for job in running:
-        await temporal.terminate(job.id, f"thread {thread_id} deleted with force=true")
+        await temporal.terminate_job(job.id, f"thread {thread_id} deleted with force=true")
     payload = dump(ThreadObject.from_row(thread))
+    deletion = await deletions.record(session, thread)
     await threads.delete_thread(session, thread)
     events.record(session, tenant, "thread.deleted", payload)
-    return thread
+    return thread, deletion

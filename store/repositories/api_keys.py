@@ -8,11 +8,13 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ids import Prefix, new_id
 from store.models import ApiKey
+from store.pagination import Page, PageRequest, paginate
+from store.tenancy import Tenant
 
 
 class Scope(StrEnum):
@@ -84,3 +86,23 @@ async def exists_for(session: AsyncSession, org_id: str, livemode: bool) -> bool
         select(ApiKey.id).where(ApiKey.org_id == org_id, ApiKey.livemode == livemode).limit(1)
     )
     return result.first() is not None
+
+
+async def list_page(session: AsyncSession, tenant: Tenant, page: PageRequest) -> Page[ApiKey]:
+    """The tenant's keys (in its mode)."""
+    statement = select(ApiKey).where(
+        col(ApiKey.org_id) == tenant.org_id, col(ApiKey.livemode) == tenant.livemode
+    )
+    return await paginate(session, statement, col(ApiKey.id), page)
+
+
+async def get(session: AsyncSession, tenant: Tenant, key_id: str) -> ApiKey | None:
+    """The tenant's key with this id, if any."""
+    result = await session.exec(
+        select(ApiKey).where(
+            col(ApiKey.id) == key_id,
+            col(ApiKey.org_id) == tenant.org_id,
+            col(ApiKey.livemode) == tenant.livemode,
+        )
+    )
+    return result.first()

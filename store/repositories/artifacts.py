@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -51,3 +54,24 @@ async def list_page(
     if shareable is not None:
         statement = statement.where(col(Artifact.shareable).is_(shareable))
     return await paginate(session, statement, col(Artifact.id), page)
+
+
+async def due_for_purge(session: AsyncSession, as_of: datetime, limit: int) -> list[Artifact]:
+    """Artifacts whose retention period ended by ``as_of`` and whose files are still kept."""
+    result = await session.exec(
+        select(Artifact)
+        .where(col(Artifact.purge_after) <= as_of, col(Artifact.purged_at).is_(None))
+        .order_by(col(Artifact.purge_after))
+        .limit(limit)
+    )
+    return list(result.all())
+
+
+async def mark_purged(session: AsyncSession, artifact_id: str, at: datetime) -> None:
+    """Record that an artifact's files are gone (its row, and the job's leads, stay)."""
+    await session.exec(
+        update(Artifact)
+        .where(col(Artifact.id) == artifact_id)
+        .values(purged_at=at)
+        .execution_options(synchronize_session=False)
+    )

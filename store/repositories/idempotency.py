@@ -28,6 +28,7 @@ class Claimed(StrEnum):
     REPLAY = "replay"
     IN_USE = "in_use"
     MISMATCH = "mismatch"
+    OTHER_KEY = "other_key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +44,16 @@ async def claim(
     tenant: Tenant,
     key: str,
     *,
+    api_key_id: str,
     method: str,
     path: str,
     request_hash: str,
 ) -> Claim:
-    """Claim ``key`` for this request, atomically: exactly one concurrent request proceeds."""
+    """Claim ``key`` for this request, atomically: exactly one concurrent request proceeds.
+
+    A stored outcome belongs to the API key that produced it: another key of the same
+    organization that sends the same Idempotency-Key never sees it.
+    """
     now = utcnow()
     async with database.transaction() as session:
         dialect = session.get_bind().dialect.name
@@ -58,6 +64,7 @@ async def claim(
                 org_id=tenant.org_id,
                 livemode=tenant.livemode,
                 key=key,
+                api_key_id=api_key_id,
                 method=method,
                 path=path,
                 request_hash=request_hash,
@@ -86,9 +93,11 @@ async def claim(
             return Claim(Claimed.PROCEED, record)
         if as_utc(record.expires_at) <= now:
             # Past its 24 hours the key is free again: this request starts afresh.
-            _restart(record, method, path, request_hash, now)
+            _restart(record, api_key_id, method, path, request_hash, now)
             session.add(record)
             return Claim(Claimed.PROCEED, record)
+        if record.api_key_id != api_key_id:
+            return Claim(Claimed.OTHER_KEY, record)
         if (record.method, record.path, record.request_hash) != (method, path, request_hash):
             return Claim(Claimed.MISMATCH, record)
         if record.status == "done":
@@ -107,8 +116,14 @@ async def claim(
 
 
 def _restart(
-    record: IdempotencyKey, method: str, path: str, request_hash: str, now: datetime
+    record: IdempotencyKey,
+    api_key_id: str,
+    method: str,
+    path: str,
+    request_hash: str,
+    now: datetime,
 ) -> None:
+    record.api_key_id = api_key_id
     record.method, record.path, record.request_hash = method, path, request_hash
     record.status = "in_progress"
     record.response_status = None
@@ -142,7 +157,10 @@ async def release(database: Database, record_id: int) -> None:
         await session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.id) == record_id))
 
 
-async def purge_expired(database: Database) -> None:
-    """Delete keys past their 24 hours."""
+async def purge_expired(database: Database, as_of: datetime | None = None) -> int:
+    """Delete keys past their 24 hours; returns how many."""
     async with database.transaction() as session:
-        await session.exec(delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) <= utcnow()))
+        result = await session.exec(
+            delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) <= (as_of or utcnow()))
+        )
+        return int(result.rowcount or 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,3 +77,17 @@ async def running_not_updated_since(session: AsyncSession, cutoff: datetime) -> 
         select(Job).where(Job.status == "running", col(Job.updated_at) < cutoff)
     )
     return list(result.all())
+
+
+async def count_running(session: AsyncSession, tenant: Tenant) -> int:
+    """How many of the tenant's jobs are running."""
+    result = await session.exec(
+        select(func.count())
+        .select_from(Job)
+        .where(
+            col(Job.org_id) == tenant.org_id,
+            col(Job.livemode) == tenant.livemode,
+            col(Job.status) == "running",
+        )
+    )
+    return int(result.one())

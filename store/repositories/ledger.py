@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import utcnow
+from core.clock import as_utc, utcnow
 from core.ids import Prefix, new_id
 from store.models import CreditEntry, Job, Organization
 from store.repositories import events
@@ -182,14 +182,18 @@ async def usage(
         )
     ).all()
     jobs = dict.fromkeys(("succeeded", "failed", "stopped"), 0)
+    credits: dict[str, int] = defaultdict(int)
+    members: dict[str, set[str]] = defaultdict(set)
     for job in finished:
         if job.status in jobs and job.approved_at is not None:
             jobs[job.status] += 1
-    credits: dict[str, int] = defaultdict(int)
-    members: dict[str, set[str]] = defaultdict(set)
+            # A job counts in its group even when it cost nothing (test mode, a failure).
+            key = _group_key(group_by, job.finished_at, job.thread_id, job.approved_by_key_id)
+            credits[key] += 0
+            members[key].add(job.id)
     for entry in entries:
         amount = entry.amount if entry.kind == "charge" else -entry.amount
-        key = _group_key(entry, group_by)
+        key = _group_key(group_by, entry.created_at, entry.thread_id, entry.key_id)
         credits[key] += amount
         if entry.job_id:
             members[key].add(entry.job_id)
@@ -197,13 +201,15 @@ async def usage(
     return Usage(used=sum(credits.values()), jobs=jobs, groups=groups)
 
 
-def _group_key(entry: CreditEntry, group_by: str | None) -> str:
+def _group_key(
+    group_by: str | None, at: datetime | None, thread_id: str | None, key_id: str | None
+) -> str:
     if group_by == "day":
-        return entry.created_at.date().isoformat()
+        return as_utc(at).date().isoformat() if at else "none"
     if group_by == "thread":
-        return entry.thread_id or "none"
+        return thread_id or "none"
     if group_by == "user":
-        return entry.key_id or "none"
+        return key_id or "none"
     return "all"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ids import Prefix, new_id
@@ -36,3 +36,12 @@ async def get_or_create(
     session.add(org)
     await session.flush()
     return org, True
+
+
+async def lock(session: AsyncSession, org_id: str) -> Organization | None:
+    """The organization row, locked for the transaction (PostgreSQL; SQLite writes are
+    serialized already): checks that count then write cannot both pass."""
+    result = await session.exec(
+        select(Organization).where(col(Organization.id) == org_id).with_for_update()
+    )
+    return result.first()

@@ -71,3 +71,12 @@ async def close_stream(database: Database, lease_id: str) -> None:
     """Give a stream's lease back."""
     async with database.transaction() as session:
         await session.exec(delete(StreamLease).where(col(StreamLease.id) == lease_id))
+
+
+async def purge_stale(database: Database, before_minute: int) -> int:
+    """Delete request counters of minutes before ``before_minute`` (idle organizations')."""
+    async with database.transaction() as session:
+        result = await session.exec(
+            delete(RateWindow).where(col(RateWindow.minute) < before_minute)
+        )
+        return int(result.rowcount or 0)

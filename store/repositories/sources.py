@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,11 +70,11 @@ class SourceCache:
                 )
             )
 
-    async def purge_expired(self) -> int:
-        """Delete pages past the retention period; returns how many."""
+    async def purge_expired(self, as_of: datetime | None = None) -> int:
+        """Delete pages past the retention period (as of ``as_of``); returns how many."""
         async with self.database.transaction() as session:
             expired = await session.exec(
-                select(SourcePage.url_hash).where(col(SourcePage.expires_at) <= utcnow())
+                select(SourcePage.url_hash).where(col(SourcePage.expires_at) <= (as_of or utcnow()))
             )
             hashes = list(expired.all())
             if hashes:

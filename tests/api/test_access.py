@@ -206,3 +206,44 @@ async def test_every_operation_enforces_its_scopes(stack: Stack, org: Keys) -> N
         else:
             error = assert_error(response, 403, "permission_error")
             assert "Publishable keys" in str(error["message"]), call
+
+
+@pytest.mark.backends("sqlite")  # authorization runs before any idempotency lookup
+async def test_no_other_key_ever_gets_a_stored_response(stack: Stack, org: Keys) -> None:
+    """For every write, the owner's stored response under an Idempotency-Key is never handed to
+    another key of the organization: not to a read-only, publishable or narrower key (refused
+    by scope first) and not to a key with every scope (409)."""
+    world = await _world(stack, org, org.test)
+    async with stack.client(org.test) as client:
+        others = {
+            "read-only": await _mint(client, ["read"]),
+            "publishable": await _mint(client, ["read"], kind="publishable"),
+            "integrations": await _mint(client, ["read", "integrations"]),
+            "every scope": await _mint(client, ["read", "run", "integrations", "admin"]),
+        }
+    writes = [call for call in CALLS if call.method != "GET"]
+    for number, call in enumerate(writes):
+        headers = {"Idempotency-Key": f"matrix-{number}"}
+        path, params = world.fill(call)
+        async with stack.client(org.test) as client:
+            first = await client.request(
+                call.method, path, params=params, json=call.body, headers=headers
+            )
+        assert first.status_code in (200, 202), (call, first.text)
+        if call.path.endswith(("/messages", "/replan")):
+            # A new plan supersedes the pending job: later calls act on its successor.
+            answer = first.json()
+            plan = answer.get("plan", answer)
+            world.ids["plan_id"] = plan["id"]
+            world.ids["job_id"] = answer["job"]["id"] if "job" in answer else plan["job_id"]
+        for name, secret in others.items():
+            async with stack.client(secret) as client:
+                response = await client.request(
+                    call.method, path, params=params, json=call.body, headers=headers
+                )
+            assert "idempotent-replayed" not in response.headers, (call, name)
+            assert response.content != first.content, (call, name)
+            if name == "every scope":
+                assert_error(response, 409, "conflict", param="Idempotency-Key")
+            else:
+                assert response.status_code == 403, (call, name, response.text)

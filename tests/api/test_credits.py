@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 from temporalio import activity
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
 
 from activities.jobs import JobActivities
@@ -74,7 +75,19 @@ async def test_test_mode_jobs_are_free(stack: Stack, org: Keys) -> None:
     async with stack.client(org.test) as client:
         drafted = await draft(client, hints={"max_rows": 10})
         job = await run_to_end(client, drafted["job"]["id"])
+        second = await run_to_end(client, (await draft(client, hints={"max_rows": 4}))["job"]["id"])
         usage = (await client.get("/v1/usage")).json()
+        by_thread = (await client.get("/v1/usage", params={"group_by": "thread"})).json()
+        by_day = (await client.get("/v1/usage", params={"group_by": "day"})).json()
+    # Free jobs still count in the groups, at zero credits.
+    assert sorted(by_thread["groups"], key=lambda group: group["key"]) == sorted(
+        [
+            {"key": job["thread_id"], "credits": 0, "jobs": 1},
+            {"key": second["thread_id"], "credits": 0, "jobs": 1},
+        ],
+        key=lambda group: group["key"],
+    )
+    assert by_day["groups"] == [{"key": utcnow().date().isoformat(), "credits": 0, "jobs": 2}]
     assert job["status"] == "succeeded"
     assert drafted["plan"]["credits_estimate"] > 0
     assert job["credits_used"] == 0
@@ -173,6 +186,9 @@ async def test_a_failed_live_job_is_refunded(stack: Stack, temporal: TemporalSer
         organization = (await client.get("/v1/organization")).json()
     assert metered, "the failure was never injected"
     assert job["status"] == "failed", job
+    run = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
+    described = await run.get_workflow_handle(job["id"]).describe()
+    assert described.status == WorkflowExecutionStatus.FAILED  # failed in the Temporal UI too
     assert job["credits_used"] == 0
     entries = await _entries(stack, job["id"])
     assert entries["hold"] == entries["release"] > 0

@@ -27,7 +27,7 @@ from tests.support.stack import Keys, Stack
 from tests.support.workers import in_process_worker
 from workflows import names
 from workflows.job_types import BatchRequest, BatchResult
-from workflows.jobs import JobWorkflow
+from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
 from workflows.reconcile import ReconcileWorkflow
 
@@ -135,14 +135,27 @@ async def test_recorded_histories_replay_on_current_code(
         await wait_for_status(client, drafted["job"]["id"], ("succeeded",))
     temporal_client = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
     fresh = [
-        await temporal_client.get_workflow_handle(job_id).fetch_history()
-        for job_id in (drafted["job"]["id"], stopped["job"]["id"], drafted["plan"]["id"])
+        await temporal_client.get_workflow_handle(workflow_id).fetch_history()
+        for workflow_id in (
+            drafted["job"]["id"],
+            stopped["job"]["id"],
+            drafted["plan"]["id"],
+            names.supervisor_id(drafted["job"]["id"]),
+            names.supervisor_id(stopped["job"]["id"]),
+        )
     ]
     folder = FIXTURES / "histories"
     if os.environ.get("LEADEX_RECORD_HISTORIES") == "1":
         # Re-record after an intentional, versioned workflow change.
         folder.mkdir(parents=True, exist_ok=True)
-        for name, history in zip(("job_succeeded", "job_stopped", "planning"), fresh, strict=True):
+        names_ = (
+            "job_succeeded",
+            "job_stopped",
+            "planning",
+            "supervisor_succeeded",
+            "supervisor_stopped",
+        )
+        for name, history in zip(names_, fresh, strict=True):
             (folder / f"{name}.json").write_text(history.to_json())
     recorded = [
         WorkflowHistory.from_json(path.stem, path.read_text())
@@ -150,7 +163,7 @@ async def test_recorded_histories_replay_on_current_code(
     ]
     assert recorded, "no recorded histories under tests/fixtures/histories"
     replayer = Replayer(
-        workflows=[JobWorkflow, PlanningWorkflow, ReconcileWorkflow],
+        workflows=[JobWorkflow, JobSupervisorWorkflow, PlanningWorkflow, ReconcileWorkflow],
         data_converter=pydantic_data_converter,
     )
     for history in [*recorded, *fresh]:

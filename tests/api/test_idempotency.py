@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from sqlalchemy import insert
+from sqlmodel import col, select
 
 from core.clock import utcnow
 from store.models import IdempotencyKey
@@ -69,11 +70,14 @@ async def test_a_crashed_claim_does_not_lock_the_key(stack: Stack, org: Keys) ->
     body = b'{"title": "after a crash"}'
     import hashlib
 
+    async with stack.client(org.test) as client:
+        key_id = (await client.get("/v1/me")).json()["key"]["id"]
     await stack.execute(
         insert(IdempotencyKey).values(
             org_id=org.org_id,
             livemode=False,
             key="crashed",
+            api_key_id=key_id,
             method="POST",
             path="/v1/threads",
             request_hash=hashlib.sha256(b"|" + body).hexdigest(),
@@ -118,3 +122,53 @@ async def test_concurrent_requests_with_one_key_act_exactly_once(stack: Stack, o
     titles = [thread["title"] for thread in listing["data"]]
     assert listing["total"] == rounds
     assert sorted(titles) == sorted(f"race {n}" for n in range(rounds))
+
+
+async def test_a_secret_is_never_stored_and_a_replay_says_it_was_redacted(
+    stack: Stack, org: Keys
+) -> None:
+    headers = {"Idempotency-Key": "mint-once"}
+    async with stack.client(org.test) as client:
+        first = await client.post(
+            "/v1/api-keys", json={"name": "ci", "scopes": ["read"]}, headers=headers
+        )
+        again = await client.post(
+            "/v1/api-keys", json={"name": "ci", "scopes": ["read"]}, headers=headers
+        )
+        rotated = await client.post(
+            f"/v1/api-keys/{first.json()['id']}/rotate", json={}, headers={"Idempotency-Key": "r"}
+        )
+        rotated_again = await client.post(
+            f"/v1/api-keys/{first.json()['id']}/rotate", json={}, headers={"Idempotency-Key": "r"}
+        )
+    stored = await stack.query(
+        select(IdempotencyKey).where(col(IdempotencyKey.org_id) == org.org_id)
+    )
+    secret = first.json()["secret"]
+    assert first.status_code == 200 and secret.startswith("sk_")
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"] and again.json()["secret"] is None
+    assert again.headers["idempotent-redacted"] == "secret"
+    assert "idempotent-redacted" not in first.headers
+    assert rotated.json()["secret"].startswith("sk_") and rotated_again.json()["secret"] is None
+    assert len(stored) == 2
+    for row in stored:
+        assert secret.encode() not in (row.response_body or b"")
+        assert rotated.json()["secret"].encode() not in (row.response_body or b"")
+
+
+async def test_a_stored_response_belongs_to_the_key_that_made_it(stack: Stack, org: Keys) -> None:
+    async with stack.client(org.test) as client:
+        twin = (
+            await client.post(
+                "/v1/api-keys", json={"name": "twin", "scopes": ["read", "run", "admin"]}
+            )
+        ).json()["secret"]
+        headers = {"Idempotency-Key": "shared"}
+        mine = await client.post("/v1/threads", json={"title": "mine"}, headers=headers)
+    async with stack.client(twin) as client:
+        theirs = await client.post("/v1/threads", json={"title": "mine"}, headers=headers)
+    assert mine.status_code == 200
+    error = assert_error(theirs, 409, "conflict", param="Idempotency-Key")
+    assert "another API key" in str(error["message"])
+    assert mine.json()["id"] not in theirs.text

@@ -9,7 +9,8 @@ import json
 
 import openpyxl
 import pytest
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
 from cli.localstack import TemporalServer
 from tests.support.asserts import assert_error, assert_id, assert_timestamp
@@ -17,6 +18,7 @@ from tests.support.flows import QUICKSTART, draft, run_to_end, wait_for_status
 from tests.support.sse import read_stream
 from tests.support.stack import Keys, Stack
 from tests.support.workers import in_process_worker
+from workflows import names
 
 LEAD_KEYS = {
     "id",
@@ -315,7 +317,7 @@ async def test_leads_are_paginated_and_filtered(stack: Stack, org: Keys) -> None
         1 for lead in everything["data"] if lead["person"] and lead["person"]["email"]
     )
     assert with_both["total"] == with_email["total"]
-    assert_error(bad_field, 400, "invalid_request_error", param="has_field")
+    assert_error(bad_field, 422, "invalid_request_error", param="has_field")
     assert_error(bad_confidence, 422, "invalid_request_error", param="min_confidence")
     for lead in everything["data"]:
         assert set(lead) == {
@@ -486,11 +488,25 @@ async def test_force_delete_terminates_the_running_workflow(
         forced = await client.delete(f"/v1/threads/{thread_id}", params={"force": "true"})
         gone = await client.get(f"/v1/jobs/{job_id}")
     temporal_client = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
-    description = await temporal_client.get_workflow_handle(job_id).describe()
+    supervisor = await temporal_client.get_workflow_handle(names.supervisor_id(job_id)).describe()
     assert_error(blocked, 409, "conflict")
     assert forced.status_code == 200
     assert_error(gone, 404, "not_found")
-    assert description.status == WorkflowExecutionStatus.TERMINATED
+    assert supervisor.status == WorkflowExecutionStatus.TERMINATED
+    # The run itself, when the supervisor had started it.
+    run = await _describe_if_started(temporal_client, job_id)
+    assert run is None or run.status == WorkflowExecutionStatus.TERMINATED, run
+
+
+async def _describe_if_started(
+    client: Client, workflow_id: str
+) -> WorkflowExecutionDescription | None:
+    try:
+        return await client.get_workflow_handle(workflow_id).describe()
+    except RPCError as error:
+        if error.status == RPCStatusCode.NOT_FOUND:
+            return None
+        raise
 
 
 @pytest.mark.parametrize("content", [QUICKSTART])

@@ -294,6 +294,6 @@ async def test_job_list_filters(stack: Stack, org: Keys) -> None:
     assert pending["total"] == 2 and succeeded["total"] == 0
     assert after_future["data"] == [] and before_past["data"] == []
     assert window["total"] == 2
-    assert_error(bad_status, 400, "invalid_request_error", param="status")
+    assert_error(bad_status, 422, "invalid_request_error", param="status")
     assert_error(bad_date, 400, "invalid_request_error", param="created_after")
     assert_error(missing, 404, "not_found", param="job_id")

@@ -134,7 +134,7 @@ async def test_cursors_are_bound_to_the_organization(stack: Stack, org: Keys) ->
         other_mode = await client.get("/v1/threads", params={"cursor": cursor})
     for response in bad[:3]:
         assert_error(response, 400, "invalid_request_error", param="cursor")
-    assert_error(bad[3], 400, "invalid_request_error", param="order")
+    assert_error(bad[3], 422, "invalid_request_error", param="order")
     assert "another organization" in str(
         assert_error(foreign, 400, "invalid_request_error", param="cursor")["message"]
     )
@@ -157,7 +157,7 @@ async def test_title_search_and_job_status_filter(stack: Stack, org: Keys) -> No
     assert [item["id"] for item in literal["data"]] == [fintech["id"]]
     assert [item["id"] for item in wildcard["data"]] == [fintech["id"]]
     assert none_pending["data"] == []
-    assert_error(invalid, 400, "invalid_request_error", param="has_job_status")
+    assert_error(invalid, 422, "invalid_request_error", param="has_job_status")
 
 
 async def _force_job_status(stack: Stack, job_id: str, status: str) -> None:

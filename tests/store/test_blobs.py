@@ -62,6 +62,15 @@ async def _exercise(store: BlobStore) -> None:
         await store.get("org_1/art_1/leads.csv")
     with pytest.raises(ValueError, match="Invalid blob key"):
         await store.put("../escape", b"x", "text/plain")
+    # A folder goes whole, and only that folder: its neighbour with a common name prefix stays.
+    for name in ("leads.csv", "leads.json", "sub/table.json"):
+        await store.put(f"org_1/art_2/{name}", b"x", "text/plain")
+    await store.put("org_1/art_20/leads.csv", b"keep", "text/csv")
+    assert await store.delete_prefix("org_1/art_2") == 3
+    assert not await store.exists("org_1/art_2/leads.json")
+    assert await store.get("org_1/art_20/leads.csv") == b"keep"
+    assert await store.delete_prefix("org_1/art_2") == 0
+    await store.delete("org_1/art_20/leads.csv")
 
 
 async def test_local_directory(tmp_path: Path) -> None:
