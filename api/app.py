@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from api.account.endpoints import router as account_router
 from api.artifacts.endpoints import downloads_router
 from api.artifacts.endpoints import router as artifacts_router
+from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
@@ -55,9 +56,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         lifespan=lifespan,
         openapi_url="/v1/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    install_docs(app, "/v1/openapi.json")
     install_error_handlers(app)
     # Added last, so it runs first: every response, 413s included, carries the request id.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -224,8 +224,12 @@ def cmd_dev(args: argparse.Namespace) -> int:
         key_line = _bootstrap_dev_key(settings, live=args.sandbox)
 
         me = [sys.executable, "-m", "cli.main"]
-        children.append(("worker", processes.spawn([*me, "worker"], env=env)))
-        api = processes.spawn([*me, "api", "--host", host, "--port", str(args.port)], env=env)
+        commands = {
+            "worker": [*me, "worker"],
+            "api": [*me, "api", "--host", host, "--port", str(args.port)],
+        }
+        children.append(("worker", processes.spawn(commands["worker"], env=env)))
+        api = processes.spawn(commands["api"], env=env)
         children.append(("api", api))
         processes.wait_for_port(host, args.port, timeout=60, process=api)
 
@@ -240,18 +244,61 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 f"(ground truth in {data_dir / 'sandbox' / 'truth.json'}); live keys research it"
             )
         print(key_line, flush=True)
+        missing_browser = browser_warning(settings.browser_executable)
+        if missing_browser:
+            print(missing_browser, file=sys.stderr, flush=True)
         print("Press Ctrl-C to stop.", flush=True)
 
+        restarts = Restarts()
         while not stopping:
-            for name, child in children:
-                if child.poll() is not None:
+            for index, (name, child) in enumerate(children):
+                if child.poll() is None:
+                    continue
+                if name not in commands or not restarts.allow(name, time.monotonic()):
                     print(f"{name} exited with {child.returncode}; stopping.", file=sys.stderr)
                     stopping = True
+                    break
+                print(
+                    f"{name} exited with {child.returncode}; restarting it.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                children[index] = (name, processes.spawn(commands[name], env=env))
             time.sleep(0.3)
     finally:
         for _name, child in reversed(children):
             processes.stop(child)
     return 0
+
+
+class Restarts:
+    """How often the dev supervisor may restart a crashed process: a few times a minute, so
+    one crash costs nothing and a crash loop stops the stack with its error visible."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self.history: dict[str, list[float]] = {}
+
+    def allow(self, name: str, now: float) -> bool:
+        """Record a restart of ``name`` at ``now`` if the budget allows it."""
+        recent = [at for at in self.history.get(name, []) if now - at < self.window]
+        if len(recent) >= self.limit:
+            return False
+        self.history[name] = [*recent, now]
+        return True
+
+
+def browser_warning(executable: str) -> str | None:
+    """What live jobs lack when the browser for JavaScript pages is missing, or None."""
+    if Path(executable).is_file() and os.access(executable, os.X_OK):
+        return None
+    return (
+        f"Chromium was not found at {executable}. Test-mode jobs are unaffected, but live "
+        "jobs cannot render pages that need JavaScript: those pages fail to load and their "
+        "companies and people are missed. Install it with `apt-get install chromium` (the "
+        "./scripts/dev command tries to) or set LEADEX_BROWSER_EXECUTABLE."
+    )
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -301,29 +348,44 @@ def _bootstrap_dev_key(settings: Settings, *, live: bool) -> str:
     return "\n".join(lines)
 
 
+DATA_DIR_HELP = "The data directory (its leadex.db unless LEADEX_DATABASE_URL is set)."
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="leadex-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     dev = sub.add_parser("dev", help="Run Temporal, a worker and the API on embedded defaults.")
-    dev.add_argument("--port", type=int, default=8000)
-    dev.add_argument("--temporal-port", type=int, default=7233)
-    dev.add_argument("--ui-port", type=int, default=8233)
-    dev.add_argument("--data-dir", default=os.environ.get("LEADEX_DATA_DIR", "var"))
+    dev.add_argument("--port", type=int, default=8000, help="The API's port (default 8000).")
+    dev.add_argument(
+        "--temporal-port", type=int, default=7233, help="Temporal's gRPC port (default 7233)."
+    )
+    dev.add_argument(
+        "--ui-port", type=int, default=8233, help="The Temporal web UI's port (default 8233)."
+    )
+    dev.add_argument(
+        "--data-dir",
+        default=os.environ.get("LEADEX_DATA_DIR", "var"),
+        help="Where the database, Temporal's history and artifacts live (default ./var).",
+    )
     dev.add_argument(
         "--sandbox",
         action="store_true",
         help="Serve the generated sandbox web and point live research at it.",
     )
-    dev.add_argument("--sandbox-port", type=int, default=9000)
-    dev.add_argument("--sandbox-seed", type=int, default=7)
+    dev.add_argument(
+        "--sandbox-port", type=int, default=9000, help="The sandbox web's port (default 9000)."
+    )
+    dev.add_argument(
+        "--sandbox-seed", type=int, default=7, help="Which sandbox web to generate (default 7)."
+    )
     dev.set_defaults(handler=cmd_dev)
 
     api = sub.add_parser("api", help="Serve the API against configured services.")
-    api.add_argument("--host", default="127.0.0.1")
-    api.add_argument("--port", type=int, default=8000)
-    api.add_argument("--workers", type=int, default=1)
+    api.add_argument("--host", default="127.0.0.1", help="Interface to listen on.")
+    api.add_argument("--port", type=int, default=8000, help="Port to listen on (default 8000).")
+    api.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
     api.set_defaults(handler=cmd_api)
 
     worker = sub.add_parser("worker", help="Run workers against configured services.")
@@ -331,31 +393,39 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(handler=cmd_worker)
 
     mig = sub.add_parser("migrate", help="Apply database migrations.")
-    mig.add_argument("--data-dir", default=None)
+    mig.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     mig.set_defaults(handler=cmd_migrate)
 
     keys = sub.add_parser("keys", help="Manage API keys.")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     create = keys_sub.add_parser("create", help="Mint a key; prints the secret last.")
-    create.add_argument("--org", required=True)
-    create.add_argument("--mode", choices=["test", "live"], required=True)
-    create.add_argument("--scopes", default="read,run")
-    create.add_argument("--name", default=None)
+    create.add_argument("--org", required=True, help="Organization name; created if new.")
+    create.add_argument(
+        "--mode", choices=["test", "live"], required=True, help="sk_test_ or sk_live_ key."
+    )
+    create.add_argument(
+        "--scopes", default="read,run", help="Comma-separated: read, run, integrations, admin."
+    )
+    create.add_argument("--name", default=None, help="A label shown in key listings.")
     create.add_argument("--publishable", action="store_true", help="A read-only pk_pub_ key.")
-    create.add_argument("--data-dir", default=None)
+    create.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     create.set_defaults(handler=cmd_keys_create)
 
     openapi = sub.add_parser("openapi", help="Print the OpenAPI document.")
-    openapi.add_argument("--format", choices=["yaml", "json"], default="yaml")
+    openapi.add_argument(
+        "--format", choices=["yaml", "json"], default="yaml", help="Output format (yaml)."
+    )
     openapi.set_defaults(handler=cmd_openapi)
 
     orgs_parser = sub.add_parser("orgs", help="Manage organizations.")
     orgs_sub = orgs_parser.add_subparsers(dest="orgs_command", required=True)
     set_parser = orgs_sub.add_parser("set", help="Change a tier and included credits.")
-    set_parser.add_argument("--org", required=True)
-    set_parser.add_argument("--tier", choices=[t.value for t in TierName], default=None)
+    set_parser.add_argument("--org", required=True, help="Organization name.")
+    set_parser.add_argument(
+        "--tier", choices=[t.value for t in TierName], default=None, help="The new tier."
+    )
     set_parser.add_argument("--credits", type=int, default=None, help="Included credits.")
-    set_parser.add_argument("--data-dir", default=None)
+    set_parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     set_parser.set_defaults(handler=cmd_orgs_set)
     return parser
 

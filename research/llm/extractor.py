@@ -10,6 +10,7 @@ rule-based result. If Claude cannot be reached, the rule-based result stands alo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Hashable, Iterable
@@ -177,7 +178,8 @@ class AnthropicExtractor:
         """The rule-based facts of a page, completed with what Claude finds and the page states."""
         from research.extract import extract_page
 
-        facts = extract_page(url, html, fetched_at=fetched_at)
+        # Parsing is CPU work: off the event loop, so heartbeats and stops stay prompt.
+        facts = await asyncio.to_thread(extract_page, url, html, fetched_at=fetched_at)
         if not facts.text.strip():
             return facts
         try:
@@ -195,7 +197,7 @@ class AnthropicExtractor:
                 "Claude extraction of %s failed, keeping the rule-based facts: %r", url, error
             )
             return facts
-        return merge(facts, grounded_claims(raw, facts))
+        return await asyncio.to_thread(lambda: merge(facts, grounded_claims(raw, facts)))
 
 
 def page_prompt(facts: PageFacts) -> str:

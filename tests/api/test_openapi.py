@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -55,3 +56,18 @@ async def test_served_as_json_and_yaml_with_version_headers(stack: Stack, org: K
     assert as_json.status_code == as_yaml.status_code == 200
     assert yaml.safe_load(as_yaml.text) == as_json.json()
     assert api_call.headers["leadex-version"] == as_json.json()["info"]["version"]
+
+
+async def test_the_reference_page_loads_every_asset_from_the_api_itself(stack: Stack) -> None:
+    async with stack.client() as client:
+        page = await client.get("/docs")
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        fetched = {asset: await client.get(asset) for asset in assets}
+    assert page.status_code == 200 and "swagger-ui" in page.text
+    assert "/v1/openapi.json" in page.text
+    assert len(assets) >= 2 and all(asset.startswith("/docs/assets/") for asset in assets)
+    for asset, response in fetched.items():
+        assert response.status_code == 200, asset
+        assert len(response.content) > 1000, asset
+    script = next(response for asset, response in fetched.items() if asset.endswith(".js"))
+    assert "SwaggerUIBundle" in script.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from temporalio.client import Client
 
+from cli.main import Restarts, browser_warning, build_parser
 from cli.processes import free_port
 
 LEADEX = [sys.executable, "-m", "cli.main"]
@@ -125,7 +127,7 @@ def _start_dev(
             *extra,
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=(data_dir.parent / "dev-stderr.log").open("a"),
         stdin=subprocess.DEVNULL,
         text=True,
     )
@@ -141,6 +143,18 @@ def _start_dev(
             return process, lines
     process.kill()
     raise AssertionError(f"dev did not start: {lines}")
+
+
+def _child_running(pid: int, command: str) -> int | None:
+    """The pid of the child of ``pid`` running ``cli.main <command>``."""
+    for child in _children(pid):
+        try:
+            argv = (Path("/proc") / str(child) / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"cli.main" in argv and command.encode() in argv and _alive(child):
+            return child
+    return None
 
 
 def _stop_dev(process: subprocess.Popen[str]) -> set[int]:
@@ -167,6 +181,15 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
             assert (await client.get("/threads")).status_code == 401
             headers = {"Authorization": f"Bearer {key}"}
             thread = (await client.post("/threads", json={"title": "t"}, headers=headers)).json()
+            # A crashed worker is restarted; the stack stays up and plans are still drafted.
+            worker = _child_running(process.pid, "worker")
+            assert worker is not None
+            os.kill(worker, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while _child_running(process.pid, "worker") in (None, worker):
+                assert time.monotonic() < deadline, "the worker was not restarted"
+                time.sleep(0.2)
+            assert process.poll() is None
             drafted = await client.post(
                 f"/threads/{thread['id']}/messages",
                 json={"content": "Series A fintechs in France. Pull the CTO."},
@@ -179,6 +202,7 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
     finally:
         children = _stop_dev(process)
     assert len(children) == 3  # Temporal, the worker and the API
+    assert "worker exited with -9; restarting it." in (tmp_path / "dev-stderr.log").read_text()
     assert not [pid for pid in children if _alive(pid)]
 
     # A second start on the same data directory keeps everything: the key, the thread and
@@ -227,3 +251,43 @@ async def test_dev_sandbox_researches_the_generated_web(tmp_path: Path) -> None:
         children = _stop_dev(process)
     assert len(children) == 4  # the sandbox web, Temporal, the worker and the API
     assert not [pid for pid in children if _alive(pid)]
+
+
+def test_a_restart_budget_stops_a_crash_loop() -> None:
+    restarts = Restarts(limit=3, window=60)
+    assert [restarts.allow("worker", at) for at in (0, 1, 2, 3)] == [True, True, True, False]
+    assert restarts.allow("api", 3)  # each process has its own budget
+    assert restarts.allow("worker", 61.5)  # a minute later the old crashes no longer count
+
+
+def test_a_missing_browser_is_named_with_what_live_jobs_lack(tmp_path: Path) -> None:
+    missing = browser_warning(str(tmp_path / "chromium"))
+    present = tmp_path / "present"
+    present.write_text("#!/bin/sh\n")
+    present.chmod(0o755)
+    assert missing is not None and "live jobs cannot render pages" in missing
+    assert str(tmp_path / "chromium") in missing
+    assert browser_warning(str(present)) is None
+
+
+def test_every_command_and_option_describes_itself() -> None:
+    parser = build_parser()
+    undocumented = []
+
+    def walk(command: argparse.ArgumentParser, path: str) -> None:
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps = {choice.dest: choice.help for choice in action._choices_actions}
+                for name, sub in action.choices.items():
+                    if not helps.get(name):
+                        undocumented.append(f"{path} {name}")
+                    walk(sub, f"{path} {name}")
+            elif not isinstance(action, argparse._HelpAction) and not action.help:
+                undocumented.append(f"{path} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(parser, "leadex-server")
+    assert undocumented == []
+    usage = subprocess.run(
+        [*LEADEX, "dev", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "--sandbox-port" in usage and "sandbox web" in usage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -315,3 +316,23 @@ def assert_all_grounded(facts: PageFacts) -> None:
     company = facts.company
     for value in (company.name, company.hq_city, *company.tech_stack, *company.open_roles):
         assert value is None or is_grounded(value, facts.text)
+
+
+async def test_the_page_is_parsed_off_the_event_loop(
+    page: TeamPage, stand_in: StandIn, client: AsyncAnthropic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import research.extract
+
+    threads: list[threading.Thread] = []
+
+    def recording(*args: Any, **kwargs: Any) -> PageFacts:
+        threads.append(threading.current_thread())
+        return extract_page(*args, **kwargs)
+
+    monkeypatch.setattr(research.extract, "extract_page", recording)
+    stand_in.set_handler(lambda _: claude_answer(page))
+
+    facts = await AnthropicExtractor(client, TEST_MODEL).extract(page.url, page.html)
+
+    assert facts.people
+    assert threads and threads[0] is not threading.main_thread()
