@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import math
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.exceptions import ApplicationError
@@ -16,6 +18,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
+from research import progress
 from research.engine import (
     EngineUnavailable,
     ResearchEngine,
@@ -27,13 +30,14 @@ from research.engine import (
     step_scope,
 )
 from research.metering import email_cost, unit_costs
+from research.model import CandidateStatus
 from research.planner.types import Criteria, Intent, PlanStep
 from research.pricing import delivered_credits
 from research.resolve import assemble_leads
 from store import lifecycle
 from store.blobs import BlobStore
 from store.db import Database
-from store.exports import artifact_columns, lead_row, render_csv, render_json
+from store.exports import TableLead, artifact_columns, company_table, render_csv, render_json
 from store.models import Artifact, Job, Lead, Plan, Thread
 from store.objects import LeadObject, dump
 from store.repositories import artifacts, events, jobs, leads, ledger, messages
@@ -57,6 +61,7 @@ from workflows.job_types import (
     StepInfo,
 )
 
+log = logging.getLogger("leadex.jobs")
 HEARTBEAT_EVERY = 0.5
 DELIVERY_BATCH = 25
 MAX_DELIVERY_BATCHES = 100
@@ -273,13 +278,25 @@ class JobActivities:
                 step=request.step_index + (1 if batch.done else 0),
                 credits_metered=request.credits_metered + credits,
             )
+            line = await _progress_line(
+                session,
+                job.id,
+                step,
+                criteria,
+                scope=scope,
+                done=min(offset + request.batch_size, in_scope),
+                total=in_scope,
+                wanted=companies_needed(criteria, plan.target_rows),
+            )
+        for detail in batch.logs:
+            log.info("job %s, %s: %s", job.id, step.title, detail)
         return BatchResult(
             step_id=step.id,
             batch_no=request.batch_no,
             done=batch.done,
             records=len(batch.upserts),
             credits=round(credits, 6),
-            logs=batch.logs,
+            logs=[line],
         )
 
     @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
@@ -321,7 +338,11 @@ class JobActivities:
             merged=max(0, merged),
             batches=batches,
             batch_size=batch_size,
-            logs=[f"Resolved {len(working)} records into {len(final)} leads"],
+            logs=[
+                f"Merged {progress.count(len(working), 'record')} into "
+                f"{progress.count(len(final), 'lead')} at "
+                f"{progress.count(len({lead.company_key for lead in final}), 'company')}."
+            ],
         )
 
     @activity.defn(name=names.JOB_DELIVER_ACTIVITY)
@@ -354,9 +375,20 @@ class JobActivities:
     ) -> tuple[Artifact, list[Lead]]:
         async with self.database.transaction() as session:
             rows = await leads.all_published(session, job.id)
-        columns = artifact_columns(plan.steps)
+            working = await leads.all_working(session, job.id)
+        _, criteria = _plan_parts(plan)
         public = [dump(LeadObject.from_row(row)) for row in rows]
-        table = [lead_row(lead, row.role, columns) for lead, row in zip(public, rows, strict=True)]
+        verified_on = {
+            record.company_key: record.evidence for record in working if record.person is None
+        }
+        columns, table = company_table(
+            [
+                TableLead(lead, row.role, verified_on.get(_company_key_of(row), ()))
+                for lead, row in zip(public, rows, strict=True)
+            ],
+            artifact_columns(plan.steps),
+            [role.column_prefix for role in criteria.roles],
+        )
         artifact_id = derived_id(Prefix.ARTIFACT, as_utc(job.created_at), job.id, "artifact")
         base = f"{job.org_id}/{artifact_id}"
         csv_bytes = render_csv(columns, table)
@@ -373,7 +405,7 @@ class JobActivities:
             org_id=job.org_id,
             livemode=job.livemode,
             job_id=job.id,
-            rows=len(rows),
+            rows=len(table),
             bytes=len(csv_bytes),
             columns=columns,
             partial=partial,
@@ -538,10 +570,46 @@ def _outcome_of(job: Job, artifact: ArtifactSummary | None) -> JobOutcome:
     )
 
 
+async def _progress_line(
+    session: AsyncSession,
+    job_id: str,
+    step: PlanStep,
+    criteria: Criteria,
+    *,
+    scope: StepScope,
+    done: int,
+    total: int,
+    wanted: int,
+) -> str:
+    """The step's progress for people: running totals and what remains."""
+    working = [state.value for state in CandidateStatus if state is not CandidateStatus.REJECTED]
+    if scope is StepScope.NONE:
+        found = await leads.count_records(session, job_id, kind="company", states=working)
+        return progress.discovery(found, wanted)
+    roles = [role.column_prefix for role in step_roles(step, criteria)]
+    outcome = None
+    if roles:
+        people = await leads.count_records(
+            session, job_id, kind="person", states=working, roles=roles
+        )
+        outcome = progress.people_found(people)
+    elif step.intent == Intent.VERIFY:
+        verified = [CandidateStatus.VERIFIED.value]
+        outcome = progress.matching(
+            await leads.count_records(session, job_id, kind="company", states=verified)
+        )
+    return progress.paging(step.title, done=done, total=total, noun="company", outcome=outcome)
+
+
+def _company_key_of(row: Lead) -> str:
+    company = row.company or {}
+    return f"co:{company.get('domain') or company.get('name') or row.entity_key}"
+
+
 def _summary(
     request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
 ) -> str:
-    leads_text = f"{rows} lead{'s' if rows != 1 else ''}"
+    leads_text = f"{rows} compan{'ies' if rows != 1 else 'y'}"
     mode = "" if livemode else " (test mode: synthetic data)"
     if request.status == "succeeded":
         return f"Found {leads_text} for {title}{mode}."

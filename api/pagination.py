@@ -7,7 +7,8 @@ import binascii
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel
 from api.auth import Principal, authenticate
 from api.deps import get_settings
 from core.errors import InvalidRequestError, UnprocessableError
-from store.pagination import Order, Page, PageRequest
+from store.pagination import ORDERS, Page, PageRequest
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ class CursorCodec:
         mac = hmac.new(self.key, payload, hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
-    def encode(self, principal: Principal, resource: str, last_id: str, order: Order) -> str:
+    def encode(self, principal: Principal, resource: str, last_id: str, order: str) -> str:
         """A cursor that resumes after ``last_id``."""
         body = json.dumps(
             {
@@ -59,7 +60,9 @@ class CursorCodec:
         encoded = base64.urlsafe_b64encode(body).decode().rstrip("=")
         return f"{_CURSOR_PREFIX}{encoded}.{self._sign(body)}"
 
-    def decode(self, principal: Principal, resource: str, cursor: str) -> tuple[str, Order]:
+    def decode(
+        self, principal: Principal, resource: str, cursor: str, orders: Sequence[str] = ORDERS
+    ) -> tuple[str, str]:
         """The id to resume after and the order, or a 400 for a bad or foreign cursor."""
         invalid = InvalidRequestError(
             "Invalid cursor: pass the next_cursor from a previous response of this list.",
@@ -86,9 +89,9 @@ class CursorCodec:
                 f"Invalid cursor: it was issued for another list, not {resource}.", param="cursor"
             )
         order = data.get("d")
-        if order not in ("asc", "desc") or not isinstance(data.get("k"), str):
+        if order not in orders or not isinstance(data.get("k"), str):
             raise invalid
-        return data["k"], order
+        return data["k"], str(order)
 
 
 class HasId(Protocol):
@@ -112,14 +115,15 @@ class Pager:
     resource: str
     limit: int
     cursor: str | None
-    order: Order | None
-    default_order: Order
+    order: str | None
+    default_order: str
+    orders: Sequence[str] = ORDERS
 
     def request(self) -> PageRequest:
         """The page to read; a cursor carries its own order."""
         if not self.cursor:
             return PageRequest(limit=self.limit, order=self.order or self.default_order)
-        after_id, order = self.codec.decode(self.principal, self.resource, self.cursor)
+        after_id, order = self.codec.decode(self.principal, self.resource, self.cursor, self.orders)
         if self.order is not None and self.order != order:
             raise UnprocessableError(
                 f"The cursor was issued for order={order}; drop 'order' or pass {order}.",
@@ -144,17 +148,26 @@ class Pager:
         )
 
 
-def pager(resource: str, *, default_order: Order = "desc", default_limit: int = 20) -> Any:
-    """A dependency giving a ``Pager`` for the list ``resource``."""
+def pager(
+    resource: str,
+    *,
+    default_order: str = "desc",
+    default_limit: int = 20,
+    orders: Sequence[str] = ORDERS,
+    order_help: str = "asc or desc.",
+) -> Any:
+    """A dependency giving a ``Pager`` for the list ``resource``; ``orders`` are the values
+    its ``order`` parameter takes."""
+    choices = "|".join(re.escape(order) for order in orders)
 
     def dependency(
         request: Request,
         principal: Principal = Depends(authenticate),
         limit: int = Query(default_limit, ge=1, le=100, description="1–100."),
         cursor: str | None = Query(None, max_length=1024, description="A previous next_cursor."),
-        order: Order | None = Query(None, description="asc or desc."),
+        order: str | None = Query(None, pattern=f"^({choices})$", description=order_help),
     ) -> Pager:
         codec = CursorCodec(get_settings(request).signing_key())
-        return Pager(codec, principal, resource, limit, cursor, order, default_order)
+        return Pager(codec, principal, resource, limit, cursor, order, default_order, orders)
 
     return Depends(dependency)

@@ -15,6 +15,8 @@ from research.model import Candidate, CandidateStatus
 
 MAX_ARTIFACT_ROWS = 10_000
 PERSON_FIELD_PREFIX = "person_"
+# Kept on every lead whatever the plan's columns: the artifact shows each company's country.
+ALWAYS_KEPT = ("hq_country",)
 
 
 def normalize_name(name: str) -> str:
@@ -105,7 +107,34 @@ def assemble_leads(
         if index not in staffed and index not in rejected
     ]
 
-    wanted = set(columns)
-    ordered = sorted(leads, key=lambda lead: (-lead.confidence, lead.key))
+    wanted = {*columns, *ALWAYS_KEPT}
     cap = min(target_rows, MAX_ARTIFACT_ROWS)
-    return [_keep_columns(lead, wanted) for lead in ordered[:cap]]
+    return [_keep_columns(lead, wanted) for lead in rank_leads(leads, roles)[:cap]]
+
+
+def rank_leads(leads: Sequence[Candidate], roles: Sequence[str]) -> list[Candidate]:
+    """The artifact's ranking: companies with every requested person first, then those with
+    some, then those with none, by best confidence within each; within a company, its people
+    in the plan's role order."""
+    by_company: dict[str, list[Candidate]] = {}
+    for lead in leads:
+        by_company.setdefault(lead.company_key, []).append(lead)
+    role_order = {role: index for index, role in enumerate(roles)}
+
+    def company_rank(group: list[Candidate]) -> tuple[int, float, str]:
+        found = {lead.role for lead in group if lead.person is not None} & set(roles)
+        tier = 0 if len(found) == len(set(roles)) else 1 if found else 2
+        return (tier, -max(lead.confidence for lead in group), group[0].key)
+
+    ranked: list[Candidate] = []
+    for group in sorted(by_company.values(), key=company_rank):
+        ranked += sorted(
+            group,
+            key=lambda lead: (
+                lead.person is None,
+                role_order.get(lead.role or "", len(role_order)),
+                -lead.confidence,
+                lead.key,
+            ),
+        )
+    return ranked

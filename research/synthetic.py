@@ -172,10 +172,15 @@ class SyntheticEngine:
                     domain,
                     "/about",
                     request.now,
-                    ["company.hq_city", "company.linkedin", *(f"fields.{key}" for key in shown)],
+                    [
+                        "company.hq_city",
+                        "company.linkedin",
+                        "fields.hq_country",
+                        *(f"fields.{key}" for key in shown),
+                    ],
                 ),
             ],
-            evidence=[f"{key}={facts[key]}" for key in shown],
+            evidence=[f"hq_country={country}", *(f"{key}={facts[key]}" for key in shown)],
         )
 
     def _enrich_companies(self, request: StepRequest) -> StepBatch:

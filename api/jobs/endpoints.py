@@ -26,6 +26,7 @@ from api.sse import IDLE_SECONDS, PING_SECONDS, ping, with_idle_timeout
 from api.temporal import TemporalGateway
 from store.db import Database
 from store.objects import JobObject, LeadObject
+from store.repositories.leads import LEAD_ORDERS
 
 router = APIRouter(prefix="/jobs", tags=["Jobs"], route_class=TransactionalRoute)
 
@@ -208,7 +209,17 @@ async def job_logs(
 async def job_leads(
     job_id: str,
     principal: Principal = Depends(read_access),
-    page: Pager = pager("leads", default_limit=50),
+    page: Pager = pager(
+        "leads",
+        default_order="rank",
+        default_limit=50,
+        orders=LEAD_ORDERS,
+        order_help=(
+            "rank (default: the CSV's ranking, companies with every requested person first, "
+            "then by confidence), -confidence (highest first), confidence, or created "
+            "(delivery order)."
+        ),
+    ),
     min_confidence: Annotated[float, Query(ge=0, le=1, description="0–1.")] = 0,
     has_field: Annotated[
         list[str] | None, Query(description="Repeat to require several, e.g. person.email.")

@@ -71,12 +71,14 @@ async def summary(session: AsyncSession, job: Job) -> JobSummary:
         for column in columns
     ]
     companies = len({(row.company or {}).get("domain") for row in rows})
+    staffed = {(row.company or {}).get("domain") for row in rows if row.person}
     return JobSummary(
         job_id=job.id,
         livemode=job.livemode,
         status=job.status,
         rows=len(rows),
         companies=companies,
+        companies_without_people=companies - len(staffed),
         credits_used=job.credits_used,
         summary=job.summary,
         coverage=coverage,

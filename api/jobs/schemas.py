@@ -53,6 +53,9 @@ class JobSummary(BaseModel):
     status: str
     rows: int
     companies: int
+    companies_without_people: int = Field(
+        description="Companies that matched but where none of the requested people were found."
+    )
     credits_used: int
     summary: str | None
     coverage: list[CoverageEntry]

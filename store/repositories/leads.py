@@ -21,7 +21,7 @@ from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
 from research.model import Candidate, CandidateStatus
 from store.models import Job, Lead
-from store.pagination import Page, PageRequest, paginate
+from store.pagination import Page, PageRequest, paginate_sorted
 from store.tenancy import Tenant
 
 LEAD_KEY_PREFIX = "lead:"
@@ -125,6 +125,25 @@ async def count_working(session: AsyncSession, job_id: str, *, companies_only: b
     return int((await session.exec(statement)).one())
 
 
+async def count_records(
+    session: AsyncSession,
+    job_id: str,
+    *,
+    kind: str,
+    states: Sequence[str],
+    roles: Sequence[str] | None = None,
+) -> int:
+    """How many of a job's working records are of ``kind`` in ``states`` (and ``roles``)."""
+    statement = (
+        select(func.count())
+        .select_from(Lead)
+        .where(col(Lead.job_id) == job_id, col(Lead.kind) == kind, col(Lead.state).in_(states))
+    )
+    if roles is not None:
+        statement = statement.where(col(Lead.role).in_(roles))
+    return int((await session.exec(statement)).one())
+
+
 async def all_working(session: AsyncSession, job_id: str) -> list[Candidate]:
     """Every working record of a job, by entity key."""
     statement = select(Lead).where(*_working(job_id)).order_by(col(Lead.entity_key))
@@ -211,6 +230,11 @@ def field_present(path: str) -> ColumnElement[bool]:
     return col(column)[tail].as_string().is_not(None)
 
 
+# A job's leads list in these orders; rank is the artifact's ranking (positions are assigned
+# in that order), created the order they were delivered in.
+LEAD_ORDERS = ("rank", "-confidence", "confidence", "created")
+
+
 async def published_page(
     session: AsyncSession,
     tenant: Tenant,
@@ -231,4 +255,12 @@ async def published_page(
         statement = statement.where(col(Lead.confidence) >= min_confidence)
     for path in has_fields:
         statement = statement.where(field_present(path))
-    return await paginate(session, statement, col(Lead.id), page)
+    sort, descending = {
+        "rank": (col(Lead.position), False),
+        "created": (col(Lead.created_at), False),
+        "confidence": (col(Lead.confidence), False),
+        "-confidence": (col(Lead.confidence), True),
+    }.get(page.order, (col(Lead.position), False))
+    return await paginate_sorted(
+        session, statement, sort, col(Lead.id), page, descending=descending
+    )

@@ -6,7 +6,10 @@ import asyncio
 import csv
 import io
 import json
+import re
+from typing import Any
 
+import httpx
 import openpyxl
 import pytest
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
@@ -76,6 +79,11 @@ async def test_quickstart_end_to_end(stack: Stack, org: Keys) -> None:
             assert event.data["title"]
     assert "result" in stream.types and "artifact" in stream.types and "log" in stream.types
     streamed = [lead for e in stream.events if e.type == "result" for lead in e.data["leads"]]
+    # Log lines are running totals in plain English: none repeats, and counts agree in number.
+    lines = [e.data["message"] for e in stream.events if e.type == "log"]
+    assert lines and len(lines) == len(set(lines)), lines
+    assert not re.search(r"\b1 (people|pages|companies|records|leads)\b", " ".join(lines))
+    assert any(re.search(r"\d+ of \d+ companies done|all \d+ companies done", x) for x in lines)
 
     assert job["status"] == "succeeded"
     assert job["credits_used"] == 0  # test mode is free
@@ -93,16 +101,38 @@ async def test_quickstart_end_to_end(stack: Stack, org: Keys) -> None:
     assert download.headers["content-type"].startswith("text/csv")
     header, rows = _csv(download.content)
     expected = list(dict.fromkeys(c for step in plan["steps"] for c in step["expected_columns"]))
-    assert header[: len(expected)] == expected
-    assert header[-2:] == ["confidence", "source_urls"]
-    assert len(rows) == job["artifact"]["rows"] == len(streamed) == plan["target_rows"]
+    roles = ("vp_eng_", "head_of_growth_")
+    company_columns = [column for column in expected if not column.startswith(roles)]
+    assert header[: len(company_columns) + 2] == [*company_columns, "country", "matched_criteria"]
+    assert header[len(company_columns) + 2 : len(company_columns) + 6] == [
+        "vp_eng_name",
+        "vp_eng_title",
+        "vp_eng_email",
+        "vp_eng_linkedin",
+    ]
+    assert header[-3:] == ["contacts", "confidence", "sources"]
+    assert len(streamed) == plan["target_rows"]
+    # One row per company, and every streamed lead's company has its row.
+    domains = [row[header.index("domain")] for row in rows]
+    assert len(domains) == len(set(domains)) == job["artifact"]["rows"]
+    assert set(domains) == {lead["company"]["domain"] for lead in streamed}
     assert job["artifact"]["bytes"] == len(download.content)
     names = [row[header.index("company_name")] for row in rows]
     assert all(names)
-    vp = [row for row in rows if row[header.index("vp_eng_name")]]
-    growth = [row for row in rows if row[header.index("head_of_growth_name")]]
-    assert vp and growth
-    assert all(row[header.index("source_urls")].startswith("https://") for row in rows)
+    both = [
+        row
+        for row in rows
+        if row[header.index("vp_eng_name")] and row[header.index("head_of_growth_name")]
+    ]
+    assert both, "no row has both requested people"
+    # Ranked: companies with every requested person first, then by confidence.
+    contacts = [row[header.index("contacts")] for row in rows]
+    tiers = ["complete", "partial", "none"]
+    assert contacts == sorted(contacts, key=tiers.index)
+    for group in ("complete", "partial", "none"):
+        scores = [float(row[-2]) for row, kind in zip(rows, contacts, strict=True) if kind == group]
+        assert scores == sorted(scores, reverse=True)
+    assert all(row[header.index("sources")].startswith("https://") for row in rows)
 
     lead = streamed[0]
     assert set(lead) == LEAD_KEYS
@@ -303,10 +333,18 @@ async def test_leads_are_paginated_and_filtered(stack: Stack, org: Keys) -> None
                 ],
             )
         ).json()
+        by_order = {
+            order: await _leads_in(client, path, order, 7)
+            for order in ("-confidence", "confidence", "created")
+        }
+        artifact = await client.get(f"/v1/artifacts/{job['artifact']['id']}", follow_redirects=True)
+        csv_rows = _csv(artifact.content)
+        bad_order = await client.get(path, params={"order": "name"})
         bad_field = await client.get(path, params={"has_field": "person.ssn"})
         bad_confidence = await client.get(path, params={"min_confidence": 2})
         summary = (await client.get(f"/v1/jobs/{job['id']}/summary")).json()
-    assert everything["total"] == job["artifact"]["rows"] == 24
+    assert everything["total"] == 24
+    assert job["artifact"]["rows"] == _companies(everything["data"])
     assert len(default["data"]) == 24  # default limit 50
     assert [lead["id"] for lead in page_one["data"] + page_two["data"]] == [
         lead["id"] for lead in everything["data"][:20]
@@ -335,6 +373,20 @@ async def test_leads_are_paginated_and_filtered(stack: Stack, org: Keys) -> None
         for key in lead["fields"]:
             assert f"fields.{key}" in grounded, key
     assert summary["rows"] == 24 and summary["object"] == "job_summary"
+    assert summary["companies"] == job["artifact"]["rows"]
+    assert summary["companies_without_people"] == sum(
+        1 for row in csv_rows[1] if row[csv_rows[0].index("contacts")] == "none"
+    )
+    # The default order is the CSV's ranking: companies in the CSV's row order.
+    ranked_domains = list(dict.fromkeys(lead["company"]["domain"] for lead in everything["data"]))
+    assert ranked_domains == [row[csv_rows[0].index("domain")] for row in csv_rows[1]]
+    scores = [lead["confidence"] for lead in by_order["-confidence"]]
+    assert len(scores) == 24 and scores == sorted(scores, reverse=True)
+    assert [lead["confidence"] for lead in by_order["confidence"]] == sorted(scores)
+    assert {lead["id"] for lead in by_order["created"]} == {
+        lead["id"] for lead in everything["data"]
+    }
+    assert_error(bad_order, 422, "invalid_request_error", param="order")
     assert any("synthetic" in caveat for caveat in summary["caveats"])
     assert {entry["column"] for entry in summary["coverage"]} >= {"company_name", "vp_eng_name"}
 
@@ -397,8 +449,8 @@ async def test_artifact_formats_and_signed_links(stack: Stack, org: Keys) -> Non
     assert record["bytes"] == len(csv_file.content)
     header, rows = _csv(csv_file.content)
     assert header == record["columns"]
-    assert len(rows) == record["rows"] == 10
     leads = json.loads(json_file.content)["data"]
+    assert len(rows) == record["rows"] == _companies(leads)
     assert len(leads) == 10 and json_record["bytes"] == len(json_file.content)
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx_file.content))
     sheet = workbook.active
@@ -412,6 +464,15 @@ async def test_artifact_formats_and_signed_links(stack: Stack, org: Keys) -> Non
     assert [row[header.index("company_name")] for row in values[1:]] == [
         row[header.index("company_name")] for row in rows
     ]
+    assert sheet.freeze_panes == "A2"  # the header row stays in view
+    links = [
+        cell.hyperlink.target
+        for row in sheet.iter_rows(min_row=2)
+        for cell in row
+        if cell.hyperlink is not None
+    ]
+    assert any(link.startswith("https://") for link in links)
+    assert sheet.column_dimensions["A"].width > len("company_name")
     assert xlsx_again["bytes"] == xlsx_record["bytes"] == len(xlsx_file.content)
     assert_error(tampered, 403, "permission_error")
     assert_error(forged, 403, "permission_error")
@@ -438,12 +499,37 @@ async def test_expired_download_links_are_refused(stack: Stack, org: Keys) -> No
     assert "expired" in str(assert_error(expired, 403, "permission_error")["message"])
 
 
+async def _leads_in(
+    client: httpx.AsyncClient, path: str, order: str, limit: int
+) -> list[dict[str, Any]]:
+    """Every lead, page by page, in ``order``."""
+    found: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"order": order, "limit": limit}
+    while True:
+        page = (await client.get(path, params=params)).json()
+        found += page["data"]
+        if not page["has_more"]:
+            return found
+        params = {"order": order, "limit": limit, "cursor": page["next_cursor"]}
+
+
+def _companies(leads: list[dict[str, Any]]) -> int:
+    return len({lead["company"]["domain"] for lead in leads})
+
+
+async def _all_leads(stack: Stack, org: Keys, job_id: str) -> list[dict[str, Any]]:
+    async with stack.client(org.test) as client:
+        page = await client.get(f"/v1/jobs/{job_id}/leads", params={"limit": 100})
+    return list(page.json()["data"])
+
+
 async def test_auto_approve_starts_the_job(stack: Stack, org: Keys) -> None:
     async with stack.client(org.test) as client:
         drafted = await draft(client, hints={"max_rows": 4}, auto_approve=True)
         assert drafted["job"]["status"] == "running"
         job = await wait_for_status(client, drafted["job"]["id"], ("succeeded",))
-    assert job["artifact"]["rows"] == 4
+    leads = await _all_leads(stack, org, job["id"])
+    assert len(leads) == 4 and job["artifact"]["rows"] == _companies(leads)
 
 
 async def test_search_sync_async_and_files(stack: Stack, org: Keys) -> None:
@@ -464,13 +550,14 @@ async def test_search_sync_async_and_files(stack: Stack, org: Keys) -> None:
     assert sync.status_code == 200, sync.text
     body = sync.json()
     assert body["status"] == "succeeded" and len(body["leads"]) == 8
-    assert body["artifact"]["rows"] == 8 and body["artifact"]["download_url"].startswith("http")
+    assert body["artifact"]["rows"] == _companies(body["leads"])
+    assert body["artifact"]["download_url"].startswith("http")
     assert body["job"]["id"] == body["job_id"] == body["id"]
     assert later.status_code == 202 and later.json()["status"] == "running"
-    assert finished_later["artifact"]["rows"] == 5
+    assert finished_later["artifact"]["rows"] <= 5  # companies of its 5 leads
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
     header, rows = _csv(as_csv.content)
-    assert "cto_name" in header and len(rows) == 5
+    assert "cto_name" in header and 0 < len(rows) <= 5
     assert_error(rejected, 422, "plan_rejected")
     assert_error(too_many, 422, "invalid_request_error", param="max_rows")
     # Three searches made three threads; the rejected one left none behind.

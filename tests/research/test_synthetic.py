@@ -59,11 +59,12 @@ async def test_leads_follow_the_criteria_and_are_marked_synthetic() -> None:
         assert "person.email" in grounded
 
 
-async def test_fields_are_only_the_plans_columns() -> None:
+async def test_fields_are_only_the_plans_columns_and_the_country() -> None:
     plan = await _plan("Seed climate startups in Germany")
     columns = set(artifact_columns([s.model_dump() for s in plan.steps]))
     leads = await _run(plan, "pln_c")
     assert leads and all(lead.person is None for lead in leads)
     for lead in leads:
-        assert set(lead.fields) <= columns
+        assert set(lead.fields) <= columns | {"hq_country"}
+        assert lead.fields["hq_country"] == "DE"
         assert lead.fields.get("funding_stage", "seed") == "seed"

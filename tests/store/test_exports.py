@@ -7,7 +7,15 @@ from typing import Any
 
 import openpyxl
 
-from store.exports import artifact_columns, lead_row, parse_csv, render_csv, render_xlsx
+from store.exports import (
+    TableLead,
+    artifact_columns,
+    company_table,
+    lead_row,
+    parse_csv,
+    render_csv,
+    render_xlsx,
+)
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "|cmd", "%0A"]
 
@@ -65,3 +73,81 @@ def test_leads_flatten_into_the_plan_columns() -> None:
         zip(columns, lead_row({**lead, "person": None}, None, columns), strict=True)
     )
     assert company_only["vp_eng_name"] == ""
+
+
+def _lead(domain: str, person: str | None, confidence: float, **fields: Any) -> dict[str, Any]:
+    return {
+        "company": {"name": domain.split(".")[0].title(), "domain": domain, "hq_city": "Paris"},
+        "person": None
+        if person is None
+        else {"full_name": person, "title": "VP", "email": f"{person.lower()}@{domain}"},
+        "fields": {"hq_country": "FR", **fields},
+        "sources": [{"url": f"https://{domain}/team"}],
+        "confidence": confidence,
+    }
+
+
+def test_the_company_table_has_one_row_per_company_ranked_by_what_was_asked() -> None:
+    columns = artifact_columns(
+        [
+            {"expected_columns": ["company_name", "domain", "funding_amount"]},
+            {"expected_columns": ["vp_eng_name", "vp_eng_email"]},
+            {"expected_columns": ["head_of_growth_name", "head_of_growth_email"]},
+        ]
+    )
+    entries = [
+        # A company with no requested person, but the best confidence: ranked last.
+        TableLead(_lead("solo.test", None, 0.99), None, ["industry=fintech"]),
+        # Only one of the two roles.
+        TableLead(_lead("half.test", "Ann", 0.95), "vp_eng"),
+        # Both roles, and a second VP of Engineering.
+        TableLead(_lead("full.test", "Bob", 0.7, funding_amount="€8M"), "vp_eng", ["stage=a"]),
+        TableLead(_lead("full.test", "Cy", 0.8), "head_of_growth", ["stage=a"]),
+        TableLead(_lead("full.test", "Dee", 0.6), "vp_eng", ["stage=a"]),
+    ]
+    header, rows = company_table(entries, columns, ["vp_eng", "head_of_growth"])
+    assert header == [
+        "company_name",
+        "domain",
+        "funding_amount",
+        "country",
+        "matched_criteria",
+        "vp_eng_name",
+        "vp_eng_email",
+        "vp_eng_2_name",
+        "vp_eng_2_email",
+        "head_of_growth_name",
+        "head_of_growth_email",
+        "contacts",
+        "confidence",
+        "sources",
+    ]
+    table = [dict(zip(header, row, strict=True)) for row in rows]
+    assert [row["domain"] for row in table] == ["full.test", "half.test", "solo.test"]
+    full, half, solo = table
+    assert (full["vp_eng_name"], full["vp_eng_2_name"], full["head_of_growth_name"]) == (
+        "Bob",
+        "Dee",
+        "Cy",
+    )
+    assert full["funding_amount"] == "€8M" and full["matched_criteria"] == "stage=a"
+    assert full["contacts"] == "complete" and full["confidence"] == 0.8
+    assert half["contacts"] == "partial" and half["head_of_growth_name"] == ""
+    assert solo["contacts"] == "none" and solo["vp_eng_name"] == ""
+    assert solo["country"] == "FR" and solo["sources"] == "https://solo.test/team"
+
+
+def test_the_xlsx_links_addresses_and_sizes_its_columns() -> None:
+    header = ["company_name", "vp_eng_email", "sources"]
+    rows: list[list[object]] = [
+        ["Acme", "jane@acme.test", "https://acme.test/team"],
+        ["=cmd|' /C calc'!A0", "not an address", "https://a.test/; https://b.test/"],
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(header, rows))).active
+    assert sheet is not None
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].hyperlink.target == "mailto:jane@acme.test"
+    assert sheet["C2"].hyperlink.target == "https://acme.test/team"
+    assert sheet["A3"].hyperlink is None and sheet["A3"].data_type == "s"
+    assert sheet["C3"].hyperlink is None  # several addresses stay text
+    assert sheet.column_dimensions["C"].width >= len("https://a.test/; https://b.test/")

@@ -1,0 +1,28 @@
+"""Progress lines: running totals in plain English."""
+
+from __future__ import annotations
+
+from research.progress import count, discovery, matching, paging, people_found
+
+
+def test_counts_agree_in_number() -> None:
+    assert count(1, "person") == "1 person"
+    assert count(2, "person") == "2 people"
+    assert count(1, "company") == "1 company"
+    assert count(1_200, "company site") == "1,200 company sites"
+    assert count(0, "lead") == "0 leads"
+
+
+def test_lines_give_totals_and_what_remains() -> None:
+    assert discovery(12, 40) == "Found 12 candidate companies so far; looking for 28 more."
+    assert discovery(1, 1) == "Found 1 candidate company, enough for the plan."
+    assert (
+        paging("Find VP Eng", done=12, total=40, noun="company", outcome=people_found(9))
+        == "Find VP Eng: 12 of 40 companies done; 9 people found so far."
+    )
+    assert (
+        paging("Verify criteria", done=40, total=40, noun="company", outcome=matching(1))
+        == "Verify criteria: all 40 companies done; 1 matches so far."
+    )
+    assert people_found(0) == "no requested people found yet"
+    assert paging("Enrich", done=1, total=1, noun="company") == "Enrich: 1 of 1 company done."
