@@ -485,17 +485,8 @@ class JobActivities:
         if job.status in lifecycle.TERMINAL:
             return _outcome_of(job, await self._artifact_summary(job))
         resolved = await self.resolve(ResolveRequest(job_id=job.id, batch_size=DELIVERY_BATCH))
-        for batch_no in range(resolved.batches):
-            start = batch_no * resolved.batch_size
-            await self.deliver(
-                DeliverRequest(
-                    job_id=job.id,
-                    batch_no=batch_no,
-                    start=start,
-                    stop=min(resolved.leads, start + resolved.batch_size),
-                    last=batch_no == resolved.batches - 1,
-                )
-            )
+        for delivery in resolved.deliveries(job.id):
+            await self.deliver(delivery)
         return await self.finalize(
             FinalizeRequest(
                 job_id=job.id,

@@ -130,6 +130,23 @@ class ResolveResult(BaseModel):
     batch_size: int
     logs: list[str] = Field(default_factory=list)
 
+    def deliveries(
+        self, job_id: str, step_id: str | None = None, title: str | None = None
+    ) -> list[DeliverRequest]:
+        """The delivery batches that publish these leads, in order."""
+        return [
+            DeliverRequest(
+                job_id=job_id,
+                batch_no=batch_no,
+                start=batch_no * self.batch_size,
+                stop=min(self.leads, (batch_no + 1) * self.batch_size),
+                last=batch_no == self.batches - 1,
+                step_id=step_id,
+                title=title,
+            )
+            for batch_no in range(self.batches)
+        ]
+
 
 class DeliverRequest(BaseModel):
     """Publish one batch of resolved leads."""

@@ -28,7 +28,6 @@ from workflows import names
 from workflows.job_types import (
     BatchRequest,
     BatchResult,
-    DeliverRequest,
     DeliverResult,
     FinalizeRequest,
     InterruptedRequest,
@@ -340,21 +339,13 @@ class JobWorkflow:
             retry_policy=BOOKKEEPING_RETRY,
             result_type=ResolveResult,
         )
-        for batch_no in range(resolved.batches):
-            start = batch_no * resolved.batch_size
+        step_id, title = (publisher.id, publisher.title) if publisher else (None, None)
+        for delivery in resolved.deliveries(params.job_id, step_id, title):
             await workflow.execute_activity(
                 names.JOB_DELIVER_ACTIVITY,
-                DeliverRequest(
-                    job_id=params.job_id,
-                    batch_no=batch_no,
-                    start=start,
-                    stop=min(resolved.leads, start + resolved.batch_size),
-                    last=batch_no == resolved.batches - 1,
-                    step_id=publisher.id if publisher else None,
-                    title=publisher.title if publisher else None,
-                ),
+                delivery,
                 task_queue=params.queues.research,
-                activity_id=f"deliver/batch-{batch_no}",
+                activity_id=f"deliver/batch-{delivery.batch_no}",
                 start_to_close_timeout=timedelta(minutes=2),
                 retry_policy=BOOKKEEPING_RETRY,
                 result_type=DeliverResult,

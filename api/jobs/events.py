@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +66,33 @@ def parse_event_id(value: str | None) -> tuple[int, int, int] | None:
         return None
     run, event, sub = match.groups()
     return int(run), int(event), int(sub)
+
+
+CONTINUED = EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+# Activities whose input the stream reads, by activity name.
+REQUEST_TYPES: dict[str, type] = {
+    names.JOB_RUN_BATCH_ACTIVITY: BatchRequest,
+    names.JOB_RESOLVE_ACTIVITY: ResolveRequest,
+    names.JOB_DELIVER_ACTIVITY: DeliverRequest,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _LeadsOf:
+    """A result event's leads, read from the database only when the event is sent."""
+
+    ids: Sequence[str]
+
+
+# A stream event before it is sent: its type, and its data or the leads to read for it.
+Translated = tuple[str, "dict[str, Any] | _LeadsOf"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Undecoded:
+    """An activity input not decoded yet (skimmed history)."""
+
+    payloads: Any
 
 
 def _event_time(event: HistoryEvent) -> datetime:
@@ -130,10 +157,16 @@ class JobEventSource:
                 return None, None
             await asyncio.sleep(PENDING_POLL_SECONDS)
 
-    async def events(self, *, follow: bool) -> AsyncIterator[StreamEvent]:
-        """Every event of the job in order; with ``follow``, wait for new ones until the end."""
+    async def events(
+        self, *, follow: bool, after: tuple[int, int, int] | None = None
+    ) -> AsyncGenerator[StreamEvent, None]:
+        """Every event of the job in order (only those past ``after`` when given); with
+        ``follow``, wait for new ones until the end.
+
+        History before the resume point is only skimmed: nothing in it is decoded and no lead
+        is read from the database, so a reconnect costs what the missed tail costs."""
         run_id, synthetic = await self._wait_for_run(follow)
-        if synthetic is not None:
+        if synthetic is not None and (after is None or synthetic.position > after):
             yield synthetic
         run_index = 0
         while run_id is not None:
@@ -141,33 +174,64 @@ class JobEventSource:
             scheduled: dict[int, tuple[str, Any]] = {}
             next_run: str | None = None
             async for event in handle.fetch_history_events(wait_new_event=follow):
+                if after is not None and (run_index, event.event_id) < after[:2]:
+                    self._skim(event, scheduled)
+                    if event.event_type == CONTINUED:
+                        attributes = event.workflow_execution_continued_as_new_event_attributes
+                        next_run = attributes.new_execution_run_id
+                    continue
                 translated = await self._translate(event, scheduled)
                 for sub, (kind, data) in enumerate(translated):
+                    if after is not None and (run_index, event.event_id, sub) <= after:
+                        continue
+                    if isinstance(data, _LeadsOf):
+                        data = {"leads": await self._leads(data.ids)}
                     yield StreamEvent(
                         id=f"evt_{run_index}-{event.event_id}-{sub}",
                         type=kind,
                         data=data,
                         at=_event_time(event),
                     )
-                if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+                if event.event_type == CONTINUED:
                     attributes = event.workflow_execution_continued_as_new_event_attributes
                     next_run = attributes.new_execution_run_id
             run_id = next_run
             run_index += 1
 
+    @staticmethod
+    def _skim(event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]) -> None:
+        """Note an activity scheduled before the resume point, undecoded: its completion
+        may come after it."""
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            scheduled[event.event_id] = (
+                attributes.activity_type.name,
+                _Undecoded(attributes.input),
+            )
+
+    async def _request(
+        self, scheduled: dict[int, tuple[str, Any]], event_id: int
+    ) -> tuple[str, Any]:
+        activity, request = scheduled.get(event_id, ("", None))
+        if isinstance(request, _Undecoded):
+            kind = REQUEST_TYPES.get(activity)
+            request = await self._decode(request.payloads, kind) if kind else None
+            scheduled[event_id] = (activity, request)
+        return activity, request
+
     async def _translate(
         self, event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]
-    ) -> list[tuple[str, dict[str, Any]]]:
+    ) -> list[Translated]:
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             return await self._on_scheduled(event, scheduled)
         if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
             attributes = event.activity_task_completed_event_attributes
-            activity, request = scheduled.get(attributes.scheduled_event_id, ("", None))
+            activity, request = await self._request(scheduled, attributes.scheduled_event_id)
             return await self._on_completed(activity, request, attributes.result)
         if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
             failed = event.activity_task_failed_event_attributes
-            activity, request = scheduled.get(failed.scheduled_event_id, ("", None))
+            activity, request = await self._request(scheduled, failed.scheduled_event_id)
             if activity == names.JOB_RUN_BATCH_ACTIVITY and isinstance(request, BatchRequest):
                 message = failed.failure.message or "the step failed"
                 return [
@@ -184,7 +248,7 @@ class JobEventSource:
             return []
         if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
             canceled = event.activity_task_canceled_event_attributes
-            activity, request = scheduled.get(canceled.scheduled_event_id, ("", None))
+            activity, request = await self._request(scheduled, canceled.scheduled_event_id)
             if isinstance(request, BatchRequest):
                 return [("log", {"message": f"Stopped during {request.title}"})]
             return []
@@ -201,7 +265,7 @@ class JobEventSource:
             return await self._ended_abnormally()
         return []
 
-    async def _ended_abnormally(self) -> list[tuple[str, dict[str, Any]]]:
+    async def _ended_abnormally(self) -> list[Translated]:
         """The terminal event of a run that failed, or was terminated or timed out: the job's
         own record says what happened (its supervisor concludes it in the last case)."""
         job = await self._job_payload()
@@ -242,16 +306,11 @@ class JobEventSource:
 
     async def _on_scheduled(
         self, event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]
-    ) -> list[tuple[str, dict[str, Any]]]:
+    ) -> list[Translated]:
         attributes = event.activity_task_scheduled_event_attributes
         activity = attributes.activity_type.name
-        request: Any = None
-        if activity == names.JOB_RUN_BATCH_ACTIVITY:
-            request = await self._decode(attributes.input, BatchRequest)
-        elif activity == names.JOB_RESOLVE_ACTIVITY:
-            request = await self._decode(attributes.input, ResolveRequest)
-        elif activity == names.JOB_DELIVER_ACTIVITY:
-            request = await self._decode(attributes.input, DeliverRequest)
+        kind = REQUEST_TYPES.get(activity)
+        request: Any = await self._decode(attributes.input, kind) if kind else None
         scheduled[event.event_id] = (activity, request)
         if isinstance(request, BatchRequest) and request.batch_no == 0 and not request.after_render:
             return [
@@ -263,10 +322,8 @@ class JobEventSource:
             ]
         return []
 
-    async def _on_completed(
-        self, activity: str, request: Any, result: Any
-    ) -> list[tuple[str, dict[str, Any]]]:
-        out: list[tuple[str, dict[str, Any]]] = []
+    async def _on_completed(self, activity: str, request: Any, result: Any) -> list[Translated]:
+        out: list[Translated] = []
         if activity == names.JOB_RUN_BATCH_ACTIVITY:
             batch: BatchResult = await self._decode(result, BatchResult)
             out += [("log", {"message": line}) for line in batch.logs]
@@ -292,7 +349,8 @@ class JobEventSource:
         elif activity == names.JOB_DELIVER_ACTIVITY:
             delivered: DeliverResult = await self._decode(result, DeliverResult)
             if delivered.lead_ids:
-                out.append(("result", {"leads": await self._leads(delivered.lead_ids)}))
+                # Read when sent: a resumed stream skips the results it already has.
+                out.append(("result", _LeadsOf(delivered.lead_ids)))
             if delivered.last and isinstance(request, DeliverRequest) and request.step_id:
                 out.append(
                     (
@@ -306,7 +364,7 @@ class JobEventSource:
                 out.append(("artifact", outcome.artifact.model_dump()))
         return out
 
-    async def _terminal(self, outcome: JobOutcome) -> list[tuple[str, dict[str, Any]]]:
+    async def _terminal(self, outcome: JobOutcome) -> list[Translated]:
         job = await self._job_payload()
         artifact_id = outcome.artifact.artifact_id if outcome.artifact else None
         base = {"job_id": outcome.job_id, "artifact_id": artifact_id, "summary": outcome.summary}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -203,9 +204,7 @@ class JobStream:
 
     async def events(self) -> AsyncIterator[StreamEvent]:
         """The job's events after the resume point, following it until it ends."""
-        async for event in self.source.events(follow=True):
-            if self.after is not None and event.position <= self.after:
-                continue
+        async for event in self.source.events(follow=True, after=self.after):
             yield event
 
 
@@ -256,10 +255,11 @@ async def logs(
         raise UnprocessableError("Logs are listed oldest first; use order=asc.", param="order")
     source = JobEventSource(await temporal.client(), database, tenant, job_id)
     after = parse_event_id(page.after_id) if page.after_id else None
-    collected = [
-        event
-        async for event in source.events(follow=False)
-        if after is None or event.position > after
-    ]
+    collected: list[StreamEvent] = []
+    async with contextlib.aclosing(source.events(follow=False, after=after)) as events:
+        async for event in events:
+            collected.append(event)
+            if len(collected) > page.limit:
+                break  # one past the page says whether more follow; the rest is not read
     window = collected[: page.limit]
     return Page(items=window, has_more=len(collected) > page.limit, total=None)

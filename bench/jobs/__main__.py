@@ -96,21 +96,35 @@ async def _first_result(client: httpx.AsyncClient, job: str) -> tuple[float, flo
     return first if first is not None else total, total, events
 
 
-async def _replay_rates(client: httpx.AsyncClient, address: str, job: str) -> tuple[float, float]:
-    """Events per second replaying the finished stream, and raw history events per second."""
-    started, events = time.perf_counter(), 0
+async def _replay_rates(
+    client: httpx.AsyncClient, address: str, job: str
+) -> tuple[float, float, float, float]:
+    """Events per second replaying the finished stream from the start, seconds to replay it
+    from the start and from its middle (a reconnect), and raw history events per second."""
+    started, ids = time.perf_counter(), []
     async with client.stream("GET", f"/v1/jobs/{job}/stream", timeout=600) as response:
         async for line in response.aiter_lines():
-            events += line.startswith("id:")
-    sse_rate = events / (time.perf_counter() - started)
+            if line.startswith("id:"):
+                ids.append(line.removeprefix("id:").strip())
+    from_start = time.perf_counter() - started
+    started, tail = time.perf_counter(), 0
+    headers = {"Last-Event-ID": ids[len(ids) // 2]}
+    async with client.stream(
+        "GET", f"/v1/jobs/{job}/stream", headers=headers, timeout=600
+    ) as response:
+        async for line in response.aiter_lines():
+            tail += line.startswith("id:")
+    from_middle = time.perf_counter() - started
+    assert tail == len(ids) - len(ids) // 2 - 1, (tail, len(ids))
     temporal = await Client.connect(address, namespace=NAMESPACE)
     started, raw = time.perf_counter(), 0
     async for _ in temporal.get_workflow_handle(job).fetch_history_events():
         raw += 1
-    return sse_rate, raw / (time.perf_counter() - started)
+    raw_rate = raw / (time.perf_counter() - started)
+    return len(ids) / from_start, from_start, from_middle, raw_rate
 
 
-async def main(approvals: int, streams: int, database_url: str | None) -> int:
+async def main(approvals: int, streams: int, replay_rows: int, database_url: str | None) -> int:
     """Run the measurements and print them."""
     work = Path(tempfile.mkdtemp(prefix="leadex-bench-jobs-"))
     with temporal_server([NAMESPACE], work / "logs") as temporal:
@@ -128,7 +142,12 @@ async def main(approvals: int, streams: int, database_url: str | None) -> int:
                 bare = await _bare_starts(temporal.address, approvals)
                 approve = await _approve_latencies(client, jobs)
                 runs = [await _first_result(client, job) for job in streamed]
-                sse, raw = await _replay_rates(client, temporal.address, streamed[-1])
+                print(f"running a {replay_rows:,}-lead job for stream replay ...", flush=True)
+                [big] = await _pending_jobs(client, 1, rows=replay_rows)
+                await _first_result(client, big)
+                sse, from_start, from_middle, raw = await _replay_rates(
+                    client, temporal.address, big
+                )
     report: dict[str, Any] = {
         "approve_p50_ms": 1000 * statistics.median(approve),
         "approve_p99_ms": 1000 * _percentile(approve, 0.99),
@@ -155,8 +174,12 @@ async def main(approvals: int, streams: int, database_url: str | None) -> int:
         f"({first / whole:.0%} of the run; results stream from the delivery phase)"
     )
     print(
-        f"SSE replay:                 {sse:.0f} events/s vs raw history {raw:.0f} events/s "
-        f"({sse / raw:.2f}x)"
+        f"SSE replay ({replay_rows:,} leads): {sse:.0f} events/s vs raw history {raw:.0f} "
+        f"events/s ({sse / raw:.2f}x)"
+    )
+    print(
+        f"reconnect from the middle:  {from_middle:.2f} s vs {from_start:.2f} s from the start "
+        f"({from_middle / from_start:.2f}x)"
     )
     return 0 if report["approve_p99_ms"] < 200 else 1
 
@@ -167,12 +190,15 @@ def cli() -> int:
     parser.add_argument("--approvals", type=int, default=200)
     parser.add_argument("--streams", type=int, default=5)
     parser.add_argument(
+        "--replay-rows", type=int, default=10_000, help="leads of the job whose stream is replayed"
+    )
+    parser.add_argument(
         "--database-url",
         default=None,
         help="e.g. a PostgreSQL URL (with its own schema); default a fresh SQLite file",
     )
     args = parser.parse_args()
-    return asyncio.run(main(args.approvals, args.streams, args.database_url))
+    return asyncio.run(main(args.approvals, args.streams, args.replay_rows, args.database_url))
 
 
 if __name__ == "__main__":

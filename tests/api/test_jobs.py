@@ -7,15 +7,20 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 import openpyxl
 import pytest
 from temporalio.client import Client, WorkflowExecutionDescription, WorkflowExecutionStatus
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.jobs.events import JobEventSource, parse_event_id
 from cli.localstack import TemporalServer
+from store.db import Database
+from store.tenancy import Tenant
 from tests.support.asserts import assert_error, assert_id, assert_timestamp
 from tests.support.flows import QUICKSTART, draft, run_to_end, wait_for_status
 from tests.support.sse import read_stream
@@ -178,6 +183,46 @@ async def test_stream_replays_exactly_after_any_event(stack: Stack, org: Keys) -
     assert [entry["id"] for entry in logs["data"]] == full.ids
     assert [entry["type"] for entry in logs["data"]] == full.types
     assert logs["data"][0]["object"] == "log_entry"
+
+
+class _CountingSource(JobEventSource):
+    """Counts the leads the stream reads from the database."""
+
+    read: list[str]
+
+    async def _leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        self.read = [*getattr(self, "read", []), *ids]
+        return await super()._leads(ids)
+
+
+@pytest.mark.backends("sqlite")
+async def test_a_resumed_stream_reads_only_the_missed_tail(
+    stack: Stack, org: Keys, temporal: TemporalServer
+) -> None:
+    async with stack.client(org.test) as client:
+        drafted = await draft(client, hints={"max_rows": 12})
+        job = await run_to_end(client, drafted["job"]["id"])
+        full = await read_stream(client, f"/v1/jobs/{job['id']}/stream")
+    client_ = await Client.connect(
+        temporal.address,
+        namespace=f"leadex-{stack.backend}",
+        data_converter=pydantic_data_converter,
+    )
+    database = Database(stack.database_url)
+    try:
+        tenant = Tenant(org_id=org.org_id, livemode=False)
+        everything = _CountingSource(client_, database, tenant, job["id"])
+        whole = [event async for event in everything.events(follow=False)]
+        last_result = max(i for i, event in enumerate(full.events) if event.type == "result")
+        resume = parse_event_id(full.ids[last_result])
+        tail = _CountingSource(client_, database, tenant, job["id"])
+        missed = [event async for event in tail.events(follow=False, after=resume)]
+    finally:
+        await database.dispose()
+    assert [event.id for event in whole] == full.ids
+    assert [event.id for event in missed] == full.ids[last_result + 1 :]
+    assert len(everything.read) == 12  # every delivered lead, once
+    assert getattr(tail, "read", []) == []  # nothing before the resume point is looked up
 
 
 async def test_logs_paginate(stack: Stack, org: Keys) -> None:
