@@ -14,7 +14,6 @@ from tests.support.stack import Keys, Stack
 pytestmark = pytest.mark.backends("sqlite")
 
 
-
 def _run_example(name: str, env: dict[str, str], cwd: Path, **init: str):
     code = (
         "import runpy, sys\n"

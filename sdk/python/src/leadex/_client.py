@@ -50,18 +50,25 @@ def _transport_failure(error: httpx.TransportError) -> APIConnectionError:
     return APIConnectionError(f"Could not reach the Leadex API: {error or type(error).__name__}.")
 
 
-def _search_body(
-    prompt: str, max_rows: Any, max_credits: Any, wait: Any, format: Any
-) -> dict[str, Any]:
-    return drop_unset(
-        {
-            "prompt": prompt,
-            "max_rows": max_rows,
-            "max_credits": max_credits,
-            "wait": wait,
-            "format": format,
-        }
+def _search_options(
+    prompt: str, max_rows: Any, max_credits: Any, wait: Any, idempotency_key: str | None
+) -> RequestOptions:
+    # The leads always come back as JSON; a CSV or XLSX is fetched from the artifact after.
+    body = drop_unset(
+        {"prompt": prompt, "max_rows": max_rows, "max_credits": max_credits, "wait": wait}
     )
+    return RequestOptions(
+        "POST",
+        "search",
+        json={**body, "format": "json"},
+        idempotency_key=idempotency_key,
+        # A synchronous search blocks until the job ends.
+        timeout=httpx.Timeout(None, connect=10.0) if wait != "async" else None,
+    )
+
+
+def _wants_file(format: Any) -> bool:
+    return isinstance(format, str) and format in {"csv", "xlsx"}
 
 
 class Leadex(BaseClient):
@@ -119,17 +126,12 @@ class Leadex(BaseClient):
 
         Example: ``client.search(prompt="US Series B dev-tools CTOs", max_rows=100).leads``
         """
-        return self._request(
-            SearchResult,
-            RequestOptions(
-                "POST",
-                "search",
-                json=_search_body(prompt, max_rows, max_credits, wait, format),
-                idempotency_key=idempotency_key,
-                # A synchronous search blocks until the job ends.
-                timeout=httpx.Timeout(None, connect=10.0) if wait != "async" else None,
-            ),
+        result = self._request(
+            SearchResult, _search_options(prompt, max_rows, max_credits, wait, idempotency_key)
         )
+        if _wants_file(format) and result.artifact is not None:
+            result._file = self.artifacts.download(result.artifact.id, format=format)
+        return result
 
     # Plumbing the resources share.
 
@@ -241,16 +243,12 @@ class AsyncLeadex(BaseClient):
         idempotency_key: str | None = None,
     ) -> SearchResult:
         """Run an audience query end to end: plan, auto-approve, research, leads inline."""
-        return await self._request(
-            SearchResult,
-            RequestOptions(
-                "POST",
-                "search",
-                json=_search_body(prompt, max_rows, max_credits, wait, format),
-                idempotency_key=idempotency_key,
-                timeout=httpx.Timeout(None, connect=10.0) if wait != "async" else None,
-            ),
+        result = await self._request(
+            SearchResult, _search_options(prompt, max_rows, max_credits, wait, idempotency_key)
         )
+        if _wants_file(format) and result.artifact is not None:
+            result._file = await self.artifacts.download(result.artifact.id, format=format)
+        return result
 
     async def _send(self, options: RequestOptions, *, stream: bool = False) -> httpx.Response:
         key = self._idempotency_key(options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 JobStatus = Literal["pending", "running", "succeeded", "failed", "stopped"]
 
@@ -256,6 +256,13 @@ class SearchResult(LeadexModel):
     artifact: Artifact | None
     plan: Plan
     job: Job
+    _file: Any = PrivateAttr(default=None)
+
+    @property
+    def file(self) -> Any:
+        """The artifact file, downloaded when the search asked for ``format="csv"`` or
+        ``"xlsx"`` (an :class:`~leadex.ArtifactFile`; ``None`` otherwise)."""
+        return self._file
 
 
 class ApiKey(LeadexModel):
