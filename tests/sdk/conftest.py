@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 
 import pytest
-
 from leadex import AsyncLeadex, Leadex
+
 from tests.support.stack import Keys, Stack
 
 EXAMPLES = Path(__file__).parent / "examples"

@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-
 from leadex import Leadex
+
 from tests.sdk.conftest import EXAMPLES, run_python, sdk_env
 from tests.support.stack import Keys, Stack
 
