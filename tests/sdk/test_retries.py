@@ -72,7 +72,7 @@ def sync_client(handler: Handler, waits: list[float], **options: object) -> Lead
         http_client=httpx.Client(transport=httpx.MockTransport(handler)),
         **options,  # type: ignore[arg-type]
     )
-    client._sleep = waits.append  # type: ignore[method-assign]
+    client._sleep = waits.append  # type: ignore[method-assign,assignment]
     return client
 
 
@@ -160,7 +160,9 @@ def test_a_long_retry_after_is_not_waited_silently() -> None:
         (502, "<html>bad gateway</html>", InternalServerError),
     ],
 )
-def test_errors_map_by_code_then_status(status: int, body: object, expected: type) -> None:
+def test_errors_map_by_code_then_status(
+    status: int, body: object, expected: type[APIStatusError]
+) -> None:
     answer = (
         httpx.Response(status, json=body)
         if isinstance(body, dict)
