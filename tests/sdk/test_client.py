@@ -263,3 +263,38 @@ def test_artifact_download_in_each_format(client: Leadex, tmp_path: Path) -> Non
     assert len(as_csv.text.strip().splitlines()) == result.artifact.rows + 1
     record = client.artifacts.retrieve(result.artifact.id)
     assert record.download_url.startswith(client.base_url.removesuffix("/v1"))
+
+
+def test_every_resource_reaches_its_endpoint(client: Leadex) -> None:
+    thread = client.threads.create(title="tour", metadata={"crm_campaign_id": "camp_117"})
+    assert client.threads.update(thread.id, title="renamed").title == "renamed"
+    assert client.threads.retrieve(thread.id).metadata == {"crm_campaign_id": "camp_117"}
+    created = client.messages.create(thread.id, content=PROMPT)
+    assert client.plans.retrieve(created.plan.id).steps == created.plan.steps
+    redone = client.plans.replan(created.plan.id, feedback="Only VP Eng.")
+    assert redone.plan.previous_plan_id == created.plan.id and redone.job.status == "pending"
+    assert next(m.role for m in client.messages.list(thread.id)) == "user"
+    client.jobs.approve(redone.job.id)
+    events = _events(client, redone.job.id)
+    logs = list(client.jobs.logs(redone.job.id, limit=2))
+    assert [(entry.id, entry.type) for entry in logs] == events
+    summary = client.jobs.summary(redone.job.id)
+    job = client.jobs.retrieve(redone.job.id)
+    assert summary.status == job.status == "succeeded"
+    assert job.artifact is not None and summary.companies == job.artifact.rows
+    assert [a.id for a in client.artifacts.list()] == [job.artifact.id]
+    assert client.artifacts.update(job.artifact.id, shareable=True).shareable is True
+    me = client.account.me()
+    assert me.livemode is False and client.account.organization().id == me.organization.id
+    assert client.usage.retrieve(group_by="day").plan == me.organization.plan
+    assert client.usage.set_budget(monthly_credits=500).monthly_credits == 500
+    assert client.usage.budget().monthly_credits == 500
+    minted = client.api_keys.create(name="ci", scopes=["read"])
+    assert minted.secret and minted.id in {key.id for key in client.api_keys.list()}
+    assert client.api_keys.revoke(minted.id).revoked_at is not None
+    invited = client.members.invite(email="ops@example.com")
+    assert invited.id in {member.id for member in client.members.list()}
+    deleted = client.threads.delete(thread.id)
+    assert deleted.deleted and deleted.id == thread.id
+    with pytest.raises(NotFoundError):
+        client.threads.retrieve(thread.id)
