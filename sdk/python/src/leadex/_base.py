@@ -13,8 +13,11 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from leadex._errors import (
+    APIConnectionError,
     APIResponseValidationError,
+    APITimeoutError,
     LeadexError,
+    error_from_response,
     parse_retry_after,
 )
 from leadex._version import __version__
@@ -151,6 +154,17 @@ class BaseClient:
             return None
         return self._retry_delay(attempt, response)
 
+    def _wait_or_raise(self, attempt: int, failure: httpx.Response | httpx.TransportError) -> float:
+        """How long to wait before retrying a failed call, or the error it ends in."""
+        response = failure if isinstance(failure, httpx.Response) else None
+        delay = self._next_retry(attempt, response)
+        if delay is not None:
+            return delay  # a response's body was read in full, which released its connection
+        if response is not None:
+            raise error_from_response(response)
+        assert isinstance(failure, httpx.TransportError)
+        raise transport_error(failure) from failure
+
     def _reconnect_delay(self, failures: int) -> float | None:
         """The wait before reconnecting a stream after ``failures`` drops in a row."""
         if failures > self.max_retries + 1:
@@ -206,3 +220,10 @@ def _idempotency_key_in_use(response: httpx.Response) -> bool:
         return False
     error = body.get("error") if isinstance(body, dict) else None
     return isinstance(error, dict) and str(error.get("param") or "").lower() == "idempotency-key"
+
+
+def transport_error(error: httpx.TransportError) -> APIConnectionError:
+    """The library's error for a request that got no answer."""
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError()
+    return APIConnectionError(f"Could not reach the Leadex API: {error or type(error).__name__}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +18,6 @@ from leadex._base import (
     RequestOptions,
     drop_unset,
 )
-from leadex._errors import APIConnectionError, APIError, APITimeoutError, error_from_response
 from leadex._models import SearchResult
 from leadex._pagination import AsyncPage, ItemT, SyncPage
 from leadex.resources.account import (
@@ -42,12 +42,6 @@ from leadex.resources.threads import (
 )
 
 _STREAM_TIMEOUT = httpx.Timeout(90.0, connect=10.0)
-
-
-def _transport_failure(error: httpx.TransportError) -> APIConnectionError:
-    if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError()
-    return APIConnectionError(f"Could not reach the Leadex API: {error or type(error).__name__}.")
 
 
 def _search_options(
@@ -137,31 +131,18 @@ class Leadex(BaseClient):
 
     def _send(self, options: RequestOptions, *, stream: bool = False) -> httpx.Response:
         key = self._idempotency_key(options)
-        attempt = 0
-        while True:
-            failure: APIError | None = None
-            response: httpx.Response | None = None
+        for attempt in itertools.count(1):
+            request = self._build_request(self._http, options, key)
             try:
-                response = self._http.send(
-                    self._build_request(self._http, options, key), stream=stream
-                )
+                response = self._http.send(request, stream=stream)
             except httpx.TransportError as error:
-                failure = _transport_failure(error)
-                failure.__cause__ = error
-            else:
-                if response.is_success:
-                    return response
-            attempt += 1
-            delay = self._next_retry(attempt, response)
-            if delay is None:
-                if failure is not None:
-                    raise failure
-                assert response is not None
-                response.read()
-                raise error_from_response(response)
-            if response is not None:
-                response.close()
-            self._sleep(delay)
+                self._sleep(self._wait_or_raise(attempt, error))
+                continue
+            if response.is_success:
+                return response
+            response.read()
+            self._sleep(self._wait_or_raise(attempt, response))
+        raise AssertionError("unreachable")
 
     def _request(self, cast_to: type[ModelT], options: RequestOptions) -> ModelT:
         return self._parse(self._send(options), cast_to)
@@ -252,30 +233,18 @@ class AsyncLeadex(BaseClient):
 
     async def _send(self, options: RequestOptions, *, stream: bool = False) -> httpx.Response:
         key = self._idempotency_key(options)
-        attempt = 0
-        while True:
-            failure: APIError | None = None
-            response: httpx.Response | None = None
+        for attempt in itertools.count(1):
+            request = self._build_request(self._http, options, key)
             try:
-                request = self._build_request(self._http, options, key)
                 response = await self._http.send(request, stream=stream)
             except httpx.TransportError as error:
-                failure = _transport_failure(error)
-                failure.__cause__ = error
-            else:
-                if response.is_success:
-                    return response
-            attempt += 1
-            delay = self._next_retry(attempt, response)
-            if delay is None:
-                if failure is not None:
-                    raise failure
-                assert response is not None
-                await response.aread()
-                raise error_from_response(response)
-            if response is not None:
-                await response.aclose()
-            await self._sleep(delay)
+                await self._sleep(self._wait_or_raise(attempt, error))
+                continue
+            if response.is_success:
+                return response
+            await response.aread()
+            await self._sleep(self._wait_or_raise(attempt, response))
+        raise AssertionError("unreachable")
 
     async def _request(self, cast_to: type[ModelT], options: RequestOptions) -> ModelT:
         return self._parse(await self._send(options), cast_to)

@@ -22,55 +22,56 @@ from leadex._models import (
 )
 
 if TYPE_CHECKING:
+    from leadex._base import BaseClient
     from leadex._client import AsyncLeadex, Leadex
 
 TERMINAL_TYPES = frozenset({"done", "error", "stopped"})
 
 
-class LogEvent(LeadexModel):
-    """A free-text progress line."""
+class _Event(LeadexModel):
+    """What every event has: the id to resume after."""
 
     id: str | None = None
+
+
+class LogEvent(_Event):
+    """A free-text progress line."""
+
     type: Literal["log"]
     data: LogEventData
 
 
-class StepEvent(LeadexModel):
+class StepEvent(_Event):
     """A step started, completed or failed."""
 
-    id: str | None = None
     type: Literal["step"]
     data: StepEventData
 
 
-class ResultEvent(LeadexModel):
+class ResultEvent(_Event):
     """A batch of leads as they are captured."""
 
-    id: str | None = None
     type: Literal["result"]
     data: ResultEventData
 
 
-class ArtifactEvent(LeadexModel):
+class ArtifactEvent(_Event):
     """The file is ready."""
 
-    id: str | None = None
     type: Literal["artifact"]
     data: ArtifactEventData
 
 
-class TerminalEvent(LeadexModel):
+class TerminalEvent(_Event):
     """The job ended: ``done``, ``error`` or ``stopped``; the stream ends after it."""
 
-    id: str | None = None
     type: Literal["done", "error", "stopped"]
     data: TerminalEventData
 
 
-class UnknownEvent(LeadexModel):
+class UnknownEvent(_Event):
     """An event type this version of the library does not know yet."""
 
-    id: str | None = None
     type: str
     data: EventData
 
@@ -147,19 +148,38 @@ class _Resume:
     last_event_id: str | None
     idle_reconnects: int = 0
     finished: bool = False
+    decoder: SSEDecoder = field(default_factory=SSEDecoder)
 
-    def headers(self) -> dict[str, str]:
+    def connect(self) -> dict[str, str]:
+        """The headers of a (re)connection, which starts with a fresh decoder."""
+        self.decoder = SSEDecoder()
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if self.last_event_id:
             headers["Last-Event-ID"] = self.last_event_id
         return headers
 
-    def seen(self, event: JobEvent) -> None:
+    def read(self, line: str) -> JobEvent | None:
+        """The event a line completes, if it completes one."""
+        item = self.decoder.feed(line)
+        if item is None:
+            return None
+        event = parse_event(*item)
         if event.id:
             self.last_event_id = event.id
         self.idle_reconnects = 0
         if event.type in TERMINAL_TYPES:
             self.finished = True
+        return event
+
+    def dropped(self, client: BaseClient) -> float:
+        """The wait before reconnecting, or an error once drops follow drops too often."""
+        self.idle_reconnects += 1
+        delay = client._reconnect_delay(self.idle_reconnects)
+        if delay is None:
+            raise APIConnectionError(
+                f"The event stream kept dropping; resume with last_event_id={self.last_event_id!r}."
+            )
+        return delay
 
 
 _DROPS = (httpx.TransportError, APIConnectionError)
@@ -183,29 +203,18 @@ class JobStream:
         state = self._state
         while not state.finished:
             try:
-                self._response = self._client._open_stream(self._path, state.headers())
-                decoder = SSEDecoder()
+                self._response = self._client._open_stream(self._path, state.connect())
                 for line in self._response.iter_lines():
-                    item = decoder.feed(line)
-                    if item is None:
-                        continue
-                    event = parse_event(*item)
-                    state.seen(event)
-                    yield event
-                    if state.finished:
-                        return
+                    event = state.read(line)
+                    if event is not None:
+                        yield event
+                        if state.finished:
+                            return
             except _DROPS:
                 pass
             finally:
                 self.close()
-            state.idle_reconnects += 1
-            delay = self._client._reconnect_delay(state.idle_reconnects)
-            if delay is None:
-                raise APIConnectionError(
-                    "The event stream kept dropping; resume with "
-                    f"last_event_id={state.last_event_id!r}."
-                )
-            self._client._sleep(delay)
+            self._client._sleep(state.dropped(self._client))
 
     def close(self) -> None:
         """Close the connection; iterating again resumes after the last event."""
@@ -238,29 +247,18 @@ class AsyncJobStream:
         state = self._state
         while not state.finished:
             try:
-                self._response = await self._client._open_stream(self._path, state.headers())
-                decoder = SSEDecoder()
+                self._response = await self._client._open_stream(self._path, state.connect())
                 async for line in self._response.aiter_lines():
-                    item = decoder.feed(line)
-                    if item is None:
-                        continue
-                    event = parse_event(*item)
-                    state.seen(event)
-                    yield event
-                    if state.finished:
-                        return
+                    event = state.read(line)
+                    if event is not None:
+                        yield event
+                        if state.finished:
+                            return
             except _DROPS:
                 pass
             finally:
                 await self.close()
-            state.idle_reconnects += 1
-            delay = self._client._reconnect_delay(state.idle_reconnects)
-            if delay is None:
-                raise APIConnectionError(
-                    "The event stream kept dropping; resume with "
-                    f"last_event_id={state.last_event_id!r}."
-                )
-            await self._client._sleep(delay)
+            await self._client._sleep(state.dropped(self._client))
 
     async def close(self) -> None:
         """Close the connection; iterating again resumes after the last event."""
