@@ -73,7 +73,7 @@ async def test_jobs_and_artifacts_commands(env: dict[str, str], tmp_path: Path) 
     searched = leadex("--json", "search", PROMPT, "--max-rows", "3", env=env, cwd=tmp_path)
     assert searched.returncode == 0, searched.stderr
     job = json.loads(searched.stdout)["job"]
-    listed = leadex("--json", "jobs", "list", env=env, cwd=tmp_path)
+    listed = leadex("jobs", "list", "--json", env=env, cwd=tmp_path)
     assert [entry["id"] for entry in json.loads(listed.stdout)] == [job["id"]]
     shown = leadex("jobs", "show", job["id"], env=env, cwd=tmp_path)
     assert shown.returncode == 0 and f"{job['id']}  succeeded  100%" in shown.stdout

@@ -153,6 +153,23 @@ def api_errors(function: F) -> F:
 pass_state = click.make_pass_decorator(State)
 
 
+def _json_flag(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    state = ctx.find_object(State)
+    if value and state is not None:
+        state.as_json = True
+
+
+def json_option(function: F) -> F:
+    """``--json`` after the command too: ``leadex jobs list --json``."""
+    return click.option(
+        "--json",
+        is_flag=True,
+        expose_value=False,
+        callback=_json_flag,
+        help="Print machine-readable JSON.",
+    )(function)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--profile", default=config.DEFAULT_PROFILE, show_default=True, help="Stored key.")
 @click.option("--api-key", default=None, help="Overrides LEADEX_API_KEY and the profile.")
@@ -181,6 +198,7 @@ def cli(
 @click.option(
     "--base-url", "url", default=None, help="A self-hosted server, e.g. http://127.0.0.1:8000."
 )
+@json_option
 @pass_state
 @api_errors
 def login(state: State, key: str | None, url: str | None) -> None:
@@ -219,6 +237,7 @@ def login(state: State, key: str | None, url: str | None) -> None:
     default=None,
     help="Write the leads here: .csv, .json or .xlsx.",
 )
+@json_option
 @pass_state
 @api_errors
 def search(
@@ -330,6 +349,7 @@ def threads() -> None:
 @threads.command("list")
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
 @click.option("--all", "walk", is_flag=True, help="Walk every page.")
+@json_option
 @pass_state
 @api_errors
 def threads_list(state: State, limit: int, walk: bool) -> None:
@@ -358,6 +378,7 @@ def threads_list(state: State, limit: int, walk: bool) -> None:
 
 @threads.command("show")
 @click.argument("thread_id")
+@json_option
 @pass_state
 @api_errors
 def threads_show(state: State, thread_id: str) -> None:
@@ -380,6 +401,7 @@ def threads_show(state: State, thread_id: str) -> None:
 
 @threads.command("create")
 @click.option("--title", default=None)
+@json_option
 @pass_state
 @api_errors
 def threads_create(state: State, title: str | None) -> None:
@@ -396,6 +418,7 @@ def threads_create(state: State, title: str | None) -> None:
 @threads.command("delete")
 @click.argument("thread_id")
 @click.option("--force", is_flag=True, help="Stop its running jobs first.")
+@json_option
 @pass_state
 @api_errors
 def threads_delete(state: State, thread_id: str, force: bool) -> None:
@@ -439,6 +462,7 @@ def _show_job(state: State, job: Job) -> None:
 @click.option("--status", default=None, help="Comma-separated statuses.")
 @click.option("--thread", "thread_id", default=None)
 @click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True)
+@json_option
 @pass_state
 @api_errors
 def jobs_list(state: State, status: str | None, thread_id: str | None, limit: int) -> None:
@@ -467,6 +491,7 @@ def jobs_list(state: State, status: str | None, thread_id: str | None, limit: in
 
 @jobs.command("show")
 @click.argument("job_id")
+@json_option
 @pass_state
 @api_errors
 def jobs_show(state: State, job_id: str) -> None:
@@ -483,6 +508,7 @@ def jobs_show(state: State, job_id: str) -> None:
 @click.argument("job_id")
 @click.option("--max-credits", type=click.IntRange(1), default=None)
 @click.option("--wait", is_flag=True, help="Follow the job to its end.")
+@json_option
 @pass_state
 @api_errors
 def jobs_approve(state: State, job_id: str, max_credits: int | None, wait: bool) -> None:
@@ -503,6 +529,7 @@ def jobs_approve(state: State, job_id: str, max_credits: int | None, wait: bool)
 @jobs.command("stop")
 @click.argument("job_id")
 @click.option("--reason", default=None)
+@json_option
 @pass_state
 @api_errors
 def jobs_stop(state: State, job_id: str, reason: str | None) -> None:
@@ -517,6 +544,7 @@ def jobs_stop(state: State, job_id: str, reason: str | None) -> None:
 
 @jobs.command("stream")
 @click.argument("job_id")
+@json_option
 @pass_state
 @api_errors
 def jobs_stream(state: State, job_id: str) -> None:
@@ -541,6 +569,7 @@ def jobs_stream(state: State, job_id: str) -> None:
 @click.argument("job_id")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Stop after this many.")
+@json_option
 @pass_state
 @api_errors
 def jobs_leads(state: State, job_id: str, min_confidence: float | None, limit: int | None) -> None:
@@ -581,6 +610,7 @@ def artifacts() -> None:
     help="File (.csv, .json, .xlsx) or directory.",
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default=None)
+@json_option
 @pass_state
 @api_errors
 def artifacts_download(state: State, artifact_id: str, output: Path, fmt: str | None) -> None:
