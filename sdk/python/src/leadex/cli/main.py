@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -318,6 +319,26 @@ def _follow(state: State, job_id: str, *, total: int, title: str | None = None) 
     return client.jobs.retrieve(job_id)
 
 
+_ID_COLUMNS = {"id", "artifact", "last job"}
+
+
+def _table(*columns: str) -> Table:
+    """A table whose id columns are never cut, so they can be copied."""
+    table = Table()
+    for column in columns:
+        if column in _ID_COLUMNS:
+            table.add_column(column, no_wrap=True, min_width=31)
+        elif column in {"created", "updated", "status"}:
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column)
+    return table
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def _print_leads(leads: Iterable[Any]) -> None:
     table = Table("company", "domain", "person", "title", "email", "confidence")
     for lead in leads:
@@ -364,14 +385,14 @@ def threads_list(state: State, limit: int, walk: bool) -> None:
     if state.as_json:
         state.emit(items)
         return
-    table = Table("id", "title", "messages", "last job", "updated")
+    table = _table("id", "title", "messages", "last job", "updated")
     for thread in items:
         table.add_row(
             thread.id,
             thread.title or "",
             str(thread.message_count),
             thread.last_job_id or "",
-            thread.updated_at.isoformat(timespec="seconds"),
+            _when(thread.updated_at),
         )
     Console().print(table)
 
@@ -476,7 +497,7 @@ def jobs_list(state: State, status: str | None, thread_id: str | None, limit: in
     if state.as_json:
         state.emit(items)
         return
-    table = Table("id", "status", "progress", "credits", "artifact", "created")
+    table = _table("id", "status", "progress", "credits", "artifact", "created")
     for job in items:
         table.add_row(
             job.id,
@@ -484,7 +505,7 @@ def jobs_list(state: State, status: str | None, thread_id: str | None, limit: in
             f"{job.progress.percent}%",
             str(job.credits_used),
             job.artifact.id if job.artifact else "",
-            job.created_at.isoformat(timespec="seconds"),
+            _when(job.created_at),
         )
     Console().print(table)
 
