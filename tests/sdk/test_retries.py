@@ -203,3 +203,19 @@ async def test_async_client_retries_the_same_way() -> None:
         thread = await client.threads.create(title="t")
     assert thread.id == "thr_1" and len(seen) == 3 and waits[0] == 2.0
     assert len({request.headers["idempotency-key"] for request in seen}) == 1
+
+
+def test_with_options_shares_the_pool_and_changes_retries() -> None:
+    busy = httpx.Response(503, json=envelope("internal_error"))
+    handler, seen = scripted(*[busy] * 6)
+    waits: list[float] = []
+    client = sync_client(handler, waits, max_retries=4)
+    patient = client.with_options(max_retries=1)
+    patient._sleep = waits.append  # type: ignore[method-assign,assignment]
+    with pytest.raises(ServiceUnavailableError):
+        patient.threads.list()
+    assert len(seen) == 2 and patient._http is client._http
+    patient.close()  # a borrowed pool stays open for its owner
+    with pytest.raises(ServiceUnavailableError):
+        client.with_options(max_retries=0).threads.list()
+    assert len(seen) == 3

@@ -42,6 +42,8 @@ from leadex.resources.threads import (
 )
 
 _STREAM_TIMEOUT = httpx.Timeout(90.0, connect=10.0)
+# A synchronous search answers when its job ends, or with 202 once the server stops waiting.
+_SYNC_SEARCH_TIMEOUT = httpx.Timeout(1800.0, connect=10.0)
 
 
 def _search_options(
@@ -56,8 +58,7 @@ def _search_options(
         "search",
         json={**body, "format": "json"},
         idempotency_key=idempotency_key,
-        # A synchronous search blocks until the job ends.
-        timeout=httpx.Timeout(None, connect=10.0) if wait != "async" else None,
+        timeout=_SYNC_SEARCH_TIMEOUT if wait != "async" else None,
     )
 
 
@@ -105,6 +106,22 @@ class Leadex(BaseClient):
         self.api_keys = ApiKeys(self)
         self.members = Members(self)
         self.account = Account(self)
+
+    def with_options(
+        self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
+    ) -> Leadex:
+        """A client with other settings on the same connection pool.
+
+        Example: ``client.with_options(max_retries=5).jobs.approve(job_id)``
+        """
+        return Leadex(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            timeout=self.timeout if timeout is None else timeout,
+            default_headers=self._default_headers,
+            http_client=self._http,
+        )
 
     def search(
         self,
@@ -212,6 +229,19 @@ class AsyncLeadex(BaseClient):
         self.api_keys = AsyncApiKeys(self)
         self.members = AsyncMembers(self)
         self.account = AsyncAccount(self)
+
+    def with_options(
+        self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
+    ) -> AsyncLeadex:
+        """A client with other settings on the same connection pool."""
+        return AsyncLeadex(
+            api_key=self.api_key,
+            base_url=self.base_url,
+            max_retries=self.max_retries if max_retries is None else max_retries,
+            timeout=self.timeout if timeout is None else timeout,
+            default_headers=self._default_headers,
+            http_client=self._http,
+        )
 
     async def search(
         self,

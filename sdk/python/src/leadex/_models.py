@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from leadex.resources.artifacts import ArtifactFile
 
 JobStatus = Literal["pending", "running", "succeeded", "failed", "stopped"]
 
@@ -259,10 +262,10 @@ class SearchResult(LeadexModel):
     _file: Any = PrivateAttr(default=None)
 
     @property
-    def file(self) -> Any:
+    def file(self) -> ArtifactFile | None:
         """The artifact file, downloaded when the search asked for ``format="csv"`` or
         ``"xlsx"`` (an :class:`~leadex.ArtifactFile`; ``None`` otherwise)."""
-        return self._file
+        return cast("ArtifactFile | None", self._file)
 
 
 class ApiKey(LeadexModel):
