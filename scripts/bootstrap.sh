@@ -23,10 +23,12 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 
 STAMP="$VENV/.leadex-installed"
-WANT="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+WANT="$(cat "$ROOT/pyproject.toml" "$ROOT/sdk/python/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT[dev]"
+  # The client distribution `leadex` (sdk/python) is part of the development install, editable.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -e "$ROOT/sdk/python[cli]" -e "$ROOT[dev]"
   echo "$WANT" >"$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"

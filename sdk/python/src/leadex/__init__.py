@@ -1,0 +1,126 @@
+"""The Python client for the Leadex API.
+
+Example::
+
+    from leadex import Leadex
+
+    client = Leadex()  # reads LEADEX_API_KEY
+    thread = client.threads.create(title="Series A FinTech in EU")
+"""
+
+from leadex._base import DEFAULT_BASE_URL, NOT_GIVEN
+from leadex._client import AsyncLeadex, Leadex
+from leadex._errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InsufficientCreditsError,
+    InternalServerError,
+    LeadexError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    PlanRejectedError,
+    RateLimitError,
+    ServiceUnavailableError,
+    UnprocessableEntityError,
+)
+from leadex._models import (
+    ApiKey,
+    Artifact,
+    ArtifactRef,
+    Budget,
+    Deleted,
+    Job,
+    JobSummary,
+    Lead,
+    LogEntry,
+    Me,
+    Member,
+    Message,
+    MessageCreateResponse,
+    Organization,
+    Plan,
+    PlanStep,
+    PushResult,
+    SearchResult,
+    Thread,
+    Usage,
+)
+from leadex._pagination import AsyncPage, SyncPage
+from leadex._streaming import (
+    ArtifactEvent,
+    AsyncJobStream,
+    JobEvent,
+    JobStream,
+    LogEvent,
+    ResultEvent,
+    StepEvent,
+    TerminalEvent,
+    UnknownEvent,
+)
+from leadex._version import __version__
+from leadex.resources.artifacts import ArtifactFile
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "ApiKey",
+    "Artifact",
+    "ArtifactEvent",
+    "ArtifactFile",
+    "ArtifactRef",
+    "AsyncJobStream",
+    "AsyncLeadex",
+    "AsyncPage",
+    "AuthenticationError",
+    "BadRequestError",
+    "Budget",
+    "ConflictError",
+    "Deleted",
+    "InsufficientCreditsError",
+    "InternalServerError",
+    "Job",
+    "JobEvent",
+    "JobStream",
+    "JobSummary",
+    "Lead",
+    "Leadex",
+    "LeadexError",
+    "LogEntry",
+    "LogEvent",
+    "Me",
+    "Member",
+    "Message",
+    "MessageCreateResponse",
+    "NotFoundError",
+    "Organization",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "Plan",
+    "PlanRejectedError",
+    "PlanStep",
+    "PushResult",
+    "RateLimitError",
+    "ResultEvent",
+    "SearchResult",
+    "ServiceUnavailableError",
+    "StepEvent",
+    "SyncPage",
+    "TerminalEvent",
+    "Thread",
+    "UnknownEvent",
+    "UnprocessableEntityError",
+    "Usage",
+    "__version__",
+]

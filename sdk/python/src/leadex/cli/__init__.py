@@ -1,0 +1,1 @@
+"""The ``leadex`` command line (needs the ``cli`` extra: click and rich)."""

@@ -1,0 +1,1 @@
+"""The API's resources, as attributes of the clients."""
