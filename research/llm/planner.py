@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -34,6 +34,8 @@ from research.planner.types import (
     RoleTarget,
 )
 from research.pricing import estimate_credits, rows_within
+from research.text import normalize_text
+from research.util import unique
 
 log = logging.getLogger(__name__)
 
@@ -363,7 +365,7 @@ def criteria_from_answer(answer: AudienceAnswer, request: PlanningRequest) -> Cr
     """Normalize Claude's answer into criteria, then apply what the rule-based planner applies."""
     if answer.reject is not None:
         message = answer.reject.message.strip() or rules.VAGUE_PROMPT_MESSAGE
-        raise PlanRejection(message, missing=_unique(answer.reject.missing, str))
+        raise PlanRejection(message, missing=unique(answer.reject.missing, str))
     criteria = _normalized(answer)
     if request.previous is not None:
         # Attachments belong to the message they came with; only earlier criteria remember them.
@@ -383,7 +385,7 @@ def criteria_from_answer(answer: AudienceAnswer, request: PlanningRequest) -> Cr
 def _newest_instruction(request: PlanningRequest) -> str:
     users = [turn.content for turn in request.turns if turn.role == "user" and turn.content.strip()]
     newest = (request.feedback or "").strip() or (users[-1] if users else "")
-    return rules.normalize_text(newest)
+    return normalize_text(newest)
 
 
 def _normalized(answer: AudienceAnswer) -> Criteria:
@@ -392,7 +394,7 @@ def _normalized(answer: AudienceAnswer) -> Criteria:
     preferred = [slug for slug in _sources(answer.preferred_sources) if slug not in excluded]
     return Criteria(
         industries=_known(answer.industries, lexicon.INDUSTRIES),
-        countries=_unique([*_countries(answer.countries), *countries], str),
+        countries=unique([*_countries(answer.countries), *countries], str),
         regions=_known(answer.regions, lexicon.REGIONS),
         cities=cities,
         stages=sorted(set(_known(answer.stages, STAGES)), key=STAGES.index),
@@ -404,7 +406,7 @@ def _normalized(answer: AudienceAnswer) -> Criteria:
         technologies=_technologies(answer.technologies),
         hiring=_hiring(answer.hiring),
         roles=_roles(answer.roles),
-        keywords=_unique(_clean(answer.keywords), str.casefold),
+        keywords=unique(_clean(answer.keywords), str.casefold),
         want_email=answer.want_email,
         enrich_dimensions=_known(answer.enrich_dimensions, lexicon.DEEP_ENRICH_DIMENSIONS),
         excluded_sources=excluded,
@@ -425,11 +427,11 @@ def _apply_hints(criteria: Criteria, request: PlanningRequest) -> None:
     for name in hints.preferred_sources:
         slug = lexicon.canonical_source(name)
         if slug not in criteria.excluded_sources:
-            criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+            criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
 def _sources(names: Iterable[str]) -> list[str]:
-    return _unique((lexicon.canonical_source(name) for name in _clean(names)), str)
+    return unique((lexicon.canonical_source(name) for name in _clean(names)), str)
 
 
 def _clean(values: Iterable[str]) -> list[str]:
@@ -439,7 +441,7 @@ def _clean(values: Iterable[str]) -> list[str]:
 def _known(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     """Slugs Claude gave that the lexicon knows, each once; anything else is dropped."""
     known = set(allowed)
-    return _unique((v.strip().lower() for v in values if v.strip().lower() in known), str)
+    return unique((v.strip().lower() for v in values if v.strip().lower() in known), str)
 
 
 def _countries(values: Iterable[str]) -> list[str]:
@@ -477,7 +479,7 @@ def _cities(values: Iterable[str]) -> tuple[list[str], list[str]]:
             countries.append(lexicon.CITY_COUNTRY[place.value])
         elif place is None:
             cities.append(value)
-    return countries, _unique(cities, str.casefold)
+    return countries, unique(cities, str.casefold)
 
 
 def _positive(value: int | None) -> int | None:
@@ -513,7 +515,7 @@ def _technology_names() -> dict[str, str]:
 def _technologies(values: Iterable[str]) -> list[str]:
     """Known technologies under their display name; others as Claude wrote them."""
     names = _technology_names()
-    return _unique((names.get(v.casefold(), v) for v in _clean(values)), str.casefold)
+    return unique((names.get(v.casefold(), v) for v in _clean(values)), str.casefold)
 
 
 def _hiring(values: Iterable[str]) -> list[str]:
@@ -523,7 +525,7 @@ def _hiring(values: Iterable[str]) -> list[str]:
             labels.append(lexicon.HIRING_ANY)
         elif roles.normalize_title(value) is not None:
             labels.append(roles.display_label(value))
-    return _unique(labels, _hiring_key)
+    return unique(labels, _hiring_key)
 
 
 def _hiring_key(label: str) -> Hashable:
@@ -538,14 +540,6 @@ def _roles(labels: Iterable[str]) -> list[RoleTarget]:
             targets.append(roles.role_target(label))
         except ValueError:
             log.info("Dropping a role Claude named that is not a job title: %r", label)
-    return _unique(targets, lambda role: role.column_prefix)
+    return unique(targets, lambda role: role.column_prefix)
 
 
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
-    seen: set[Hashable] = set()
-    kept = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            kept.append(item)
-    return kept

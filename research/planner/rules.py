@@ -25,7 +25,6 @@ belong to the message they came with, so only ``previous`` remembers older ones.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -50,6 +49,8 @@ from research.planner.types import (
     SeedList,
 )
 from research.pricing import estimate_credits, leads_per_company, rows_within
+from research.text import normalize_text
+from research.util import unique
 
 T = TypeVar("T")
 
@@ -971,7 +972,7 @@ def _apply_list(
         and (mode is Mode.REPLACE or (mode is Mode.DEFAULT and first_touch))
     )
     items = includes if replace_all else [*current, *includes]
-    spec.write(criteria, _unique([i for i in items if spec.key(i) not in removes], spec.key))
+    spec.write(criteria, unique([i for i in items if spec.key(i) not in removes], spec.key))
     touched.add(group)
     if group is Group.STAGES:
         _drop_default_lookback(criteria, cleared=cleared)
@@ -1015,48 +1016,22 @@ def _set_source(criteria: Criteria, slug: str, *, excluded: bool) -> None:
     """Excluding a source withdraws a preference for it, and preferring one un-excludes it."""
     if excluded:
         criteria.preferred_sources = [s for s in criteria.preferred_sources if s != slug]
-        criteria.excluded_sources = _unique([*criteria.excluded_sources, slug], str)
+        criteria.excluded_sources = unique([*criteria.excluded_sources, slug], str)
     else:
         criteria.excluded_sources = [s for s in criteria.excluded_sources if s != slug]
-        criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+        criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
-    seen: set[Hashable] = set()
-    result = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            result.append(item)
-    return result
 
 
 # =============================================================================================
 # From a request to criteria
 
-_DOTTED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    ("U.S.A.", "USA"),
-    ("U.S.", "US"),
-    ("U.K.", "UK"),
-    ("E.U.", "EU"),
-    ("e.g.", "eg"),
-    ("i.e.", "ie"),
-    ("etc.", "etc"),
-    ("vs.", "vs"),
-)
 _ATTACHMENT_REFERENCE = re.compile(
     r"(?<![\w])(?:attached|uploaded|enclosed)\s+(?:csv|file|list|spreadsheet|sheet|seed\s+list)"
     r"|(?:the|this|my|our)\s+(?:csv|spreadsheet)(?![\w])",
     re.I,
 )
-
-
-def normalize_text(text: str) -> str:
-    """NFKC text with dotted abbreviations closed up ("U.S." -> "US") for clean splitting."""
-    text = unicodedata.normalize("NFKC", text)
-    for dotted, plain in _DOTTED_ABBREVIATIONS:
-        text = text.replace(dotted, plain)
-    return text
 
 
 def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 30) -> Criteria:
@@ -1112,7 +1087,7 @@ def _apply_hints(criteria: Criteria, hints: Hints, newest: str) -> None:
     for name in hints.preferred_sources:
         slug = lexicon.canonical_source(name)
         if slug not in criteria.excluded_sources:
-            criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+            criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
 def _apply_attachments(criteria: Criteria, request: PlanningRequest) -> None:
@@ -1128,7 +1103,7 @@ def _apply_attachments(criteria: Criteria, request: PlanningRequest) -> None:
             # Not read yet: the plan records where the list is.
             criteria.seed = SeedList(kind="domains", values=[], source_url=csv.url)
     urls = request.loaded_urls or [a.url for a in request.attachments if a.kind == "url_list"]
-    criteria.url_list = _unique([*criteria.url_list, *urls], str)
+    criteria.url_list = unique([*criteria.url_list, *urls], str)
 
 
 def _check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attachment]) -> None:
