@@ -441,7 +441,7 @@ def find_industries(text: str) -> list[Match[str]]:
 class Place(NamedTuple):
     """A geographic target: an ISO country code, a region slug, or a city name."""
 
-    kind: Literal["country", "region", "city", "anywhere"]
+    kind: Literal["country", "region", "subdivision", "city", "area", "anywhere"]
     value: str
 
 

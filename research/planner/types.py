@@ -80,6 +80,7 @@ class Exclusions(BaseModel):
     regions: list[str] = Field(default_factory=list)
     subdivisions: list[str] = Field(default_factory=list, description="ISO 3166-2 codes.")
     cities: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(
         default_factory=list, description="Free words: 'crypto exchanges', 'agencies'."
     )
