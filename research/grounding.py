@@ -28,6 +28,7 @@ Matcher = Callable[[Any, str], bool]
 
 # -- text normalization ---------------------------------------------------------------------
 
+
 def _states_phrase(value: Any, text: str) -> bool:
     phrase = folded_words(str(value))
     return bool(phrase) and f" {phrase} " in f" {folded_words(text)} "

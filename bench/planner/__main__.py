@@ -72,8 +72,10 @@ def load(split: str) -> list[dict[str, Any]]:
 def content_words(text: str) -> set[str]:
     """The words that carry a phrase's meaning, folded and singular."""
     stop = {"a", "an", "the", "of", "to", "with", "that", "are", "is", "in", "on", "and", "or"}
+    stop |= {"company", "companie", "startup", "firm", "business", "businesse"}  # no meaning
     words = re.findall(r"[a-z0-9$]+", fold(text))
-    return {word.removesuffix("s") for word in words if word not in stop}
+    singular = {word.removesuffix("s") for word in words if word not in stop}
+    return singular - stop
 
 
 def phrase_kept(phrase: str, texts: list[str]) -> bool:

@@ -485,5 +485,3 @@ def _merge_emails(rule: list[EmailClaim], claude: list[EmailClaim]) -> list[Emai
 
 def _plain_url(url: str) -> str:
     return url.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
-
-

@@ -541,5 +541,3 @@ def _roles(labels: Iterable[str]) -> list[RoleTarget]:
         except ValueError:
             log.info("Dropping a role Claude named that is not a job title: %r", label)
     return unique(targets, lambda role: role.column_prefix)
-
-

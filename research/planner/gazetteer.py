@@ -96,7 +96,9 @@ _DIRECTION = re.compile(
     r"south(?:ern)?[\s-]?(?:east|west)(?:ern)?)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
     re.I,
 )
-_NAME_RUN = re.compile(r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+)?[A-ZÀ-Þ][\w'’.-]*)*")
+_NAME_RUN = re.compile(
+    r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+)?[A-ZÀ-Þ][\w'’.-]*)*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +151,7 @@ def _rank(entry: Entry) -> tuple[int, int]:
 @cache
 def _lexicon_city_countries() -> dict[str, str]:
     return {
-        fold(name): city.country
-        for city in lexicon.CITIES
-        for name in (city.name, *city.aliases)
+        fold(name): city.country for city in lexicon.CITIES for name in (city.name, *city.aliases)
     }
 
 

@@ -32,8 +32,9 @@ from enum import Enum
 from typing import Any, Literal, TypeVar, cast
 
 from research import roles
-from research.planner import lexicon
+from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
+from research.planner.phrases import OWNER, ROLE_PHRASE, TOP_ROLE
 from research.planner.types import (
     MAX_STEPS,
     Attachment,
@@ -45,8 +46,11 @@ from research.planner.types import (
     PlanningRequest,
     PlanRejection,
     PlanStep,
+    Provenance,
+    Requirement,
     RoleTarget,
     SeedList,
+    Span,
 )
 from research.pricing import estimate_credits, leads_per_company, rows_within
 from research.text import normalize_text
@@ -152,7 +156,9 @@ class Recency:
     until: date | None = None
 
 
-Value = str | int | bool | Place | tuple[str, ...] | NumericRange | RoleTarget | Recency
+Value = (
+    str | int | bool | Place | tuple[str, ...] | NumericRange | RoleTarget | Recency | Requirement
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +175,6 @@ def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
     mentions = _longest_first(candidates)
-    mentions += _fallback_keywords(text, mentions)
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -222,7 +227,9 @@ def _display_value(mention: Mention) -> str:
 
 
 def _places(text: str) -> list[Mention]:
-    return _from_matches(lexicon.find_places(text), Facet.PLACE)
+    # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
+    found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
+    return _from_matches(found, Facet.PLACE)
 
 
 def _stages(text: str) -> list[Mention]:
@@ -242,10 +249,35 @@ def _dimensions(text: str) -> list[Mention]:
 
 
 def _roles(text: str) -> list[Mention]:
-    return [
+    found = [
         Mention(title.start, title.end, Facet.ROLE, roles.role_target(title.text))
         for title in roles.find_titles(text)
     ]
+    return found + _role_phrases(text)
+
+
+def _role_phrases(text: str) -> list[Mention]:
+    """Roles described rather than titled: "whoever runs engineering", "the owner"."""
+    found = []
+    for match in [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]:
+        function = match["function"].strip()
+        title = roles.normalize_title(f"Head of {function}")
+        if title is not None and title.function != roles.GENERAL:
+            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+    for match in OWNER.finditer(text):
+        owner = RoleTarget(
+            label="Owner",
+            title="Owner",
+            seniority="c_level",
+            function="executive",
+            column_prefix="owner",
+        )
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, owner))
+    return found
+
+
+def _described(title: str) -> RoleTarget:
+    return roles.role_target(title)
 
 
 _EMAIL = re.compile(
@@ -403,12 +435,17 @@ def _thresholds(text: str) -> list[Mention]:
         found.append(_range_mention(match, metric, whole=True))
     for match in _MONEY.finditer(text):
         tail = (match["tail"] or "").lower()
-        if "arr" in tail or "revenue" in tail:
-            continue  # revenue is not a facet the engine can check
+        if "arr" in tail or "revenue" in tail or _REVENUE_BEFORE.search(text, 0, match.start()):
+            continue  # revenue is not a facet the engine can check: it stays a requirement
         metric = f"funding_amount_{lexicon.CURRENCIES[match['cur'].lower()]}"
         found.append(_range_mention(match, metric, whole=False))
     found += [_founded_mention(match) for match in _FOUNDED.finditer(text)]
     return found
+
+
+_REVENUE_BEFORE = re.compile(
+    r"(?<![\w])(?:revenues?|arr|mrr|sales|turnover|gmv|income|earnings)\s+(?:of\s+|is\s+)?$", re.I
+)
 
 
 def _range_mention(match: re.Match[str], metric: str, *, whole: bool) -> Mention:
@@ -612,6 +649,7 @@ class Context(Enum):
 
     NONE = "none"
     REMOVE = "remove"
+    EXCLUDE = "exclude"  # inside a negation: "not in Paris", "except the UK"
     HIRING = "hiring"
     PREFER = "prefer"
 
@@ -692,7 +730,10 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
         return Context.NONE  # "the VP Eng if there is no CTO" keeps the CTO
     if _REMOVE_CUE.search(gap):
         return Context.REMOVE
-    if mention.facet in (Facet.ROLE, Facet.THRESHOLD) and lexicon.HIRING_TRIGGER.search(gap):
+    if mention.facet in (Facet.ROLE, Facet.THRESHOLD) and (
+        lexicon.HIRING_TRIGGER.search(gap)
+        or lexicon.HIRING_TRIGGER.search(_SKILL_WORD.sub("", gap))
+    ):
         return Context.HIRING
     if mention.facet is Facet.SOURCE and _PREFER_CUE.search(gap):
         return Context.PREFER
@@ -700,6 +741,9 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
         return _inherited(mention, previous)
     return Context.NONE
 
+
+_SKILL_WORD = re.compile(r"(?<=\s)[A-Z][\w+#.-]*\s+$")
+"""A capitalized stack word between a hiring cue and the role: "hiring Unity developers"."""
 
 LEADERSHIP = frozenset({"c_level", "vp", "head"})
 
@@ -738,6 +782,7 @@ class Group(Enum):
     THRESHOLDS = "thresholds"
     EMAIL = "want_email"
     ROWS = "max_rows"
+    REQUIREMENTS = "requirements"
 
 
 # Facets where a follow-up's mention replaces the earlier value unless told to add.
@@ -751,6 +796,7 @@ class Action(Enum):
 
     INCLUDE = "include"
     REMOVE = "remove"
+    EXCLUDE = "exclude"
     CLEAR = "clear"
 
 
@@ -761,17 +807,38 @@ class Op:
     group: Group
     value: Value | None = None
     action: Action = Action.INCLUDE
+    span: tuple[int, int] | None = None
+    """Where in the instruction the value was read."""
 
 
-def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[Op]:
+def _operations(
+    text: str,
+    clause: Clause,
+    mentions: Sequence[Mention],
+    negated: Callable[[Mention], bool] = lambda _: False,
+) -> list[Op]:
     """The changes a clause makes, from its mentions and the words around them."""
     classified: list[tuple[Mention, Context]] = []
-    cursor = clause.start
+    cursor = previous_start = clause.start
     for mention in mentions:
         if mention.facet is Facet.BARE_DIMENSION:
             continue  # decided below, once the mentions around it are known
         previous = classified[-1] if classified else None
-        classified.append((mention, _context(mention, text[cursor : mention.start], previous)))
+        gap = text[cursor : mention.start]
+        if (
+            mention.facet is Facet.ROLE
+            and previous is not None
+            and previous[0].facet in (Facet.TECHNOLOGY, Facet.KEYWORD)
+            and not gap.strip()
+        ):
+            # "hiring Unity developers": the stack word sits between the cue and the role.
+            gap = text[previous_start : previous[0].start] + gap
+        if negated(mention):
+            context = Context.EXCLUDE
+        else:
+            context = _context(mention, gap, previous)
+        classified.append((mention, context))
+        previous_start = cursor
         cursor = mention.end
     contexts = {id(mention): context for mention, context in classified}
     ops: list[Op] = []
@@ -779,12 +846,21 @@ def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[
         if mention.facet is Facet.BARE_DIMENSION:
             ops += _bare_dimension_ops(text, clause, mention, classified)
         else:
-            ops += _ops_for(mention, contexts[id(mention)])
+            span = (mention.start, mention.end)
+            ops += [replace(op, span=span) for op in _ops_for(mention, contexts[id(mention)])]
     return ops
 
 
+_EXCLUDABLE = frozenset(
+    {Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.STAGE, Facet.THRESHOLD, Facet.TECHNOLOGY}
+)
+"""Facets a negation rules out; a negated role, source or column is removed instead."""
+
+
 def _ops_for(mention: Mention, context: Context) -> list[Op]:
-    action = Action.REMOVE if context is Context.REMOVE else Action.INCLUDE
+    if context is Context.EXCLUDE and mention.facet in _EXCLUDABLE:
+        return _exclusion_ops(mention)
+    action = Action.REMOVE if context in (Context.REMOVE, Context.EXCLUDE) else Action.INCLUDE
     facet, value = mention.facet, mention.value
     if facet is Facet.PLACE:
         return _place_ops(cast(Place, value), action)
@@ -815,13 +891,45 @@ _SIMPLE_GROUPS: dict[Facet, Group] = {
 }
 
 
+def _exclusion_ops(mention: Mention) -> list[Op]:
+    facet, value = mention.facet, mention.value
+    if facet is Facet.PLACE:
+        place = cast(Place, value)
+        if place.kind in ("anywhere", "area"):
+            return [Op(Group.KEYWORDS, mention_text(mention), Action.EXCLUDE)]
+        return [Op(Group.PLACES, place, Action.EXCLUDE)]
+    if facet is Facet.THRESHOLD:
+        return [Op(Group.THRESHOLDS, value, Action.EXCLUDE)]
+    if facet is Facet.STAGE and not value:
+        return []
+    if facet is Facet.TECHNOLOGY:
+        return [Op(Group.KEYWORDS, str(value), Action.EXCLUDE)]
+    group = _SIMPLE_GROUPS[facet]
+    return [Op(group, value, Action.EXCLUDE)]
+
+
+def mention_text(mention: Mention) -> str:
+    """A mention's value as words."""
+    if isinstance(mention.value, Place):
+        return gazetteer.place_name(mention.value)
+    return str(mention.value)
+
+
 def _place_ops(place: Place, action: Action) -> list[Op]:
     if place.kind == "anywhere":
         return [Op(Group.PLACES, None, Action.CLEAR)]
+    if place.kind == "area":
+        # "northern Italy": the country is a filter, the part of it is checked as written.
+        country = Place("country", gazetteer.country_of(place) or "")
+        if action is not Action.INCLUDE:
+            return [Op(Group.PLACES, country, action)]
+        claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
+        return [Op(Group.PLACES, country), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
-    if place.kind == "city" and action is Action.INCLUDE:
-        # Cities narrow within their country, so the country is part of the filter too.
-        ops.append(Op(Group.PLACES, Place("country", lexicon.CITY_COUNTRY[place.value])))
+    country = gazetteer.country_of(place)
+    if country and action is Action.INCLUDE:
+        # Cities and states narrow within their country, so it is part of the filter too.
+        ops.append(Op(Group.PLACES, Place("country", country)))
     return ops
 
 
@@ -901,18 +1009,60 @@ def _attribute(
     return (lambda c: list(getattr(c, name))), (lambda c, items: setattr(c, name, items))
 
 
+_PLACE_FIELDS: dict[str, str] = {
+    "country": "countries",
+    "region": "regions",
+    "subdivision": "subdivisions",
+    "city": "cities",
+}
+"""Place kind -> the Criteria (and Exclusions) field that holds it."""
+
+
 def _read_places(criteria: Criteria) -> list[Place]:
     return [
         *(Place("country", code) for code in criteria.countries),
         *(Place("region", slug) for slug in criteria.regions),
+        *(Place("subdivision", code) for code in criteria.subdivisions),
         *(Place("city", name) for name in criteria.cities),
     ]
 
 
 def _write_places(criteria: Criteria, places: list[Place]) -> None:
-    criteria.countries = [p.value for p in places if p.kind == "country"]
-    criteria.regions = [p.value for p in places if p.kind == "region"]
-    criteria.cities = [p.value for p in places if p.kind == "city"]
+    for kind, name in _PLACE_FIELDS.items():
+        setattr(criteria, name, [p.value for p in places if p.kind == kind])
+
+
+def _exclusion_field(group: Group, item: Any) -> str | None:
+    """The Exclusions field an excluded item of ``group`` goes to."""
+    if group is Group.PLACES:
+        return _PLACE_FIELDS.get(cast(Place, item).kind)
+    return {
+        Group.INDUSTRIES: "industries",
+        Group.STAGES: "stages",
+        Group.KEYWORDS: "keywords",
+    }.get(group)
+
+
+def _exclusion_value(group: Group, item: Any) -> str:
+    return cast(Place, item).value if group is Group.PLACES else str(item)
+
+
+def _update_exclusions(
+    criteria: Criteria, group: Group, excluded: Sequence[Any], included: Sequence[Any]
+) -> None:
+    """Add what a clause rules out; what a later instruction asks for again is no longer out."""
+    exclusions = criteria.exclusions
+    for item in included:
+        name = _exclusion_field(group, item)
+        if name:
+            value = _exclusion_value(group, item).lower()
+            kept = [v for v in getattr(exclusions, name) if v.lower() != value]
+            setattr(exclusions, name, kept)
+    for item in excluded:
+        name = _exclusion_field(group, item)
+        if name:
+            values = [*getattr(exclusions, name), _exclusion_value(group, item)]
+            setattr(exclusions, name, unique(values, str.lower))
 
 
 _STAGE_ORDER = (*lexicon.STAGE_LADDER, lexicon.PUBLIC)
@@ -960,8 +1110,12 @@ def _apply_list(
     touched: set[Group],
 ) -> None:
     includes = [item for op in ops if op.action is Action.INCLUDE for item in spec.expand(op.value)]
+    excludes = [item for op in ops if op.action is Action.EXCLUDE for item in spec.expand(op.value)]
     removes = {
-        spec.key(item) for op in ops if op.action is Action.REMOVE for item in spec.expand(op.value)
+        spec.key(item)
+        for op in ops
+        if op.action in (Action.REMOVE, Action.EXCLUDE)
+        for item in spec.expand(op.value)
     }
     cleared = any(op.action is Action.CLEAR for op in ops)
     current = [] if cleared else spec.read(criteria)
@@ -973,6 +1127,7 @@ def _apply_list(
     )
     items = includes if replace_all else [*current, *includes]
     spec.write(criteria, unique([i for i in items if spec.key(i) not in removes], spec.key))
+    _update_exclusions(criteria, group, excludes, includes)
     touched.add(group)
     if group is Group.STAGES:
         _drop_default_lookback(criteria, cleared=cleared)
@@ -991,10 +1146,17 @@ def _drop_default_lookback(criteria: Criteria, *, cleared: bool) -> None:
 def _apply_scalar(criteria: Criteria, op: Op) -> None:
     if op.group is Group.RECENCY:
         _set_recency(criteria, Recency() if op.action is Action.CLEAR else cast(Recency, op.value))
+    elif op.group is Group.THRESHOLDS and op.action is Action.EXCLUDE:
+        excluded = cast(NumericRange, op.value)
+        criteria.exclusions.thresholds = [*criteria.exclusions.thresholds, excluded]
     elif op.group is Group.THRESHOLDS:
         threshold = cast(NumericRange, op.value)
         kept = [t for t in criteria.thresholds if t.metric != threshold.metric]
         criteria.thresholds = kept if op.action is Action.REMOVE else [*kept, threshold]
+    elif op.group is Group.REQUIREMENTS:
+        claim = cast(Requirement, op.value)
+        if op.action is Action.INCLUDE:
+            criteria.requirements = unique([*criteria.requirements, claim], _claim_key)
     elif op.group is Group.EMAIL:
         criteria.want_email = bool(op.value)
     elif op.group is Group.ROWS:
@@ -1003,6 +1165,10 @@ def _apply_scalar(criteria: Criteria, op: Op) -> None:
         _set_source(criteria, str(op.value), excluded=True)
     elif op.group is Group.PREFERRED_SOURCES:
         _set_source(criteria, str(op.value), excluded=False)
+
+
+def _claim_key(claim: Requirement) -> str:
+    return " ".join(claim.text.lower().split())
 
 
 def _set_recency(criteria: Criteria, window: Recency) -> None:
@@ -1022,8 +1188,6 @@ def _set_source(criteria: Criteria, slug: str, *, excluded: bool) -> None:
         criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
-
-
 # =============================================================================================
 # From a request to criteria
 
@@ -1036,13 +1200,29 @@ _ATTACHMENT_REFERENCE = re.compile(
 
 def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 30) -> Criteria:
     """The criteria after one user instruction (a turn or replan feedback) refines ``base``."""
-    text = normalize_text(instruction)
+    prepared = language.prepare(normalize_text(instruction))
+    text = prepared.text
     criteria = Criteria() if _RESET_CUE.search(text) else base.model_copy(deep=True)
     mentions = read_mentions(text)
+    found = reading.read(
+        text,
+        mentions,
+        excludable=[m.facet in _EXCLUDABLE for m in mentions],
+        absorbable=[m.facet in _ABSORBABLE for m in mentions],
+        places=[m.facet is Facet.PLACE for m in mentions],
+    )
+    kept = [m for i, m in enumerate(mentions) if i not in found.absorbed]
     touched: set[Group] = set()
     for clause in _clauses(text):
-        inside = [m for m in mentions if clause.start <= m.start < clause.end]
-        _apply_clause(criteria, _operations(text, clause, inside), clause.mode, touched)
+        inside = [m for m in kept if clause.start <= m.start < clause.end]
+        ops = _operations(text, clause, inside, found.negated)
+        ops += [
+            _free_op(item, prepared)
+            for item in found.free
+            if clause.start <= item.start < clause.end
+        ]
+        _apply_clause(criteria, ops, clause.mode, touched)
+        _record_provenance(criteria, ops, prepared)
     budgets = [cast(int, m.value) for m in mentions if m.facet is Facet.CREDITS]
     if budgets:
         # A credit budget caps the rows once the rest of the instruction has set the cost.
@@ -1051,9 +1231,72 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
     return criteria
 
 
+_ABSORBABLE = frozenset({Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.SOURCE})
+"""Facets that are part of a claim when they stand inside one ("export to Japan")."""
+
+
+def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:
+    span = (item.start, item.end)
+    if item.kind is reading.FreeKind.REQUIREMENT:
+        written = prepared.source(item.start, item.end) or item.text
+        claim = Requirement(text=written, terms=requirement_terms(item.text))
+        return Op(Group.REQUIREMENTS, claim, span=span)
+    action = Action.EXCLUDE if item.kind is reading.FreeKind.EXCLUDED else Action.INCLUDE
+    return Op(Group.KEYWORDS, item.text, action, span=span)
+
+
+_TERM_WORD = re.compile(r"[\w$€£][\w'’&$€£.+%-]*")
+
+
+def requirement_terms(text: str) -> list[str]:
+    """Search and evidence terms for a free claim: the phrase, then its telling words."""
+    words = [
+        w
+        for w in _TERM_WORD.findall(text)
+        if w.lower() not in reading.FILLER and (len(w) > 3 or any(c.isdigit() for c in w))
+    ]
+    return unique([" ".join(text.split()), *words], str.lower)[:5]
+
+
+def _record_provenance(criteria: Criteria, ops: Sequence[Op], prepared: language.Prepared) -> None:
+    """Note, for each value an instruction set, the words of the instruction it came from."""
+    entries = list(criteria.provenance)
+    for op in ops:
+        if op.span is None or op.action in (Action.REMOVE, Action.CLEAR) or op.value is None:
+            continue
+        field_name, value = _provenance_target(op)
+        if not field_name:
+            continue
+        start, end = prepared.span(*op.span)
+        span = Span(start=start, end=end, text=prepared.original[start:end])
+        entries.append(Provenance(field=field_name, value=value, span=span))
+    criteria.provenance = unique(entries, lambda p: (p.field, p.value.lower()))
+
+
+def _provenance_target(op: Op) -> tuple[str, str]:
+    prefix = "exclusions." if op.action is Action.EXCLUDE else ""
+    value = op.value
+    if isinstance(value, Place):
+        name = _PLACE_FIELDS.get(value.kind)
+        return (f"{prefix}{name}" if name else "", value.value)
+    if isinstance(value, RoleTarget):
+        return ("roles", value.title)
+    if isinstance(value, NumericRange):
+        return (f"{prefix}thresholds", _range_text(value))
+    if isinstance(value, Requirement):
+        return ("requirements", value.text)
+    if isinstance(value, Recency):
+        return ("funding_window", "window")
+    if isinstance(value, tuple):
+        return (f"{prefix}stages", ",".join(value))
+    return (f"{prefix}{op.group.value}" if isinstance(value, str) else "", str(value))
+
+
 def build_criteria(request: PlanningRequest) -> Criteria:
     """The audience for the newest instruction, refined from the thread's history."""
     instructions = _instructions(request)
+    for instruction in instructions:
+        policy.check(instruction)
     criteria = request.previous.model_copy(deep=True) if request.previous else Criteria()
     for instruction in instructions:
         criteria = apply_instruction(criteria, instruction, default_rows=request.default_rows)
@@ -1114,22 +1357,81 @@ def _check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attac
         criteria.industries,
         criteria.countries,
         criteria.regions,
+        criteria.subdivisions,
         criteria.cities,
+        criteria.requirements,
         criteria.stages,
         criteria.roles,
         criteria.technologies,
         criteria.hiring,
-        criteria.keywords,
+        [k for k in criteria.keywords if _names_an_audience(k)],
     )
     if not has_seed and not any(facets):
         raise PlanRejection(VAGUE_PROMPT_MESSAGE, missing=list(MISSING_AUDIENCE))
+
+
+def _names_an_audience(keyword: str) -> bool:
+    """A table keyword, or free words of which at least one is a real word ("asdf" is not)."""
+    if lexicon.find_keywords(keyword):
+        return True
+    words = re.findall(r"[^\W\d_]{3,}", keyword)
+    return any(language.is_word(w) and w.lower() not in _VAGUE_WORDS for w in words)
+
+
+_VAGUE_WORDS = frozenset({"sales", "leads", "lead", "list", "contacts", "accounts", "deals"})
+"""Words that alone describe no audience: "get me sales leads"."""
 
 
 def _finalize(criteria: Criteria) -> Criteria:
     private_stage = any(stage in lexicon.STAGE_LADDER for stage in criteria.stages)
     if private_stage and not _has_window(criteria):
         criteria.funded_within_months = DEFAULT_STAGE_LOOKBACK_MONTHS
+    criteria.provenance = [p for p in criteria.provenance if _still_holds(criteria, p)]
+    criteria.notes = plan_notes(criteria)
     return criteria
+
+
+def _still_holds(criteria: Criteria, entry: Provenance) -> bool:
+    """Whether a provenance entry's value is still in the criteria (a follow-up may drop it)."""
+    field_name = entry.field
+    holder: Any = criteria
+    if field_name.startswith("exclusions."):
+        holder, field_name = criteria.exclusions, field_name.removeprefix("exclusions.")
+    values = getattr(holder, field_name, None)
+    if values is None:
+        return field_name == "funding_window" and _has_window(criteria)
+    texts = []
+    for value in values:
+        if isinstance(value, RoleTarget):
+            texts.append(value.title)
+        elif isinstance(value, NumericRange):
+            texts.append(_range_text(value))
+        elif isinstance(value, Requirement):
+            texts.append(value.text)
+        else:
+            texts.append(str(value))
+    wanted = entry.value.lower()
+    return any(text.lower() == wanted for text in texts) or field_name == "stages"
+
+
+def plan_notes(criteria: Criteria) -> list[str]:
+    """What the plan could not structure, and how each such part of the prompt is handled."""
+    notes = [
+        f'Checked as written: "{claim.text}" is not a structured filter, so each company\'s '
+        "pages must state it."
+        for claim in criteria.requirements
+    ]
+    free = [k for k in _audience_keywords(criteria) if not lexicon.find_keywords(k)]
+    notes += [
+        f'"{keyword}" is not one of the planner\'s industries: it is searched for and '
+        "checked as a keyword."
+        for keyword in free
+    ]
+    notes += [
+        f'Excluded as written: companies that are or do "{keyword}" are dropped.'
+        for keyword in criteria.exclusions.keywords
+    ]
+    return notes
 
 
 # =============================================================================================
