@@ -155,10 +155,9 @@ def judge(item: dict[str, Any], plan: DraftPlan | None, rejection: str | None) -
         have = sorted(getattr(criteria, name))
         if want != have:
             outcome.problems.append(f"{name}: {have} != {want}")
-    if "roles" in expect or criteria.roles:
-        if not roles_match(expect.get("roles", []), criteria):
-            got = [role.title for role in criteria.roles]
-            outcome.problems.append(f"roles: {got} != {expect.get('roles', [])}")
+    if ("roles" in expect or criteria.roles) and not roles_match(expect.get("roles", []), criteria):
+        got = [role.title for role in criteria.roles]
+        outcome.problems.append(f"roles: {got} != {expect.get('roles', [])}")
     if sorted(expect.get("technologies", [])) != sorted(criteria.technologies):
         outcome.problems.append(f"technologies: {criteria.technologies}")
     if bool(expect.get("hiring")) != bool(criteria.hiring):

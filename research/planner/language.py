@@ -245,13 +245,13 @@ def _names_something(word: str) -> bool:
     """Whether a word is already a place, industry or keyword the planner knows."""
     from research.planner import gazetteer
 
-    whole = [
-        *lexicon.find_places(word),
-        *lexicon.find_industries(word),
-        *lexicon.find_keywords(word),
-        *gazetteer.find_places(word),
+    spans = [
+        (match.start, match.end)
+        for finder in (lexicon.find_places, lexicon.find_industries, lexicon.find_keywords)
+        for match in finder(word)
     ]
-    return any(match.start == 0 and match.end == len(word) for match in whole)
+    spans += [(match.start, match.end) for match in gazetteer.find_places(word)]
+    return (0, len(word)) in spans
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -819,26 +819,14 @@ def _operations(
 ) -> list[Op]:
     """The changes a clause makes, from its mentions and the words around them."""
     classified: list[tuple[Mention, Context]] = []
-    cursor = previous_start = clause.start
+    cursor = clause.start
     for mention in mentions:
         if mention.facet is Facet.BARE_DIMENSION:
             continue  # decided below, once the mentions around it are known
         previous = classified[-1] if classified else None
         gap = text[cursor : mention.start]
-        if (
-            mention.facet is Facet.ROLE
-            and previous is not None
-            and previous[0].facet in (Facet.TECHNOLOGY, Facet.KEYWORD)
-            and not gap.strip()
-        ):
-            # "hiring Unity developers": the stack word sits between the cue and the role.
-            gap = text[previous_start : previous[0].start] + gap
-        if negated(mention):
-            context = Context.EXCLUDE
-        else:
-            context = _context(mention, gap, previous)
+        context = Context.EXCLUDE if negated(mention) else _context(mention, gap, previous)
         classified.append((mention, context))
-        previous_start = cursor
         cursor = mention.end
     contexts = {id(mention): context for mention, context in classified}
     ops: list[Op] = []
@@ -920,16 +908,16 @@ def _place_ops(place: Place, action: Action) -> list[Op]:
         return [Op(Group.PLACES, None, Action.CLEAR)]
     if place.kind == "area":
         # "northern Italy": the country is a filter, the part of it is checked as written.
-        country = Place("country", gazetteer.country_of(place) or "")
+        whole = Place("country", gazetteer.country_of(place) or "")
         if action is not Action.INCLUDE:
-            return [Op(Group.PLACES, country, action)]
+            return [Op(Group.PLACES, whole, action)]
         claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
-        return [Op(Group.PLACES, country), Op(Group.REQUIREMENTS, claim)]
+        return [Op(Group.PLACES, whole), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
-    country = gazetteer.country_of(place)
-    if country and action is Action.INCLUDE:
+    code = gazetteer.country_of(place)
+    if code and action is Action.INCLUDE:
         # Cities and states narrow within their country, so it is part of the filter too.
-        ops.append(Op(Group.PLACES, Place("country", country)))
+        ops.append(Op(Group.PLACES, Place("country", code)))
     return ops
 
 
