@@ -34,7 +34,7 @@ from research.extract.types import (
     PageFacts,
     PersonClaim,
 )
-from research.llm.client import DEFAULT_MODEL, ToolCallError, call_tool
+from research.llm.client import ToolCallError, call_tool
 from research.planner import lexicon
 from research.util import unique
 
@@ -168,7 +168,7 @@ class AnthropicExtractor:
 
     name = "anthropic"
 
-    def __init__(self, client: AsyncAnthropic, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, client: AsyncAnthropic, model: str) -> None:
         self._client = client
         self._model = model
 
