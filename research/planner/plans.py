@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
-from research.planner import language, lexicon
+from research.planner import gazetteer, language, lexicon
 from research.planner.lexicon import HIRING_ANY, Place
 from research.planner.phrases import FILLER
 from research.planner.types import (
@@ -173,7 +173,7 @@ def plan_notes(criteria: Criteria) -> list[str]:
         "pages must state it."
         for claim in criteria.requirements
     ]
-    free = [k for k in _audience_keywords(criteria) if not lexicon.find_keywords(k)]
+    free = _free_keywords(criteria)
     notes += [
         f'"{keyword}" is not one of the planner\'s industries: it is searched for and '
         "checked as a keyword."
@@ -465,6 +465,7 @@ def _filters(criteria: Criteria, *, for_discovery: bool) -> list[str]:
         ("industry", criteria.industries),
         ("country", criteria.countries),
         ("region", criteria.regions),
+        ("subdivision", criteria.subdivisions),
         ("city", criteria.cities),
         ("stage", criteria.stages),
     )
@@ -482,6 +483,25 @@ def _filters(criteria: Criteria, *, for_discovery: bool) -> list[str]:
             filters.append(f"technology={'|'.join(criteria.technologies)}")
         if criteria.hiring:
             filters.append(f"hiring={'|'.join(criteria.hiring)}")
+    filters += [f'requirement="{claim.text}"' for claim in criteria.requirements]
+    filters += _exclusion_filters(criteria)
+    return filters
+
+
+def _exclusion_filters(criteria: Criteria) -> list[str]:
+    """What the plan rules out, in the filters' own notation: "not city=Paris"."""
+    excluded = criteria.exclusions
+    pairs = (
+        ("industry", excluded.industries),
+        ("country", excluded.countries),
+        ("region", excluded.regions),
+        ("subdivision", excluded.subdivisions),
+        ("city", excluded.cities),
+        ("stage", excluded.stages),
+        ("keyword", excluded.keywords),
+    )
+    filters = [f"not {name}={'|'.join(values)}" for name, values in pairs if values]
+    filters += [f"not {range_text(bounds)}" for bounds in excluded.thresholds]
     return filters
 
 
@@ -561,7 +581,8 @@ def plan_title(criteria: Criteria) -> str:
     else:
         industries = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries)
         words = [_stage_label(criteria.stages), *_audience_keywords(criteria)]
-        subject = " ".join(w for w in [*words, industries or "companies"] if w)
+        noun = industries or ("" if _free_keywords(criteria) else "companies")
+        subject = " ".join(w for w in [*words, noun] if w)
         subject = subject[0].upper() + subject[1:]
     title = subject + _geography(criteria)
     if criteria.technologies:
@@ -583,9 +604,14 @@ def _audience(criteria: Criteria) -> str:
     elif criteria.industries:
         noun = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries) + " companies"
     else:
-        noun = "companies"
+        noun = "" if _free_keywords(criteria) else "companies"
     words = [_stage_label(criteria.stages), *_audience_keywords(criteria), noun]
     return " ".join(w for w in words if w) + _geography(criteria)
+
+
+def _free_keywords(criteria: Criteria) -> list[str]:
+    """Audience words no table knows ("restaurants"): they name the companies themselves."""
+    return [k for k in _audience_keywords(criteria) if not lexicon.find_keywords(k)]
 
 
 def _audience_keywords(criteria: Criteria) -> list[str]:
@@ -598,13 +624,15 @@ def _is_skill(keyword: str) -> bool:
 
 
 def _geography(criteria: Criteria) -> str:
-    implied = {lexicon.CITY_COUNTRY.get(city) for city in criteria.cities}
+    implied = {gazetteer.city_country(city) for city in criteria.cities}
+    implied |= {code[:2] for code in criteria.subdivisions}
     places = [
         *(Place("city", c) for c in criteria.cities),
+        *(Place("subdivision", code) for code in criteria.subdivisions),
         *(Place("country", c) for c in criteria.countries if c not in implied),
         *(Place("region", r) for r in criteria.regions),
     ]
-    names = [lexicon.place_name(place) for place in places]
+    names = [gazetteer.place_name(place) for place in places]
     return f" in {_join(names, 'or')}" if names else ""
 
 
