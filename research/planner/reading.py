@@ -245,8 +245,8 @@ def _requirement_runs(
                 inside.append(position)
                 end = mention.end
                 continue
-            if _inside(follower.start(), covered):
-                break
+            if _inside(follower.start(), covered) or _LEAD.match(follower.group(0)):
+                break  # a second relation word opens a claim of its own
             if follower.group(0).lower() in ("and", "but") and _next_is_command(text, follower):
                 break
             if follower.end() > end:
