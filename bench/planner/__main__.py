@@ -73,7 +73,8 @@ def content_words(text: str) -> set[str]:
     """The words that carry a phrase's meaning, folded and singular."""
     stop = {"a", "an", "the", "of", "to", "with", "that", "are", "is", "in", "on", "and", "or"}
     stop |= {"company", "companie", "startup", "firm", "business", "businesse"}  # no meaning
-    words = re.findall(r"[a-z0-9$]+", fold(text))
+    stop |= {"organization", "organisation"}
+    words = re.findall(r"[a-z0-9$]+", fold(text).replace("-", ""))
     singular = {word.removesuffix("s") for word in words if word not in stop}
     return singular - stop
 

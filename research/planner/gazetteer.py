@@ -189,12 +189,14 @@ def country_of(place: Place) -> str | None:
 def find_places(text: str) -> list[Match[Place]]:
     """Subdivisions, cities and areas ("northern Italy") named in ``text``."""
     found: list[Match[Place]] = []
+    table = _names()
     for match in _DIRECTION.finditer(text):
+        if fold(match.group(0)).replace("-", " ") in table:
+            continue  # "Western Australia" is a state, not the west of Australia
         country = _country_code(match["place"])
         if country is not None:
             value = f"{match['dir'].lower()}:{country}"
             found.append(Match(match.start(), match.end(), Place("area", value), match.group(0)))
-    table = _names()
     for run in _NAME_RUN.finditer(text):
         words = list(re.finditer(r"\S+", run.group(0)))
         index = 0

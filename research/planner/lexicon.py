@@ -260,7 +260,7 @@ INDUSTRIES: dict[str, Industry] = {
             "saas",
             "SaaS",
             "SaaS companies",
-            ("saas", "software as a service", "cloud software"),
+            ("saas", "software as a service", "cloud software", "software"),
         ),
         Industry(
             "ecommerce",

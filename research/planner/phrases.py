@@ -15,7 +15,7 @@ import re
 NEGATION_CUE = re.compile(
     r"(?<![\w])(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|exclude|other\s+than|"
     r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
-    r"ruling\s+out|rule\s+out|avoid(?:ing)?)(?![\w])",
+    r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing))(?![\w])",
     re.I,
 )
 """Words that open an exclusion: what follows, up to the end of the phrase, is ruled out."""
@@ -119,7 +119,8 @@ RELATION_WORD = re.compile(
     r"exporting|exports?|export|supplying|supplies|supply|serving|serves?|serve|providing|"
     r"provides?|running|runs?|operating|operates?|owning|owns?|using|uses?|backed|"
     r"certified|accredited|listed|known|focused|specializing|specialising|building|builds?|"
-    r"making|makes?|shipping|ships?|where|featuring)$",
+    r"making|makes?|shipping|ships?|where|featuring|working|works?|dedicated|active|"
+    r"focusing|specialized|specialised)$",
     re.I,
 )
 """A word that opens a claim about a company: "with more than 3 locations", "that export"."""
@@ -307,6 +308,13 @@ FILLER = frozenset(
         "based",
         "headquartered",
         "hq",
+        "anything",
+        "anyone",
+        "something",
+        "someone",
+        "everything",
+        "everyone",
+        "somewhere",
         "enrich",
         "enriching",
         "enriched",
@@ -501,6 +509,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sociétés": "companies",
         "société": "company",
         "cybersécurité": "cybersecurity",
+        "bureaux": "offices",
+        "bureau": "office",
         "logistique": "logistics",
         "santé numérique": "healthtech",
         "assurance": "insurance",
@@ -544,6 +554,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "unternehmen": "companies",
         "firmen": "companies",
         "logistik": "logistics",
+        "ki": "AI",
+        "büros": "offices",
+        "büro": "office",
         "versicherungs": "insurtech",
         "versicherung": "insurance",
         "bitte": "please",
@@ -590,6 +603,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "empresas": "companies",
         "compañías": "companies",
         "ciberseguridad": "cybersecurity",
+        "oficinas": "offices",
+        "oficina": "office",
         "logística": "logistics",
         "salud digital": "healthtech",
         "seguros": "insurance",
@@ -630,6 +645,12 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
             "sans",
             "série",
             "sociétés",
+            "entreprises",
+            "plus",
+            "moins",
+            "pour",
+            "employés",
+            "salariés",
         ]
     ),
     "de": frozenset(
@@ -646,11 +667,37 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
             "ohne",
             "nicht",
             "keine",
-            "in",
+            "mehr",
+            "als",
+            "für",
+            "im",
+            "nach",
+            "unternehmen",
+            "firmen",
+            "mitarbeitern",
+            "mitarbeiter",
         ]
     ),
     "es": frozenset(
-        ["con", "el", "la", "los", "las", "del", "en", "y", "quiero", "sin", "empresas", "serie"]
+        [
+            "con",
+            "el",
+            "la",
+            "los",
+            "las",
+            "del",
+            "en",
+            "y",
+            "quiero",
+            "sin",
+            "empresas",
+            "serie",
+            "más",
+            "para",
+            "oficinas",
+            "empleados",
+            "excepto",
+        ]
     ),
 }
 """Common words that, two or more together, tell which language a prompt is in."""

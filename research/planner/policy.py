@@ -37,8 +37,11 @@ PROTECTED_TRAITS: dict[str, str] = {
     r"trade\s+unions?|labou?r\s+unions?": "union membership",
     r"undocumented|illegal\s+(?:immigrants?|aliens?)|immigrants?|refugees?|asylum\s+seekers?|"
     r"immigration\s+status|visa\s+status": "immigration status",
+    r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
+    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors": "age",
 }
-"""Pattern -> the protected class it names."""
+"""Pattern -> the protected class it names (health, religion, ethnicity, orientation, union
+membership, immigration status, age)."""
 
 _TRAIT = re.compile(
     r"(?<![\w-])(?P<trait>" + "|".join(f"(?:{p})" for p in PROTECTED_TRAITS) + r")(?![\w-])"

@@ -223,7 +223,14 @@ def _requirement_runs(
     index = 0
     while index < len(words):
         word = words[index]
-        if not RELATION_WORD.match(word.group(0)) or _inside(word.start(), covered):
+        opens_sentence = not text[: word.start()].strip() or bool(
+            re.search(r"[.!?;:\n]\s*$", text[: word.start()])
+        )
+        if (
+            not RELATION_WORD.match(word.group(0))
+            or _inside(word.start(), covered)
+            or opens_sentence  # "Which edtech startups ...?" asks; it claims nothing
+        ):
             index += 1
             continue
         start, end, inside = word.start(), word.end(), []
@@ -240,7 +247,11 @@ def _requirement_runs(
                     w for w in text[start : mention.start].lower().split() if w not in _ARTICLES
                 ]
                 locative = bool(previous) and previous[-1] in LOCATIVE
-                if not absorbable[position] or (places[position] and locative):
+                names_audience = re.match(r"[\s-]*(\w+)", text[mention.end :])
+                audience = bool(names_audience) and (
+                    names_audience.group(1).lower() in GENERIC_NOUNS  # type: ignore[union-attr]
+                )
+                if not absorbable[position] or (places[position] and locative) or audience:
                     break
                 inside.append(position)
                 end = mention.end
