@@ -88,6 +88,7 @@ def prepare(text: str) -> Prepared:
     """Rewrite ``text`` into the planner's English, remembering where each character came from."""
     edits = _shorthand_edits(text)
     language = detect_language(text)
+    edits += _noun_of_edits(text, language, taken=edits)
     edits += _translation_edits(text, language, taken=edits)
     edits += _typo_edits(text, taken=edits)
     return _apply(text, edits)
@@ -103,6 +104,28 @@ def detect_language(text: str) -> str:
         if count > score:
             best, score = language, count
     return best if score >= 2 and score > english else "en"
+
+
+_NOUN_OF = re.compile(
+    r"(?<![\w])(?P<noun>entreprises|sociétés|startups|start-ups|empresas|compañías|firmas)"
+    r"\s+(?:de\s+la\s+|de\s+|d['’]|del\s+)(?P<kind>[^\W\d_][\w-]*)",
+    re.I,
+)
+
+
+def _noun_of_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """ "Entreprises de robotique" reads "robotics companies": the kind comes first in English."""
+    if language not in ("fr", "es"):
+        return []
+    _, phrases = _phrase_tables()[language]
+    edits = []
+    for match in _NOUN_OF.finditer(text):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        kind = match["kind"]
+        english = phrases.get(kind.lower(), kind)
+        edits.append(_Edit(match.start(), match.end(), f"{english} companies"))
+    return edits
 
 
 def _overlaps(start: int, end: int, taken: Iterable[_Edit]) -> bool:
@@ -218,6 +241,7 @@ def vocabulary() -> dict[str, str]:
     add(["series", "seed", "stage", "startups", "startup", "companies", "company", "engineers"])
     add(["employees", "people", "engineering", "marketing", "product", "founder", "founders"])
     add(["hiring", "funded", "funding", "raised", "revenue", "sales", "growth", "finance"])
+    add(["except", "excluding", "without", "other", "than", "including"])
     add(roles.FUNCTION_PHRASES)
     add(roles.ABBREVIATIONS.values())
     return words

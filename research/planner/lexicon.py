@@ -286,6 +286,8 @@ INDUSTRIES: dict[str, Industry] = {
                 "clean energy",
                 "renewable energy",
                 "renewables",
+                "solar",
+                "solar energy",
                 "greentech",
                 "green tech",
                 "carbon removal",

@@ -509,6 +509,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sociétés": "companies",
         "société": "company",
         "cybersécurité": "cybersecurity",
+        "robotique": "robotics",
+        "logiciels": "software",
+        "logiciel": "software",
         "bureaux": "offices",
         "bureau": "office",
         "logistique": "logistics",
@@ -554,6 +557,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "unternehmen": "companies",
         "firmen": "companies",
         "logistik": "logistics",
+        "robotik": "robotics",
         "ki": "AI",
         "büros": "offices",
         "büro": "office",
@@ -603,6 +607,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "empresas": "companies",
         "compañías": "companies",
         "ciberseguridad": "cybersecurity",
+        "robótica": "robotics",
         "oficinas": "offices",
         "oficina": "office",
         "logística": "logistics",
@@ -713,3 +718,10 @@ SHORTHAND: dict[str, str] = {
     "yrs": "years",
 }
 """Chat shorthand, expanded before reading."""
+
+FIRST_PERSON = re.compile(
+    r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sell|make|build|offer|provide|help|"
+    r"work|serve|are|am|do|run|have|'re|'m)(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    re.I,
+)
+"""What the user says about themselves ("we sell to dentists"): context, not a criterion."""

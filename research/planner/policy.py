@@ -37,6 +37,7 @@ PROTECTED_TRAITS: dict[str, str] = {
     r"trade\s+unions?|labou?r\s+unions?": "union membership",
     r"undocumented|illegal\s+(?:immigrants?|aliens?)|immigrants?|refugees?|asylum\s+seekers?|"
     r"immigration\s+status|visa\s+status": "immigration status",
+    r"women|men|females?|males?|mothers|fathers|moms|dads": "sex",
     r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
     r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors": "age",
 }
@@ -69,6 +70,9 @@ _COMPANY_SUBJECT = re.compile(
 )
 
 
+_BY = re.compile(r"(?<![\w])(?:founded|led|run|owned|started|managed)\s+by\s+$", re.I)
+
+
 def check(text: str) -> None:
     """Raise ``PlanRejection`` when ``text`` asks for what the acceptable use policy forbids."""
     reason = violation(text)
@@ -84,8 +88,10 @@ def violation(text: str) -> str | None:
         if not _PERSON.search(sentence):
             continue
         for match in _TRAIT.finditer(sentence):
-            if _COMPANY_SUBJECT.search(sentence[: match.start()]):
-                continue  # "companies that are Black-owned" describes a business
+            if _COMPANY_SUBJECT.search(sentence[: match.start()]) or _BY.search(
+                sentence[: match.start()]
+            ):
+                continue  # "companies that are Black-owned", "founded by women": businesses
             return f"selects individuals by a protected trait ({_trait_class(match['trait'])})"
     return None
 

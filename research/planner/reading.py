@@ -32,6 +32,7 @@ from typing import Protocol
 from research.planner.phrases import (
     ATTRIBUTE_WORD,
     FILLER,
+    FIRST_PERSON,
     GENERIC_NOUNS,
     LOCATIVE,
     NEGATION_CUE,
@@ -116,6 +117,7 @@ def read(
     absorbed: set[int] = set()
     free: list[Free] = []
     covered: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
+    covered += [(m.start(), m.end()) for m in FIRST_PERSON.finditer(text)]
     for scope in scopes:
         covered.append((scope.start, scope.end))
         if not scope.structured:

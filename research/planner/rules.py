@@ -697,7 +697,7 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
     return Context.NONE
 
 
-_SKILL_WORD = re.compile(r"(?<=\s)[A-Z][\w+#.-]*\s+$")
+_SKILL_WORD = re.compile(r"(?<=\s)[\w+#.-]+\s+$")
 """A capitalized stack word between a hiring cue and the role: "hiring Unity developers"."""
 
 LEADERSHIP = frozenset({"c_level", "vp", "head"})
@@ -764,6 +764,9 @@ class Op:
     action: Action = Action.INCLUDE
     span: tuple[int, int] | None = None
     """Where in the instruction the value was read."""
+    words: str = ""
+    """The instruction's words at ``span``: an excluded industry that is also asked for
+    ("fintechs, not payments companies") is ruled out by these words, not by its slug."""
 
 
 def _operations(
@@ -789,8 +792,11 @@ def _operations(
         if mention.facet is Facet.BARE_DIMENSION:
             ops += _bare_dimension_ops(text, clause, mention, classified)
         else:
-            span = (mention.start, mention.end)
-            ops += [replace(op, span=span) for op in _ops_for(mention, contexts[id(mention)])]
+            span, words = (mention.start, mention.end), text[mention.start : mention.end]
+            ops += [
+                replace(op, span=span, words=words)
+                for op in _ops_for(mention, contexts[id(mention)])
+            ]
     return ops
 
 
@@ -1053,6 +1059,19 @@ def _apply_list(
     touched: set[Group],
 ) -> None:
     includes = [item for op in ops if op.action is Action.INCLUDE for item in spec.expand(op.value)]
+    included = {spec.key(i) for i in spec.read(criteria)} | {
+        spec.key(item)
+        for op in ops
+        if op.action is Action.INCLUDE
+        for item in spec.expand(op.value)
+    }
+    if group is Group.INDUSTRIES:
+        # "Fintechs, not payments companies": ruling out the asked-for industry would invert
+        # the request, so the narrower words are what is excluded.
+        clashing = [op for op in ops if op.action is Action.EXCLUDE and op.value in included]
+        ops = [op for op in ops if op not in clashing]
+        phrases = [op.words for op in clashing if op.words]
+        criteria.exclusions.keywords = unique([*criteria.exclusions.keywords, *phrases], str.lower)
     excludes = [item for op in ops if op.action is Action.EXCLUDE for item in spec.expand(op.value)]
     removes = {
         spec.key(item)
