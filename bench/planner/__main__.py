@@ -31,6 +31,7 @@ import yaml
 
 from research import roles
 from research.extract.names import fold
+from research.planner import lexicon
 from research.planner.base import Planner
 from research.planner.types import (
     Criteria,
@@ -82,6 +83,8 @@ def content_words(text: str) -> set[str]:
 def phrase_kept(phrase: str, texts: list[str]) -> bool:
     """Whether some text holds most of the phrase's content words."""
     wanted = content_words(phrase)
+    if not wanted:  # a phrase of generic words only ("not startups")
+        return any(fold(phrase) in fold(text) for text in texts)
     return any(len(wanted & content_words(text)) * 2 >= len(wanted) + 1 for text in texts) or any(
         wanted and wanted <= content_words(text) for text in texts
     )
@@ -175,6 +178,13 @@ def judge(item: dict[str, Any], plan: DraftPlan | None, rejection: str | None) -
 
 def _judge_free(expect: dict[str, Any], criteria: Criteria, outcome: Outcome) -> None:
     kept = [*criteria.keywords, *(r.text for r in criteria.requirements)]
+    # An industry the plan structured carries its own words ("veterinary software" is SaaS
+    # plus the keyword "veterinary").
+    industry_words = " ".join(
+        " ".join([lexicon.INDUSTRIES[s].display, *lexicon.INDUSTRIES[s].synonyms])
+        for s in criteria.industries
+    )
+    kept = [*kept, *(f"{k} {industry_words}" for k in criteria.keywords)]
     phrases = [*expect.get("free", []), *expect.get("require", [])]
     for phrase in phrases:
         if not phrase_kept(phrase, kept):

@@ -155,6 +155,11 @@ def _lexicon_city_countries() -> dict[str, str]:
     }
 
 
+def knows(name: str) -> bool:
+    """Whether ``name`` is a subdivision or city the gazetteer holds."""
+    return fold(name).replace("-", " ") in _names()
+
+
 def city_country(name: str) -> str | None:
     """The country of a city by name: the lexicon's first, else the most populous namesake."""
     key = fold(name)
@@ -213,6 +218,49 @@ def find_places(text: str) -> list[Match[Place]]:
                     break
             else:
                 index += 1
+    return found + _lowercase_places(text, found)
+
+
+LOWERCASE_MAX_FREQUENCY = 5_000
+"""A name written in lower case is read as a place only if it is not an everyday word
+("ohio" is a state; "reading", "nice" and "split" are words)."""
+
+_AFTER = (
+    r"(?:(?<![\w])(?:in|across|within|throughout|around|near|from|of|at|to|into|and|or|nor|not|"
+    r"except|excluding|exclude|skip|minus|than|besides)|[,/&(])"
+)
+_LOWER_WORDS = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’.-]*")
+
+
+def _lowercase_places(text: str, taken: list[Match[Place]]) -> list[Match[Place]]:
+    """Places typed in lower case ("restaurants in ohio", "excluding basel"), read only after
+    a word that introduces a place and only when the name is not an everyday word."""
+    from research.planner.language import word_frequency
+
+    table = _names()
+    found: list[Match[Place]] = []
+    lowered = text.lower()
+    for anchor in re.finditer(rf"{_AFTER}\s*(?:the\s+)?", lowered):
+        start = anchor.end()
+        if any(m.start <= start < m.end for m in [*taken, *found]):
+            continue
+        words = list(_LOWER_WORDS.finditer(lowered, start, min(len(text), start + 60)))
+        words = [w for i, w in enumerate(words) if i == 0 or w.start() - words[i - 1].end() == 1]
+        for size in range(min(3, len(words)), 0, -1):
+            end = words[size - 1].end()
+            phrase = text[start:end]
+            if phrase != phrase.lower() or words[0].start() != start:
+                continue
+            key = fold(phrase.rstrip(".'’")).replace("-", " ")
+            if key in ("us", "usa", "uk", "uae"):
+                code = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE"}[key]
+                found.append(Match(start, end, Place("country", code), phrase))
+                break
+            entry = table.get(key)
+            if entry is None or (size == 1 and word_frequency(key) >= LOWERCASE_MAX_FREQUENCY):
+                continue
+            found.append(Match(start, start + len(phrase.rstrip(".'’")), entry.place, phrase))
+            break
     return found
 
 

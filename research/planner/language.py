@@ -26,7 +26,7 @@ from spellchecker import SpellChecker
 
 from research import roles
 from research.planner import lexicon
-from research.planner.phrases import LANGUAGE_MARKERS, SHORTHAND, TRANSLATIONS
+from research.planner.phrases import LANGUAGE_MARKERS, NUMBER_WORDS, SHORTHAND, TRANSLATIONS
 
 COMMON_WORD_FREQUENCY = 100
 """A word seen this often in the spell checker's English corpus is a word, not a typo."""
@@ -86,7 +86,7 @@ class _Edit:
 
 def prepare(text: str) -> Prepared:
     """Rewrite ``text`` into the planner's English, remembering where each character came from."""
-    edits = _shorthand_edits(text)
+    edits = _shorthand_edits(text) + _series_letter_edits(text)
     language = detect_language(text)
     edits += _noun_of_edits(text, language, taken=edits)
     edits += _translation_edits(text, language, taken=edits)
@@ -132,10 +132,33 @@ def _overlaps(start: int, end: int, taken: Iterable[_Edit]) -> bool:
     return any(start < edit.end and edit.start < end for edit in taken)
 
 
+_SERIES_LIST = re.compile(
+    r"(?<![\w])(?:series|serie|série)\s+[a-f](?:\s*(?:,|or|and|to|through|-|–|/|&)\s*[a-f])+"
+    r"(?![\w])",
+    re.I,
+)
+
+
+def _series_letter_edits(text: str) -> list[_Edit]:
+    """ "series a or b" names two rounds: the round letters are capitals however typed."""
+    edits = []
+    for match in _SERIES_LIST.finditer(text):
+        for letter in re.finditer(r"(?<![\w])[a-f](?![\w])", match.group(0)):
+            start = match.start() + letter.start()
+            edits.append(_Edit(start, start + 1, letter.group(0).upper()))
+    return edits
+
+
+_COUNTED = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z]+", re.I)
+
+
 def _shorthand_edits(text: str) -> list[_Edit]:
     edits = []
     for match in re.finditer(r"(?<![\w/])(?:w/o?|[a-z']+)(?![\w/])", text, re.I):
-        expansion = SHORTHAND.get(match.group(0).lower())
+        word = match.group(0).lower()
+        expansion = SHORTHAND.get(word)
+        if expansion is None and word in NUMBER_WORDS and _COUNTED.match(text, match.end()):
+            expansion = NUMBER_WORDS[word]  # "twenty people" counts like "20 people"
         if expansion:
             edits.append(_Edit(match.start(), match.end(), expansion))
     return edits
@@ -212,6 +235,11 @@ def _english() -> SpellChecker:
     return SpellChecker()
 
 
+def word_frequency(word: str) -> int:
+    """How often ``word`` occurs in the spell checker's English corpus."""
+    return int(_english().word_frequency[word.lower()])
+
+
 def is_word(word: str) -> bool:
     """Whether ``word`` is a common English word (or one of the planner's own)."""
     lower = word.lower()
@@ -274,8 +302,7 @@ def _names_something(word: str) -> bool:
         for finder in (lexicon.find_places, lexicon.find_industries, lexicon.find_keywords)
         for match in finder(word)
     ]
-    spans += [(match.start, match.end) for match in gazetteer.find_places(word)]
-    return (0, len(word)) in spans
+    return (0, len(word)) in spans or gazetteer.knows(word)
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -308,6 +308,15 @@ FILLER = frozenset(
         "based",
         "headquartered",
         "hq",
+        "together",
+        "have",
+        "has",
+        "had",
+        "having",
+        "is",
+        "are",
+        "was",
+        "were",
         "anything",
         "anyone",
         "something",
@@ -494,6 +503,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "directrice générale": "CEO",
         "directeur commercial": "Head of Sales",
         "directeur marketing": "CMO",
+        "directeur médical": "Chief Medical Officer",
+        "directrice médicale": "Chief Medical Officer",
+        "mais": "but",
+        "aussi": "also",
+        "seulement": "only",
         "directeur des opérations": "COO",
         "pdg": "CEO",
         "fondateur": "founder",
@@ -564,6 +578,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "versicherungs": "insurtech",
         "versicherung": "insurance",
         "bitte": "please",
+        "aber": "but",
+        "auch": "also",
+        "nur": "only",
         "mit": "with",
         "ohne": "without",
         "außer": "except",
@@ -614,6 +631,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "salud digital": "healthtech",
         "seguros": "insurance",
         "quiero": "I want",
+        "pero": "but",
+        "también": "also",
+        "solo": "only",
+        "director médico": "Chief Medical Officer",
+        "directora médica": "Chief Medical Officer",
         "con": "with",
         "sin": "without",
         "excepto": "except",
@@ -718,6 +740,37 @@ SHORTHAND: dict[str, str] = {
     "yrs": "years",
 }
 """Chat shorthand, expanded before reading."""
+
+NUMBER_WORDS: dict[str, str] = {
+    word: str(value)
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+    if value >= 2
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
+"""Counts written as words ("fewer than twenty people"); "one" stays a pronoun."""
 
 FIRST_PERSON = re.compile(
     r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sell|make|build|offer|provide|help|"

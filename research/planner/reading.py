@@ -124,6 +124,7 @@ def read(
             inside = [i for i, m in enumerate(mentions) if scope.start <= m.start < scope.end]
             absorbed.update(i for i in inside if excludable[i])
             phrase = _trim(text, scope.cue_end, scope.end, SCOPE_FILLER | FILLER)
+            phrase = phrase or _generic_phrase(text, scope.cue_end, scope.end)
             if phrase:
                 free.append(Free(FreeKind.EXCLUDED, *phrase))
     for run in _requirement_runs(text, mentions, covered, absorbable, places):
@@ -153,14 +154,15 @@ def _scopes(text: str, mentions: Sequence[Spanned], excludable: Sequence[bool]) 
         end = _scope_end(text, cue.end())
         inside = [i for i, m in enumerate(mentions) if cue.end() <= m.start < end]
         if inside and not all(excludable[i] for i in inside):
-            # "no VP, pull the CTO": negated roles and sources are the planner's own business
-            inside_excludable = [i for i in inside if excludable[i]]
-            if not inside_excludable:
-                continue
+            # "skip Crunchbase", "no VP": negated roles and sources are the planner's own
+            # business; the exclusion, if any, ends where they start.
             end = min(mentions[i].start for i in inside if not excludable[i])
-            inside = inside_excludable
+            inside = [i for i in inside if mentions[i].start < end]
         leftover = _leftover(text, cue.end(), end, [mentions[i] for i in inside])
         if not inside and not leftover:
+            nouns = [w for w in _WORD.findall(text, cue.end(), end) if w.lower() in GENERIC_NOUNS]
+            if nouns:  # "not startups": the kind of company itself is ruled out
+                scopes.append(Scope(cue.start(), end, False, cue.end()))
             continue
         structured = bool(inside) and not leftover
         end = _extend_list(text, end, mentions, excludable) if structured else end
@@ -171,9 +173,19 @@ def _scopes(text: str, mentions: Sequence[Spanned], excludable: Sequence[bool]) 
 _SOFT_END = frozenset({"with", "who", "whose", "which", "that"})
 
 
+def _generic_phrase(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    nouns = [m for m in _WORD.finditer(text, start, end) if m.group(0).lower() in GENERIC_NOUNS]
+    if not nouns:
+        return None
+    return nouns[0].start(), nouns[-1].end(), text[nouns[0].start() : nouns[-1].end()]
+
+
 def _scope_end(text: str, start: int) -> int:
     """The end of a negation's phrase; "excluding those with ..." reads past its "with"."""
+    cue = NEGATION_CUE.search(text, start)
     for match in SCOPE_END.finditer(text, start):
+        if cue is not None and cue.start() < match.start() and text[start : cue.start()].strip():
+            return cue.start()  # "not defense contractors not Series A": two exclusions
         before = [w.lower() for w in _WORD.findall(text, start, match.start())]
         if not before:
             continue

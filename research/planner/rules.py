@@ -219,6 +219,8 @@ def _role_phrases(text: str) -> list[Mention]:
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
             found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+    for match in _SPECIAL_TITLE.finditer(text):
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(match.group(1))))
     for match in OWNER.finditer(text):
         owner = RoleTarget(
             label="Owner",
@@ -229,6 +231,15 @@ def _role_phrases(text: str) -> list[Mention]:
         )
         found.append(Mention(match.start(), match.end(), Facet.ROLE, owner))
     return found
+
+
+_SPECIAL_TITLE = re.compile(
+    r"(?<![\w])(?:the\s+)?("
+    + "|".join(re.escape(title).replace(r"\ ", r"[\s-]+") for title in roles.SPECIAL_TITLES)
+    + r")s?(?![\w])",
+    re.I,
+)
+"""Titles of no function ("the general manager", "managing director") in any case."""
 
 
 def _described(title: str) -> RoleTarget:
