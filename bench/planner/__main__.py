@@ -106,6 +106,8 @@ def range_bounds(ranges: list[NumericRange]) -> set[tuple[str, str, float]]:
 
 
 def role_key(title: str) -> tuple[str, str] | None:
+    if title.lower() in ("owner", "owners"):
+        return ("c_level", "executive")  # a small business's owner is its founder
     normalized = roles.normalize_title(title)
     return (normalized.seniority, normalized.function) if normalized else None
 

@@ -651,6 +651,29 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "y": "and",
         "o": "or",
     },
+    "nl": {
+        "bedrijven": "companies",
+        "ondernemingen": "companies",
+        "logistiek": "logistics",
+        "meer dan": "more than",
+        "minder dan": "fewer than",
+        "medewerkers": "employees",
+        "werknemers": "employees",
+        "oprichter": "founder",
+        "directeur": "CEO",
+        "algemeen directeur": "CEO",
+        "met": "with",
+        "zonder": "without",
+        "behalve": "except",
+        "niet": "not",
+        "maar": "but",
+        "geen": "no",
+        "de": "the",
+        "het": "the",
+        "en": "and",
+        "of": "or",
+        "in": "in",
+    },
 }
 """Planning words of each language and their English; place names come from pycountry."""
 
@@ -703,6 +726,21 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
             "firmen",
             "mitarbeitern",
             "mitarbeiter",
+        ]
+    ),
+    "nl": frozenset(
+        [
+            "met",
+            "de",
+            "het",
+            "en",
+            "niet",
+            "zonder",
+            "behalve",
+            "bedrijven",
+            "medewerkers",
+            "maar",
+            "geen",
         ]
     ),
     "es": frozenset(

@@ -111,9 +111,10 @@ def read(
     excludable: Sequence[bool],
     absorbable: Sequence[bool],
     places: Sequence[bool],
+    kinds: Sequence[str] | None = None,
 ) -> Reading:
     """Read ``text`` around its ``mentions`` (flags per mention say what each may become)."""
-    scopes = _scopes(text, mentions, excludable)
+    scopes = _scopes(text, mentions, excludable, kinds or ["" for _ in mentions])
     absorbed: set[int] = set()
     free: list[Free] = []
     covered: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
@@ -141,7 +142,9 @@ def read(
 # --- negation scopes ---------------------------------------------------------------------------
 
 
-def _scopes(text: str, mentions: Sequence[Spanned], excludable: Sequence[bool]) -> list[Scope]:
+def _scopes(
+    text: str, mentions: Sequence[Spanned], excludable: Sequence[bool], kinds: Sequence[str]
+) -> list[Scope]:
     guarded = [(m.start(), m.end()) for m in NOT_NEGATION.finditer(text)]
     scopes: list[Scope] = []
     for cue in NEGATION_CUE.finditer(text):
@@ -165,7 +168,13 @@ def _scopes(text: str, mentions: Sequence[Spanned], excludable: Sequence[bool]) 
                 scopes.append(Scope(cue.start(), end, False, cue.end()))
             continue
         structured = bool(inside) and not leftover
-        end = _extend_list(text, end, mentions, excludable) if structured else end
+        if structured:
+            end = _extend_list(
+                text,
+                end,
+                mentions,
+                [excludable[i] and kinds[i] == kinds[inside[-1]] for i in range(len(mentions))],
+            )
         scopes.append(Scope(cue.start(), end, structured, cue.end()))
     return scopes
 

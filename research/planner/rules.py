@@ -219,6 +219,7 @@ def _role_phrases(text: str) -> list[Mention]:
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
             found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+    found += _ranked_titles(text)
     for match in _SPECIAL_TITLE.finditer(text):
         found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(match.group(1))))
     for match in OWNER.finditer(text):
@@ -240,6 +241,41 @@ _SPECIAL_TITLE = re.compile(
     re.I,
 )
 """Titles of no function ("the general manager", "managing director") in any case."""
+
+
+_RANKED_TITLE = re.compile(
+    r"(?<![\w])(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)"
+)
+"""A title whose area no table names ("Head of Procurement"): kept as written."""
+
+
+def _ranked_titles(text: str) -> list[Mention]:
+    """Ranked titles the title tables do not parse, unless a known title starts inside."""
+    found = []
+    for match in _RANKED_TITLE.finditer(text):
+        area = match["area"]
+        if roles.find_titles(area) or lexicon.find_places(area):
+            continue  # "VP of Engineering Berlin": the tables' own reading stands
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+    return found
+
+
+def _ranked(match: re.Match[str]) -> RoleTarget:
+    known = roles.normalize_title(match.group(0))
+    if known is not None and known.function != roles.GENERAL:
+        return roles.role_target(match.group(0))
+    seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
+        match["rank"].split()[0].lower(), "vp"
+    )
+    label = " ".join(match.group(0).split())
+    return RoleTarget(
+        label=label,
+        title=label,
+        seniority=seniority,
+        function=roles.GENERAL,
+        column_prefix=re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_"),
+    )
 
 
 def _described(title: str) -> RoleTarget:
@@ -721,6 +757,8 @@ def _leads(mention: Mention) -> bool:
 def _inherited(mention: Mention, previous: tuple[Mention, Context]) -> Context:
     """A list item shares its first item's context, where that context applies to it."""
     earlier, context = previous
+    if context is Context.EXCLUDE:
+        return Context.NONE  # what a negation covers is read from its scope, not a list gap
     if context is Context.HIRING and mention.facet not in (Facet.ROLE, Facet.THRESHOLD):
         return Context.NONE
     if context is Context.HIRING and _leads(mention) and not _leads(earlier):
@@ -1177,6 +1215,7 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
         excludable=[m.facet in _EXCLUDABLE for m in mentions],
         absorbable=[m.facet in _ABSORBABLE for m in mentions],
         places=[m.facet is Facet.PLACE for m in mentions],
+        kinds=[m.facet.value for m in mentions],
     )
     kept = [m for i, m in enumerate(mentions) if i not in found.absorbed]
     touched: set[Group] = set()
