@@ -265,8 +265,8 @@ class RejectAnswer(BaseModel):
     message: str = ""
 
 
-class ExclusionsAnswer(BaseModel):
-    """What Claude recorded as ruled out."""
+class FacetsAnswer(BaseModel):
+    """The facets an audience is asked for or ruled out by, as Claude records them."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -278,6 +278,10 @@ class ExclusionsAnswer(BaseModel):
     stages: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     thresholds: list[ThresholdAnswer] = Field(default_factory=list)
+
+
+class ExclusionsAnswer(FacetsAnswer):
+    """What Claude recorded as ruled out."""
 
 
 class RequirementAnswer(BaseModel):
@@ -298,26 +302,16 @@ class ProvenanceAnswer(BaseModel):
     quote: str
 
 
-class AudienceAnswer(BaseModel):
+class AudienceAnswer(FacetsAnswer):
     """The ``record_audience`` input, loosely typed: normalization decides what is kept."""
 
-    model_config = ConfigDict(extra="ignore")
-
-    industries: list[str] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)
-    subdivisions: list[str] = Field(default_factory=list)
-    cities: list[str] = Field(default_factory=list)
-    stages: list[str] = Field(default_factory=list)
     funded_within_months: int | None = None
     funded_within_days: int | None = None
     funded_since: str | None = None
     funded_until: str | None = None
-    thresholds: list[ThresholdAnswer] = Field(default_factory=list)
     technologies: list[str] = Field(default_factory=list)
     hiring: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
     want_email: bool = False
     enrich_dimensions: list[str] = Field(default_factory=list)
     excluded_sources: list[str] = Field(default_factory=list)

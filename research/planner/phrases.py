@@ -93,21 +93,6 @@ SCOPE_FILLER = frozenset(
         "having",
         "has",
         "have",
-        "raised",
-        "raise",
-        "raising",
-        "funded",
-        "funding",
-        "use",
-        "uses",
-        "using",
-        "hiring",
-        "hire",
-        "hires",
-        "round",
-        "rounds",
-        "stage",
-        "stages",
     ]
 )
 """Words around what an exclusion names: "not ones in Paris" rules out Paris."""
