@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from research.planner import warm_up
 from research.planner.base import Planner
 from research.planner.types import PlanningRequest, PlanRejection
 from workflows import names
@@ -15,6 +16,7 @@ class PlanningActivities:
 
     def __init__(self, planner: Planner) -> None:
         self.planner = planner
+        warm_up()  # the gazetteer and vocabularies load once per worker, not per plan
 
     @activity.defn(name=names.DRAFT_PLAN_ACTIVITY)
     async def draft_plan(self, request: PlanningRequest) -> PlanningOutcome:

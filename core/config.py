@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
 
+DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-5"
+"""The model the planner and the extractor call unless LEADEX_ANTHROPIC_MODEL names another."""
+
 
 class Settings(BaseSettings):
     """Runtime configuration; defaults give the embedded, no-accounts stack."""
@@ -78,7 +81,10 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "LEADEX_ANTHROPIC_BASE_URL"),
     )
-    anthropic_model: str = "claude-sonnet-5-5"
+    anthropic_model: str = Field(
+        default=DEFAULT_ANTHROPIC_MODEL,
+        description="A model id the key can use; one the API rejects fails planning visibly.",
+    )
 
     _signing_key: bytes | None = PrivateAttr(default=None)
 

@@ -22,22 +22,16 @@ from research.extract.names import find_names, fold
 from research.extract.people import sentences
 from research.model import Candidate, CandidateStatus, Source
 from research.planner.lexicon import find_industries, find_places
+from research.text import folded_words
 
 Matcher = Callable[[Any, str], bool]
 
 # -- text normalization ---------------------------------------------------------------------
 
-_NON_WORD = re.compile(r"[^a-z0-9@+#]+")
-
-
-def normalize_text(text: str) -> str:
-    """Folded words separated by single spaces: 'Co-Founder & CEO' -> 'co founder and ceo'."""
-    return " ".join(_NON_WORD.split(fold(text).replace("&", " and "))).strip()
-
 
 def _states_phrase(value: Any, text: str) -> bool:
-    phrase = normalize_text(str(value))
-    return bool(phrase) and f" {phrase} " in f" {normalize_text(text)} "
+    phrase = folded_words(str(value))
+    return bool(phrase) and f" {phrase} " in f" {folded_words(text)} "
 
 
 # -- numbers --------------------------------------------------------------------------------
@@ -193,7 +187,7 @@ def _states_title(value: Any, text: str) -> bool:
     """A title as printed; 'Founder' also where the page says the person founded it."""
     if _states_phrase(value, text):
         return True
-    words = normalize_text(str(value)).split()
+    words = folded_words(str(value)).split()
     return words in (["founder"], ["co", "founder"], ["cofounder"]) and bool(_FOUNDING.search(text))
 
 

@@ -118,9 +118,25 @@ class PlanObject(PublicObject):
     steps: list[PlanStepObject]
     credits_estimate: int
     target_rows: int
-    criteria: dict[str, Any]
+    criteria: dict[str, Any] = Field(
+        description=(
+            "The structured audience: facets (industries, countries, subdivisions, cities, "
+            "stages, thresholds, roles, ...), exclusions (what is ruled out), requirements "
+            "(free claims checked as written against page evidence), provenance (the prompt "
+            "span each criterion came from) and notes."
+        )
+    )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the planner could not structure, and how each part will be checked.",
+    )
     previous_plan_id: str | None
-    planner: str = Field(description="Which planner drafted it: rules or anthropic.")
+    planner: str = Field(
+        description=(
+            "Which planner drafted it: rules or anthropic; 'rules (anthropic: <reason>)' when "
+            "Claude was configured but could not plan, with the reason."
+        )
+    )
     created_at: Timestamp
 
     @classmethod
@@ -136,6 +152,7 @@ class PlanObject(PublicObject):
             credits_estimate=row.credits_estimate,
             target_rows=row.target_rows,
             criteria=dict(row.criteria or {}),
+            notes=list((row.criteria or {}).get("notes") or []),
             previous_plan_id=row.previous_plan_id,
             planner=row.planner,
             created_at=as_utc(row.created_at),

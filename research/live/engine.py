@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,11 @@ FACT_COLUMNS = {
     "open_roles": "open_roles",
 }
 
+
+log = logging.getLogger(__name__)
+
+MAX_DROP_LOGS = 10
+"""Per batch, the dropped companies whose reason the job log names (the rest are counted)."""
 
 SEARCH_FRESHNESS = timedelta(days=1)
 # Discovery collects more companies than the plan needs, since verification rejects some.
@@ -448,6 +454,11 @@ class LiveEngine:
         verdict = verify(request.criteria, dossier, self.today or request.now.date())
         judged.status = CandidateStatus.VERIFIED if verdict.passed else CandidateStatus.REJECTED
         judged.evidence = verdict.evidence + [f"fails: {failure}" for failure in verdict.failures]
+        if request.criteria.requirements:
+            # Which of the plan's free requirements this company's pages satisfied.
+            judged.fields["requirements_met"] = list(verdict.met)
+        if not verdict.passed:
+            log.info("dropped %s: %s", dossier.domain, "; ".join(verdict.failures))
         judged.confidence = _confidence(judged)
         return judged
 
@@ -467,7 +478,10 @@ class LiveEngine:
             upserts=updated,
             done=False,
             units=read,
-            logs=[f"{request.step.title}: read {read} company sites; {kept} still match"],
+            logs=[
+                f"{request.step.title}: read {read} company sites; {kept} still match",
+                *_drop_logs(updated),
+            ],
         )
 
     async def _verify(
@@ -485,7 +499,10 @@ class LiveEngine:
         return StepBatch(
             upserts=updated,
             done=False,
-            logs=[f"Verified {len(updated)} companies: {passed} match the criteria"],
+            logs=[
+                f"Verified {len(updated)} companies: {passed} match the criteria",
+                *_drop_logs(updated),
+            ],
         )
 
     async def _people(
@@ -658,6 +675,23 @@ def _person_candidate(
         confidence=0.6 if inferred else 0.85,
         evidence=[f"{person.title} on {person.urls[0]}"] if person.urls else [],
     )
+
+
+def _drop_logs(candidates: list[Candidate]) -> list[str]:
+    """Why companies were dropped for an exclusion or a free requirement, for the job log."""
+    lines = []
+    for candidate in candidates:
+        reasons = [
+            reason.removeprefix("fails: ")
+            for reason in candidate.evidence
+            if reason.startswith(("fails: excluded", "fails: no evidence that it meets"))
+        ]
+        if candidate.status is CandidateStatus.REJECTED and reasons:
+            name = candidate.company.domain or candidate.company.name or candidate.key
+            lines.append(f"Dropped {name}: {'; '.join(reasons)}")
+    if len(lines) > MAX_DROP_LOGS:
+        lines = [*lines[:MAX_DROP_LOGS], f"… and {len(lines) - MAX_DROP_LOGS} more dropped"]
+    return lines
 
 
 def _confidence(candidate: Candidate) -> float:

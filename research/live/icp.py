@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from research.live.dossier import Dossier
-from research.planner import lexicon
+from research.planner import gazetteer, lexicon
 from research.planner.lexicon import HIRING_ANY
-from research.planner.types import Criteria
+from research.planner.phrases import FILLER
+from research.planner.types import Criteria, NumericRange, Requirement
+from research.text import folded_words
 
 METRIC_FACTS = {"employees": "employees", "engineers": "engineers"}
 # A stage with no stated date gets the planner's default lookback; only a shorter, explicit
@@ -24,6 +26,8 @@ class Verdict:
     passed: bool = True
     evidence: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    met: list[str] = field(default_factory=list)
+    """The plan's free requirements that the evidence satisfied, as the user wrote them."""
 
     def check(self, ok: bool, good: str, bad: str) -> None:
         """Record one criterion's outcome."""
@@ -36,7 +40,7 @@ class Verdict:
 
 def wanted_countries(criteria: Criteria) -> set[str]:
     """The plan's countries, with its regions expanded."""
-    wanted = set(criteria.countries)
+    wanted = set(criteria.countries) | {code[:2] for code in criteria.subdivisions}
     for slug in criteria.regions:
         region = lexicon.REGIONS.get(slug)
         if region is not None:
@@ -78,14 +82,9 @@ def _industry(verdict: Verdict, criteria: Criteria, facts: _Facts) -> None:
     )
 
 
-_CITY_COUNTRY = {
-    name.lower(): city.country for city in lexicon.CITIES for name in (city.name, *city.aliases)
-}
-
-
 def city_country(city: str | None) -> str | None:
-    """The country of a well-known city: "Atlanta" says the US as plainly as "US" does."""
-    return _CITY_COUNTRY.get(city.lower()) if city else None
+    """The country of a known city: "Atlanta" says the US as plainly as "US" does."""
+    return gazetteer.city_country(city) if city else None
 
 
 def _geography(verdict: Verdict, criteria: Criteria, facts: _Facts) -> None:
@@ -210,7 +209,97 @@ def verify(criteria: Criteria, dossier: Dossier, today: date) -> Verdict:
     _stage(verdict, criteria, facts, today)
     _thresholds(verdict, criteria, facts)
     _stack_and_hiring(verdict, criteria, facts)
+    _exclusions(verdict, criteria, facts)
+    _requirements(verdict, criteria, dossier)
     return verdict
+
+
+def _exclusions(verdict: Verdict, criteria: Criteria, facts: _Facts) -> None:
+    """A company that the evidence shows to be in what the plan rules out is dropped."""
+    excluded = criteria.exclusions
+    if excluded.is_empty():
+        return
+    industry = facts.text("industry")
+    if industry and industry in excluded.industries:
+        verdict.check(False, "", f"excluded industry {industry} ({facts.where('industry')})")
+    city = facts.text("hq_city")
+    country = facts.text("hq_country") or city_country(city)
+    out_countries = set(excluded.countries)
+    for slug in excluded.regions:
+        region = lexicon.REGIONS.get(slug)
+        out_countries |= set(region.countries) if region else set()
+    if country and country in out_countries:
+        verdict.check(False, "", f"excluded country {country} ({facts.where('hq_country')})")
+    if city and city.lower() in {c.lower() for c in excluded.cities}:
+        verdict.check(False, "", f"excluded city {city} ({facts.where('hq_city')})")
+    stage = facts.text("funding_stage")
+    if stage and stage in excluded.stages:
+        verdict.check(False, "", f"excluded stage {stage} ({facts.where('funding_stage')})")
+    for excluded_range in excluded.thresholds:
+        name = METRIC_FACTS.get(excluded_range.metric)
+        value = facts.number(name) if name else None
+        if value is not None and _within(value, excluded_range):
+            shown = f"{excluded_range.metric}={value:g}"
+            verdict.check(False, "", f"excluded size {shown} ({facts.where(name or '')})")
+    pages = facts.dossier.texts
+    for phrase in excluded.keywords:
+        url = _page_stating(phrase_words(phrase), pages)
+        if url is not None:
+            verdict.check(False, "", f"excluded: is {phrase!r} ({url})")
+
+
+def _within(value: float, bounds: NumericRange) -> bool:
+    low = bounds.min if bounds.min is not None else float("-inf")
+    high = bounds.max if bounds.max is not None else float("inf")
+    return low <= value <= high
+
+
+def _requirements(verdict: Verdict, criteria: Criteria, dossier: Dossier) -> None:
+    """A free requirement passes only where one sentence of a page states all its words."""
+    for requirement in criteria.requirements:
+        url = _page_stating(requirement_words(requirement), dossier.texts)
+        verdict.check(
+            url is not None,
+            f"meets {requirement.text!r} ({url})",
+            f"no evidence that it meets {requirement.text!r}",
+        )
+        if url is not None:
+            verdict.met.append(requirement.text)
+
+
+def requirement_words(requirement: Requirement) -> list[str]:
+    """The words a page must state for a requirement: its telling words, without numbers
+    and comparisons (a page says "five stores", not "more than 3 locations")."""
+    return phrase_words(requirement.text)
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """A phrase's telling words, folded and singular."""
+    words = []
+    for word in folded_words(phrase).split():
+        if word in FILLER or word.isdigit() or len(word) < 3:
+            continue
+        words.append(_singular(word))
+    return words
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _page_stating(words: list[str], pages: dict[str, str]) -> str | None:
+    """The first page with a sentence holding every one of ``words``."""
+    if not words:
+        return None
+    for url, text in pages.items():
+        for sentence in _SENTENCE.split(text):
+            present = {_singular(w) for w in folded_words(sentence).split()}
+            if all(word in present for word in words):
+                return url
+    return None
 
 
 def contradicts(criteria: Criteria, country: str | None, industry: str | None) -> bool:

@@ -1,4 +1,5 @@
-"""Search queries that find an audience: its industry, place, stage, stack and hiring."""
+"""Search queries that find an audience: its industry, place, stage, stack, hiring and the
+free requirements of the plan, each query steering away from what the plan excludes."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import itertools
 
 import pycountry
 
-from research.planner import lexicon
+from research.planner import gazetteer, lexicon
 from research.planner.types import Criteria
 
 MAX_QUERIES = 16
 TERMS_PER_INDUSTRY = 3
+MAX_REQUIREMENT_QUERIES = 3
+MAX_NEGATIVE_TERMS = 4
+"""Engines cap a query's length; the first exclusions are the ones the user named first."""
 
 
 def _industry_terms(criteria: Criteria) -> list[str]:
@@ -34,6 +38,7 @@ def _place_terms(criteria: Criteria) -> list[str]:
         if country is not None:
             places.append(str(getattr(country, "common_name", None) or country.name))
     places += list(criteria.cities)
+    places += [gazetteer.subdivision_name(code) for code in criteria.subdivisions]
     places += [
         lexicon.REGIONS[slug].display for slug in criteria.regions if slug in lexicon.REGIONS
     ]
@@ -59,7 +64,24 @@ def discovery_queries(criteria: Criteria) -> list[str]:
         queries.append(f"{industries[0]} {technology} {places[0]}")
     for role in criteria.hiring[:3]:
         queries.append(f"{industries[0]} hiring {role} {places[0]}")
+    for requirement in criteria.requirements[:MAX_REQUIREMENT_QUERIES]:
+        queries.append(f"{industries[0]} {requirement.text} {places[0]}")
     if not any(query.strip() for query in queries):
         queries = [" ".join(role.title for role in criteria.roles[:2]) or "startups"]
+    avoid = negative_terms(criteria)
     ordered = list(dict.fromkeys(" ".join(query.split()) for query in queries if query.strip()))
-    return ordered[:MAX_QUERIES]
+    return [f"{query} {avoid}".strip() for query in ordered[:MAX_QUERIES]]
+
+
+def negative_terms(criteria: Criteria) -> str:
+    """The plan's exclusions as search operators: -"crypto exchanges" -Paris."""
+    excluded = criteria.exclusions
+    names = [
+        *excluded.keywords,
+        *excluded.cities,
+        *(lexicon.country_name(code) for code in excluded.countries),
+        *(gazetteer.subdivision_name(code) for code in excluded.subdivisions),
+        *(lexicon.INDUSTRIES[s].display for s in excluded.industries if s in lexicon.INDUSTRIES),
+    ]
+    terms = [f'-"{name}"' if " " in name else f"-{name}" for name in names if name.strip()]
+    return " ".join(terms[:MAX_NEGATIVE_TERMS])

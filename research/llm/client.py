@@ -10,7 +10,8 @@ from typing import Any, Literal
 from anthropic import AsyncAnthropic
 from anthropic.types import Message, MessageParam, ToolParam
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+from core.config import DEFAULT_ANTHROPIC_MODEL
+
 DEFAULT_TIMEOUT_SECONDS = 20.0
 """Per attempt. Planning is waited on with a 30 s bound, so one slow attempt must not use it up."""
 DEFAULT_MAX_RETRIES = 2
@@ -25,7 +26,7 @@ class ClaudeSettings:
 
     api_key: str
     base_url: str | None = None
-    model: str = DEFAULT_MODEL
+    model: str = DEFAULT_ANTHROPIC_MODEL
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     max_retries: int = DEFAULT_MAX_RETRIES
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -35,8 +35,9 @@ from research.extract.types import (
     PageFacts,
     PersonClaim,
 )
-from research.llm.client import DEFAULT_MODEL, ToolCallError, call_tool
+from research.llm.client import ToolCallError, call_tool
 from research.planner import lexicon
+from research.util import unique
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ class AnthropicExtractor:
 
     name = "anthropic"
 
-    def __init__(self, client: AsyncAnthropic, model: str = DEFAULT_MODEL) -> None:
+    def __init__(self, client: AsyncAnthropic, model: str) -> None:
         self._client = client
         self._model = model
 
@@ -275,8 +276,8 @@ def grounded_claims(raw: dict[str, Any], facts: PageFacts) -> Claims:
     emails += [e for e in (_email_answer(item) for item in _items(raw, "emails")) if e]
     return Claims(
         company=_grounded_company(company, ground),
-        people=_unique(people, lambda p: name_key(p.full_name)),
-        emails=_unique(
+        people=unique(people, lambda p: name_key(p.full_name)),
+        emails=unique(
             (e for e in (_grounded_email(e, ground) for e in emails) if e), lambda e: e.address
         ),
     )
@@ -325,8 +326,8 @@ def _grounded_company(claims: CompanyClaims, ground: Ground) -> CompanyClaims:
         # Headcounts must stand next to words saying what is counted, not just anywhere.
         employees=ground.value(claims.employees, "employees"),
         engineers=ground.value(claims.engineers, "engineers"),
-        tech_stack=_unique(ground.values(claims.tech_stack), str.casefold),
-        open_roles=_unique(ground.values(claims.open_roles), str.casefold),
+        tech_stack=unique(ground.values(claims.tech_stack), str.casefold),
+        open_roles=unique(ground.values(claims.open_roles), str.casefold),
         linkedin=ground.value(claims.linkedin, "linkedin"),
         phone=_phone(claims.phone, country, ground),
     )
@@ -434,8 +435,8 @@ def _merge_company(rule: CompanyClaims, claude: CompanyClaims) -> CompanyClaims:
     for field in CompanyClaims.model_fields.keys() - _LIST_FIELDS:
         ours = getattr(rule, field)
         merged[field] = ours if ours is not None else getattr(claude, field)
-    merged["tech_stack"] = _unique([*rule.tech_stack, *claude.tech_stack], str.casefold)
-    merged["open_roles"] = _unique([*rule.open_roles, *claude.open_roles], str.casefold)
+    merged["tech_stack"] = unique([*rule.tech_stack, *claude.tech_stack], str.casefold)
+    merged["open_roles"] = unique([*rule.open_roles, *claude.open_roles], str.casefold)
     merged["funding"] = _merge_rounds(rule.funding, claude.funding)
     return CompanyClaims(**merged)
 
@@ -486,13 +487,3 @@ def _merge_emails(rule: list[EmailClaim], claude: list[EmailClaim]) -> list[Emai
 
 def _plain_url(url: str) -> str:
     return url.strip().lower().removeprefix("https://").removeprefix("http://").rstrip("/")
-
-
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
-    seen: set[Hashable] = set()
-    kept = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            kept.append(item)
-    return kept

@@ -1,10 +1,15 @@
-"""The Anthropic planner: Claude reads the conversation, the rule-based planner does the rest.
+"""The Anthropic planner: Claude reads the conversation, the shared plan builder does the rest.
 
 Claude's only job is understanding language: it reads the thread and records the audience
-through the ``record_audience`` tool. Everything after that is the rule-based planner's code,
-so a plan looks the same whichever planner made it: values are normalized to the lexicon's
-slugs, caps and attachments are applied the same way, and steps, title and estimate are built
-by the same functions. If Claude cannot be reached, the rule-based planner plans instead.
+through the ``record_audience`` tool, whose fields take free values (an industry no table
+knows, a state, a claim to check as written) as well as the lexicon's slugs, plus what the user
+rules out and the words each value came from. The answer is validated and normalized, then
+finished by ``research.planner.plans`` exactly as the rule-based planner's criteria are, so a
+plan looks the same whichever planner made it.
+
+If Claude cannot plan, the rule-based planner does, visibly: the plan's ``planner`` field and
+its notes say why ("rules (anthropic: model rejected)"), and the log says so at error level
+for what an operator must fix (a model id the API rejects, a wrong key, a refusal).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from datetime import date
 from typing import Any, TypeVar
 
@@ -23,17 +28,23 @@ from anthropic.types import MessageParam, TextBlockParam, ToolParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from research import roles
-from research.llm.client import DEFAULT_MODEL, ToolCallError, call_tool
-from research.planner import lexicon, rules
+from research.llm.client import ToolCallError, call_tool
+from research.planner import gazetteer, lexicon, plans, policy, rules
 from research.planner.types import (
     Criteria,
     DraftPlan,
+    Exclusions,
     NumericRange,
     PlanningRequest,
     PlanRejection,
+    Provenance,
+    Requirement,
     RoleTarget,
+    Span,
 )
-from research.pricing import estimate_credits, rows_within
+from research.pricing import rows_within
+from research.text import normalize_text
+from research.util import unique
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,7 @@ METRICS: tuple[str, ...] = (
 """Threshold metrics the engine can check, as the rule-based planner names them."""
 
 STAGES: tuple[str, ...] = (*lexicon.STAGE_LADDER, lexicon.PUBLIC)
-MISSING_FACETS: tuple[str, ...] = (*rules.MISSING_AUDIENCE, "seed_list")
+MISSING_FACETS: tuple[str, ...] = (*plans.MISSING_AUDIENCE, "seed_list", "acceptable_use")
 
 PLANNER_SYSTEM_PROMPT = """\
 You are the planner of Leadex, a prospecting research engine. A user describes, in a chat \
@@ -70,9 +81,22 @@ removes it, and facets it does not mention stay as they are. "Start over" starts
 technology they did not name, and never fill a facet with a guess.
 
 How to fill the fields:
-- industries: slugs from the list only; a sector with no slug goes in keywords instead.
+- industries: a listed slug when one fits; otherwise the user's own words ("restaurants", \
+"warehouse robotics"): they are searched for and checked as keywords.
 - countries: ISO 3166-1 alpha-2 codes (GB for the UK). regions: the listed slugs \
-("Europe" is europe, "DACH" is dach). cities: English names; also list a city's country.
+("Europe" is europe, "DACH" is dach). subdivisions: ISO 3166-2 codes for states, provinces \
+and regions ("Ohio" is US-OH, "Ontario" is CA-ON); also list their country. cities: English \
+names; also list a city's country. A part of a country ("northern Italy") is its country \
+plus a requirement "based in northern Italy".
+- exclusions: what the user rules out ("not ones in Paris", "except crypto exchanges", "no \
+companies above 500 employees", "other than solar installers"), in the same shapes; a free \
+phrase goes in exclusions.keywords. Never record an excluded value in the including fields.
+- requirements: every other claim about the companies that no field can hold ("has more \
+than 3 locations", "B Corp certified", "women-led", "revenue above $10M", "exports to the \
+US"), as the user wrote it. Nothing the user asked for may be left out: what fits no field \
+is a requirement.
+- provenance: for each value you record (requirements and exclusions included), the exact \
+words of the user's newest message it came from, copied verbatim.
 - stages: the last round's stage. "Series B or later" is series_b up to growth; \
 "early-stage" is pre_seed, seed and series_a; "public companies" is public.
 - Funding recency: "raised in the last 6 months" is funded_within_months 6, "in the last \
@@ -92,6 +116,10 @@ audience ("B2B", "open-source"); a skill the people must have ends in " experien
 - excluded_sources / preferred_sources: data sources to skip or to prefer ("skip \
 Crunchbase"). max_rows: how many rows, leads or companies the user asks for. \
 credit_budget: a credit ceiling the user states ("under 40 credits" is 39).
+- reject with missing ["acceptable_use"] when the prompt selects individuals by a \
+protected trait (health, pregnancy, religion, ethnicity, sexual orientation, union \
+membership, immigration status) or asks for a blocklist of people; company attributes \
+buyers target ("women-led", "Black-owned", "B Corp") are not a reason to reject.
 - reject: only when the thread names no audience at all (no industry, place, stage, role, \
 technology, hiring signal or keyword) and no file or URL list is attached, or when the user \
 refers to an attached file that is not there (missing ["seed_list"]). The message tells \
@@ -142,14 +170,45 @@ def audience_tool() -> ToolParam:
         },
         "required": ["missing", "message"],
     }
+    exclusions = {
+        "type": "object",
+        "description": "What the user rules out; a company matching any of it is dropped.",
+        "properties": {
+            "industries": _strings("Industry slugs, or the user's words."),
+            "countries": _strings("ISO 3166-1 alpha-2 codes."),
+            "regions": _strings("Region slugs."),
+            "subdivisions": _strings("ISO 3166-2 codes."),
+            "cities": _strings("City names in English."),
+            "stages": _strings("Funding stages.", STAGES),
+            "keywords": _strings("Free phrases: 'crypto exchanges', 'digital pharmacies'."),
+            "thresholds": {"type": "array", "items": threshold, "description": "Ranges."},
+        },
+    }
+    requirement = {
+        "type": "object",
+        "properties": {"text": {"type": "string", "description": "The claim, as written."}},
+        "required": ["text"],
+    }
+    provenance = {
+        "type": "object",
+        "properties": {
+            "field": {"type": "string", "description": "e.g. countries, exclusions.cities."},
+            "value": {"type": "string", "description": "The value as recorded."},
+            "quote": {"type": "string", "description": "The user's exact words."},
+        },
+        "required": ["field", "value", "quote"],
+    }
     properties: dict[str, Any] = {
-        "industries": _strings("Industry slugs.", lexicon.INDUSTRIES),
+        "industries": _strings(
+            f"Industry slugs ({', '.join(lexicon.INDUSTRIES)}), or the user's own words."
+        ),
         "countries": {
             "type": "array",
             "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
             "description": "ISO 3166-1 alpha-2 country codes.",
         },
-        "regions": _strings("Region slugs.", lexicon.REGIONS),
+        "regions": _strings(f"Region slugs ({', '.join(lexicon.REGIONS)})."),
+        "subdivisions": _strings("ISO 3166-2 codes of states, provinces, regions: US-OH."),
         "cities": _strings("City names in English, e.g. 'Berlin'."),
         "stages": _strings("Funding stage of the last round.", STAGES),
         "funded_within_months": _optional("integer", "Last round within N months.", minimum=1),
@@ -167,6 +226,17 @@ def audience_tool() -> ToolParam:
         "preferred_sources": _strings("Sources to prefer, same names."),
         "max_rows": _optional("integer", "How many rows the user asks for.", minimum=1),
         "credit_budget": _optional("integer", "A credit ceiling the user states.", minimum=1),
+        "exclusions": exclusions,
+        "requirements": {
+            "type": "array",
+            "items": requirement,
+            "description": "Claims no other field holds, checked as written.",
+        },
+        "provenance": {
+            "type": "array",
+            "items": provenance,
+            "description": "Where each recorded value came from in the newest message.",
+        },
         "reject": reject,
     }
     return {
@@ -195,31 +265,62 @@ class RejectAnswer(BaseModel):
     message: str = ""
 
 
-class AudienceAnswer(BaseModel):
-    """The ``record_audience`` input, loosely typed: normalization decides what is kept."""
+class FacetsAnswer(BaseModel):
+    """The facets an audience is asked for or ruled out by, as Claude records them."""
 
     model_config = ConfigDict(extra="ignore")
 
     industries: list[str] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)
     regions: list[str] = Field(default_factory=list)
+    subdivisions: list[str] = Field(default_factory=list)
     cities: list[str] = Field(default_factory=list)
     stages: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    thresholds: list[ThresholdAnswer] = Field(default_factory=list)
+
+
+class ExclusionsAnswer(FacetsAnswer):
+    """What Claude recorded as ruled out."""
+
+
+class RequirementAnswer(BaseModel):
+    """A free claim as Claude recorded it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str
+
+
+class ProvenanceAnswer(BaseModel):
+    """Where Claude read a value."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    field: str
+    value: str
+    quote: str
+
+
+class AudienceAnswer(FacetsAnswer):
+    """The ``record_audience`` input, loosely typed: normalization decides what is kept."""
+
     funded_within_months: int | None = None
     funded_within_days: int | None = None
     funded_since: str | None = None
     funded_until: str | None = None
-    thresholds: list[ThresholdAnswer] = Field(default_factory=list)
     technologies: list[str] = Field(default_factory=list)
     hiring: list[str] = Field(default_factory=list)
     roles: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
     want_email: bool = False
     enrich_dimensions: list[str] = Field(default_factory=list)
     excluded_sources: list[str] = Field(default_factory=list)
     preferred_sources: list[str] = Field(default_factory=list)
     max_rows: int | None = None
     credit_budget: int | None = None
+    exclusions: ExclusionsAnswer = Field(default_factory=ExclusionsAnswer)
+    requirements: list[RequirementAnswer] = Field(default_factory=list)
+    provenance: list[ProvenanceAnswer] = Field(default_factory=list)
     reject: RejectAnswer | None = None
 
 
@@ -235,7 +336,7 @@ class AnthropicPlanner:
     def __init__(
         self,
         client: AsyncAnthropic,
-        model: str = DEFAULT_MODEL,
+        model: str,
         *,
         deadline_seconds: float = PLANNING_DEADLINE_SECONDS,
     ) -> None:
@@ -246,6 +347,9 @@ class AnthropicPlanner:
 
     async def plan(self, request: PlanningRequest) -> DraftPlan:
         """Draft a plan for the newest user turn in the context of the whole history."""
+        for turn in request.turns:
+            if turn.role == "user":
+                policy.check(turn.content)
         try:
             async with asyncio.timeout(self._deadline):
                 raw = await call_tool(
@@ -258,23 +362,47 @@ class AnthropicPlanner:
                 )
             answer = AudienceAnswer.model_validate(raw)
         except (anthropic.APIError, ToolCallError, ValidationError, TimeoutError) as error:
-            # Planning must not break because Claude is down or answered badly.
-            log.warning("Claude planning failed, using the rule-based planner: %r", error)
-            return await self._fallback.plan(request)
-        return draft_plan(criteria_from_answer(answer, request), request, planner=self.name)
+            # Planning must not break because Claude is down or answered badly, but the
+            # fallback is never silent: the plan and the log both say what went wrong.
+            return await self._fall_back(request, error)
+        criteria = criteria_from_answer(answer, request)
+        return plans.draft_plan(criteria, request, planner=self.name)
+
+    async def _fall_back(self, request: PlanningRequest, error: Exception) -> DraftPlan:
+        short, detail, operator_error = failure_reason(error, self._model)
+        message = "Claude planning failed (%s), using the rule-based planner: %s"
+        log.log(logging.ERROR if operator_error else logging.WARNING, message, short, detail)
+        plan = await self._fallback.plan(request)
+        plan.planner = f"rules (anthropic: {short})"
+        plan.criteria.notes = [
+            f"Planned by the rule-based planner because Claude could not plan it: {detail}.",
+            *plan.criteria.notes,
+        ]
+        return plan
 
 
-def draft_plan(criteria: Criteria, request: PlanningRequest, *, planner: str) -> DraftPlan:
-    """A plan for ``criteria`` built exactly as the rule-based planner builds its own."""
-    target_rows = max(1, min(criteria.max_rows or request.default_rows, rules.MAX_ROWS))
-    return DraftPlan(
-        title=rules.plan_title(criteria),
-        steps=rules.build_steps(criteria, target_rows),
-        criteria=criteria,
-        target_rows=target_rows,
-        credits_estimate=estimate_credits(criteria, target_rows),
-        planner=planner,
-    )
+def failure_reason(error: Exception, model: str) -> tuple[str, str, bool]:
+    """(short reason for the plan's planner field, a sentence, whether an operator must act)."""
+    if isinstance(error, anthropic.NotFoundError) or (
+        isinstance(error, anthropic.BadRequestError) and "model" in str(error).lower()
+    ):
+        return (
+            "model rejected",
+            f"the API rejected the model {model!r} ({error}); set LEADEX_ANTHROPIC_MODEL to a "
+            "model this key can use",
+            True,
+        )
+    if isinstance(error, anthropic.AuthenticationError | anthropic.PermissionDeniedError):
+        return "key rejected", f"the API key was not accepted ({error})", True
+    if isinstance(error, ToolCallError) and error.reason == "refusal":
+        return "refused", "Claude declined to answer this prompt", True
+    if isinstance(error, ToolCallError | ValidationError):
+        return "unusable answer", f"Claude's answer could not be used ({error})", False
+    if isinstance(error, TimeoutError | anthropic.APITimeoutError):
+        return "timed out", "Claude did not answer in time", False
+    if isinstance(error, anthropic.APIConnectionError):
+        return "unreachable", f"the Anthropic API could not be reached ({error})", False
+    return "api error", f"the Anthropic API failed ({error!r})", False
 
 
 # =============================================================================================
@@ -340,6 +468,8 @@ def answer_from_criteria(criteria: Criteria) -> dict[str, Any]:
     data = criteria.model_dump(
         mode="json", exclude={"roles", "seed", "url_list"}, exclude_defaults=True
     )
+    data.pop("provenance", None)
+    data.pop("notes", None)
     if _default_lookback_only(criteria):
         # The default lookback belongs to the stage filter: the planner re-adds it while a
         # private stage remains, and it must go when the stages do.
@@ -350,7 +480,7 @@ def answer_from_criteria(criteria: Criteria) -> dict[str, Any]:
 
 
 def _default_lookback_only(criteria: Criteria) -> bool:
-    return criteria.funded_within_months == rules.DEFAULT_STAGE_LOOKBACK_MONTHS and not (
+    return criteria.funded_within_months == plans.DEFAULT_STAGE_LOOKBACK_MONTHS and not (
         criteria.funded_within_days or criteria.funded_since or criteria.funded_until
     )
 
@@ -362,38 +492,43 @@ def _default_lookback_only(criteria: Criteria) -> bool:
 def criteria_from_answer(answer: AudienceAnswer, request: PlanningRequest) -> Criteria:
     """Normalize Claude's answer into criteria, then apply what the rule-based planner applies."""
     if answer.reject is not None:
-        message = answer.reject.message.strip() or rules.VAGUE_PROMPT_MESSAGE
-        raise PlanRejection(message, missing=_unique(answer.reject.missing, str))
+        message = answer.reject.message.strip() or plans.VAGUE_PROMPT_MESSAGE
+        raise PlanRejection(message, missing=unique(answer.reject.missing, str))
     criteria = _normalized(answer)
+    criteria.provenance = _provenance(answer, request)
     if request.previous is not None:
         # Attachments belong to the message they came with; only earlier criteria remember them.
         criteria.seed = request.previous.seed
         criteria.url_list = list(request.previous.url_list)
     if answer.credit_budget:
         rows = rows_within(criteria, answer.credit_budget)
-        criteria.max_rows = min(criteria.max_rows or request.default_rows, rows, rules.MAX_ROWS)
+        criteria.max_rows = min(criteria.max_rows or request.default_rows, rows, plans.MAX_ROWS)
     _apply_hints(criteria, request)
-    rules._apply_attachments(criteria, request)
-    # The rule-based planner's own checks and defaults, so both planners reject and default
-    # alike: a prompt naming a missing file, an empty audience, the stage lookback.
-    rules._check_audience(criteria, _newest_instruction(request), request.attachments)
-    return rules._finalize(criteria)
+    plans.apply_attachments(criteria, request)
+    # The shared checks and defaults, so both planners reject and default alike: a prompt
+    # naming a missing file, an empty audience, the stage lookback, the notes.
+    plans.check_audience(criteria, _newest_instruction(request), request.attachments)
+    return plans.finalize(criteria)
 
 
 def _newest_instruction(request: PlanningRequest) -> str:
     users = [turn.content for turn in request.turns if turn.role == "user" and turn.content.strip()]
     newest = (request.feedback or "").strip() or (users[-1] if users else "")
-    return rules.normalize_text(newest)
+    return normalize_text(newest)
 
 
 def _normalized(answer: AudienceAnswer) -> Criteria:
     countries, cities = _cities(answer.cities)
+    subdivisions = _subdivisions(answer.subdivisions)
+    countries += [code[:2] for code in subdivisions]
     excluded = _sources(answer.excluded_sources)
     preferred = [slug for slug in _sources(answer.preferred_sources) if slug not in excluded]
+    industries, free_industries = _industries(answer.industries)
     return Criteria(
-        industries=_known(answer.industries, lexicon.INDUSTRIES),
-        countries=_unique([*_countries(answer.countries), *countries], str),
+        industries=industries,
+        countries=unique([*_countries(answer.countries), *countries], str),
         regions=_known(answer.regions, lexicon.REGIONS),
+        subdivisions=subdivisions,
         cities=cities,
         stages=sorted(set(_known(answer.stages, STAGES)), key=STAGES.index),
         funded_within_months=_positive(answer.funded_within_months),
@@ -404,32 +539,102 @@ def _normalized(answer: AudienceAnswer) -> Criteria:
         technologies=_technologies(answer.technologies),
         hiring=_hiring(answer.hiring),
         roles=_roles(answer.roles),
-        keywords=_unique(_clean(answer.keywords), str.casefold),
+        keywords=unique([*free_industries, *_clean(answer.keywords)], str.casefold),
         want_email=answer.want_email,
         enrich_dimensions=_known(answer.enrich_dimensions, lexicon.DEEP_ENRICH_DIMENSIONS),
         excluded_sources=excluded,
         preferred_sources=preferred,
         max_rows=_capped_rows(answer.max_rows),
+        exclusions=_exclusions(answer.exclusions),
+        requirements=unique(
+            (
+                Requirement(text=text, terms=plans.requirement_terms(text))
+                for text in _clean(r.text for r in answer.requirements)
+            ),
+            lambda claim: claim.text.casefold(),
+        ),
     )
 
 
+def _industries(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(known slugs, the user's words for industries no slug names)."""
+    known: list[str] = []
+    free: list[str] = []
+    for value in _clean(values):
+        slug = value.lower()
+        if slug in lexicon.INDUSTRIES:
+            known.append(slug)
+        else:
+            found = lexicon.find_industries(value)
+            whole = len(found) == 1 and found[0].text.casefold() == value.casefold()
+            (known if whole else free).append(found[0].key if whole else value)
+    return unique(known, str), unique(free, str.casefold)
+
+
+def _subdivisions(values: Iterable[str]) -> list[str]:
+    codes = []
+    for value in _clean(values):
+        code = value.upper()
+        if pycountry.subdivisions.get(code=code) is None:
+            matches = [m for m in gazetteer.find_places(value) if m.key.kind == "subdivision"]
+            code = matches[0].key.value if matches else ""
+        if code:
+            codes.append(code)
+    return unique(codes, str)
+
+
+def _exclusions(answer: ExclusionsAnswer) -> Exclusions:
+    industries, free = _industries(answer.industries)
+    _, cities = _cities(answer.cities)
+    return Exclusions(
+        industries=industries,
+        countries=unique(_countries(answer.countries), str),
+        regions=_known(answer.regions, lexicon.REGIONS),
+        subdivisions=_subdivisions(answer.subdivisions),
+        cities=cities,
+        stages=_known(answer.stages, STAGES),
+        keywords=unique([*free, *_clean(answer.keywords)], str.casefold),
+        thresholds=_thresholds(answer.thresholds),
+    )
+
+
+def _provenance(answer: AudienceAnswer, request: PlanningRequest) -> list[Provenance]:
+    """Claude's quotes, located in the newest message; a quote it did not copy is dropped."""
+    newest = next((t.content for t in reversed(request.turns) if t.role == "user"), "")
+    newest = (request.feedback or "").strip() or newest
+    entries = [*answer.provenance]
+    entries += [
+        ProvenanceAnswer(field="requirements", value=r.text, quote=r.text)
+        for r in answer.requirements
+    ]
+    found = []
+    for entry in entries:
+        start = newest.casefold().find(entry.quote.strip().casefold())
+        if not entry.quote.strip() or start < 0:
+            continue
+        end = start + len(entry.quote.strip())
+        span = Span(start=start, end=end, text=newest[start:end])
+        found.append(Provenance(field=entry.field, value=entry.value, span=span))
+    return unique(found, lambda p: (p.field, p.value.casefold()))
+
+
 def _capped_rows(rows: int | None) -> int | None:
-    return min(rows, rules.MAX_ROWS) if rows is not None and rows > 0 else None
+    return min(rows, plans.MAX_ROWS) if rows is not None and rows > 0 else None
 
 
 def _apply_hints(criteria: Criteria, request: PlanningRequest) -> None:
     hints = request.hints
     if hints.max_rows:
         # The hint and the prompt both cap this message's rows; the tighter one holds.
-        criteria.max_rows = min(hints.max_rows, criteria.max_rows or rules.MAX_ROWS, rules.MAX_ROWS)
+        criteria.max_rows = min(hints.max_rows, criteria.max_rows or plans.MAX_ROWS, plans.MAX_ROWS)
     for name in hints.preferred_sources:
         slug = lexicon.canonical_source(name)
         if slug not in criteria.excluded_sources:
-            criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
+            criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
 def _sources(names: Iterable[str]) -> list[str]:
-    return _unique((lexicon.canonical_source(name) for name in _clean(names)), str)
+    return unique((lexicon.canonical_source(name) for name in _clean(names)), str)
 
 
 def _clean(values: Iterable[str]) -> list[str]:
@@ -439,7 +644,7 @@ def _clean(values: Iterable[str]) -> list[str]:
 def _known(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     """Slugs Claude gave that the lexicon knows, each once; anything else is dropped."""
     known = set(allowed)
-    return _unique((v.strip().lower() for v in values if v.strip().lower() in known), str)
+    return unique((v.strip().lower() for v in values if v.strip().lower() in known), str)
 
 
 def _countries(values: Iterable[str]) -> list[str]:
@@ -477,7 +682,10 @@ def _cities(values: Iterable[str]) -> tuple[list[str], list[str]]:
             countries.append(lexicon.CITY_COUNTRY[place.value])
         elif place is None:
             cities.append(value)
-    return countries, _unique(cities, str.casefold)
+            country = gazetteer.city_country(value)
+            if country:
+                countries.append(country)
+    return countries, unique(cities, str.casefold)
 
 
 def _positive(value: int | None) -> int | None:
@@ -513,7 +721,7 @@ def _technology_names() -> dict[str, str]:
 def _technologies(values: Iterable[str]) -> list[str]:
     """Known technologies under their display name; others as Claude wrote them."""
     names = _technology_names()
-    return _unique((names.get(v.casefold(), v) for v in _clean(values)), str.casefold)
+    return unique((names.get(v.casefold(), v) for v in _clean(values)), str.casefold)
 
 
 def _hiring(values: Iterable[str]) -> list[str]:
@@ -523,7 +731,7 @@ def _hiring(values: Iterable[str]) -> list[str]:
             labels.append(lexicon.HIRING_ANY)
         elif roles.normalize_title(value) is not None:
             labels.append(roles.display_label(value))
-    return _unique(labels, _hiring_key)
+    return unique(labels, _hiring_key)
 
 
 def _hiring_key(label: str) -> Hashable:
@@ -538,14 +746,4 @@ def _roles(labels: Iterable[str]) -> list[RoleTarget]:
             targets.append(roles.role_target(label))
         except ValueError:
             log.info("Dropping a role Claude named that is not a job title: %r", label)
-    return _unique(targets, lambda role: role.column_prefix)
-
-
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
-    seen: set[Hashable] = set()
-    kept = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            kept.append(item)
-    return kept
+    return unique(targets, lambda role: role.column_prefix)

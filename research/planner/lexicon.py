@@ -260,7 +260,7 @@ INDUSTRIES: dict[str, Industry] = {
             "saas",
             "SaaS",
             "SaaS companies",
-            ("saas", "software as a service", "cloud software"),
+            ("saas", "software as a service", "cloud software", "software"),
         ),
         Industry(
             "ecommerce",
@@ -286,6 +286,8 @@ INDUSTRIES: dict[str, Industry] = {
                 "clean energy",
                 "renewable energy",
                 "renewables",
+                "solar",
+                "solar energy",
                 "greentech",
                 "green tech",
                 "carbon removal",
@@ -441,7 +443,7 @@ def find_industries(text: str) -> list[Match[str]]:
 class Place(NamedTuple):
     """A geographic target: an ISO country code, a region slug, or a city name."""
 
-    kind: Literal["country", "region", "city", "anywhere"]
+    kind: Literal["country", "region", "subdivision", "city", "area", "anywhere"]
     value: str
 
 

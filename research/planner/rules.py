@@ -25,77 +25,46 @@ belong to the message they came with, so only ``previous`` remembers older ones.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from research import roles
-from research.planner import lexicon
+from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
+from research.planner.phrases import OWNER, ROLE_PHRASE, TOP_ROLE
+from research.planner.plans import (
+    DEFAULT_STAGE_LOOKBACK_MONTHS,
+    MAX_ROWS,
+    SKILL_SUFFIX,
+    apply_attachments,
+    check_audience,
+    draft_plan,
+    finalize,
+    range_text,
+    requirement_terms,
+)
 from research.planner.types import (
-    MAX_STEPS,
-    Attachment,
     Criteria,
     DraftPlan,
     Hints,
-    Intent,
     NumericRange,
     PlanningRequest,
-    PlanRejection,
-    PlanStep,
+    Provenance,
+    Requirement,
     RoleTarget,
-    SeedList,
+    Span,
 )
-from research.pricing import estimate_credits, leads_per_company, rows_within
+from research.pricing import rows_within
+from research.text import normalize_text
+from research.util import unique
 
 T = TypeVar("T")
 
-MAX_ROWS = 10_000
-"""The spec's cap on rows in one job's artifact."""
-
-DEFAULT_STAGE_LOOKBACK_MONTHS = 36
-"""A stage filter without a date means a round in the last three years, as in the spec's plan."""
-
 RECENTLY_FUNDED_MONTHS = 12
 """What "recently funded" means when no window is given."""
-
-COMPANY_COLUMNS: tuple[str, ...] = (
-    "company_name",
-    "domain",
-    "hq_city",
-    "hq_country",
-    "industry",
-    "founded_year",
-    "funding_stage",
-    "funding_amount",
-    "funded_at",
-    "employee_count",
-    "engineering_headcount",
-    "open_roles",
-    "tech_stack",
-    "linkedin",
-    "news",  # the "news" deep-enrich dimension; research.metering meters it by this name
-)
-"""Every company column a plan may name."""
-
-SKILL_SUFFIX = " experience"
-"""Keywords ending so ("Python experience") qualify people rather than companies."""
-
-PERSON_COLUMN_SUFFIXES: tuple[str, ...] = ("name", "title", "email", "linkedin")
-"""Each role adds ``<column_prefix>_<suffix>`` for these suffixes."""
-
-VAGUE_PROMPT_MESSAGE = (
-    "The prompt does not describe an audience: no industry, location, company stage or role "
-    "was found. Say who to look for, e.g. 'Series A fintechs in France; pull the VP Eng'."
-)
-MISSING_AUDIENCE: tuple[str, ...] = ("industry", "location", "stage", "role")
-MISSING_ATTACHMENT_MESSAGE = (
-    "The prompt refers to an attached file, but the message has no attachment. Attach the "
-    "CSV as {'kind': 'csv', 'url': ...} or describe the companies to look for."
-)
 
 
 class RulesPlanner:
@@ -105,16 +74,7 @@ class RulesPlanner:
 
     async def plan(self, request: PlanningRequest) -> DraftPlan:
         """Draft a plan for the newest instruction in the context of the whole thread."""
-        criteria = build_criteria(request)
-        target_rows = max(1, min(criteria.max_rows or request.default_rows, MAX_ROWS))
-        return DraftPlan(
-            title=plan_title(criteria),
-            steps=build_steps(criteria, target_rows),
-            criteria=criteria,
-            target_rows=target_rows,
-            credits_estimate=estimate_credits(criteria, target_rows),
-            planner=self.name,
-        )
+        return draft_plan(build_criteria(request), request, planner=self.name)
 
 
 # =============================================================================================
@@ -151,7 +111,9 @@ class Recency:
     until: date | None = None
 
 
-Value = str | int | bool | Place | tuple[str, ...] | NumericRange | RoleTarget | Recency
+Value = (
+    str | int | bool | Place | tuple[str, ...] | NumericRange | RoleTarget | Recency | Requirement
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +130,6 @@ def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
     mentions = _longest_first(candidates)
-    mentions += _fallback_keywords(text, mentions)
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -221,7 +182,9 @@ def _display_value(mention: Mention) -> str:
 
 
 def _places(text: str) -> list[Mention]:
-    return _from_matches(lexicon.find_places(text), Facet.PLACE)
+    # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
+    found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
+    return _from_matches(found, Facet.PLACE)
 
 
 def _stages(text: str) -> list[Mention]:
@@ -241,10 +204,82 @@ def _dimensions(text: str) -> list[Mention]:
 
 
 def _roles(text: str) -> list[Mention]:
-    return [
+    found = [
         Mention(title.start, title.end, Facet.ROLE, roles.role_target(title.text))
         for title in roles.find_titles(text)
     ]
+    return found + _role_phrases(text)
+
+
+def _role_phrases(text: str) -> list[Mention]:
+    """Roles described rather than titled: "whoever runs engineering", "the owner"."""
+    found = []
+    for match in [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]:
+        function = match["function"].strip()
+        title = roles.normalize_title(f"Head of {function}")
+        if title is not None and title.function != roles.GENERAL:
+            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+    found += _ranked_titles(text)
+    for match in _SPECIAL_TITLE.finditer(text):
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(match.group(1))))
+    for match in OWNER.finditer(text):
+        owner = RoleTarget(
+            label="Owner",
+            title="Owner",
+            seniority="c_level",
+            function="executive",
+            column_prefix="owner",
+        )
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, owner))
+    return found
+
+
+_SPECIAL_TITLE = re.compile(
+    r"(?<![\w])(?:the\s+)?("
+    + "|".join(re.escape(title).replace(r"\ ", r"[\s-]+") for title in roles.SPECIAL_TITLES)
+    + r")s?(?![\w])",
+    re.I,
+)
+"""Titles of no function ("the general manager", "managing director") in any case."""
+
+
+_RANKED_TITLE = re.compile(
+    r"(?<![\w])(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)"
+)
+"""A title whose area no table names ("Head of Procurement"): kept as written."""
+
+
+def _ranked_titles(text: str) -> list[Mention]:
+    """Ranked titles the title tables do not parse, unless a known title starts inside."""
+    found = []
+    for match in _RANKED_TITLE.finditer(text):
+        area = match["area"]
+        if roles.find_titles(area) or lexicon.find_places(area):
+            continue  # "VP of Engineering Berlin": the tables' own reading stands
+        found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+    return found
+
+
+def _ranked(match: re.Match[str]) -> RoleTarget:
+    known = roles.normalize_title(match.group(0))
+    if known is not None and known.function != roles.GENERAL:
+        return roles.role_target(match.group(0))
+    seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
+        match["rank"].split()[0].lower(), "vp"
+    )
+    label = " ".join(match.group(0).split())
+    return RoleTarget(
+        label=label,
+        title=label,
+        seniority=seniority,
+        function=roles.GENERAL,
+        column_prefix=re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_"),
+    )
+
+
+def _described(title: str) -> RoleTarget:
+    return roles.role_target(title)
 
 
 _EMAIL = re.compile(
@@ -402,12 +437,17 @@ def _thresholds(text: str) -> list[Mention]:
         found.append(_range_mention(match, metric, whole=True))
     for match in _MONEY.finditer(text):
         tail = (match["tail"] or "").lower()
-        if "arr" in tail or "revenue" in tail:
-            continue  # revenue is not a facet the engine can check
+        if "arr" in tail or "revenue" in tail or _REVENUE_BEFORE.search(text, 0, match.start()):
+            continue  # revenue is not a facet the engine can check: it stays a requirement
         metric = f"funding_amount_{lexicon.CURRENCIES[match['cur'].lower()]}"
         found.append(_range_mention(match, metric, whole=False))
     found += [_founded_mention(match) for match in _FOUNDED.finditer(text)]
     return found
+
+
+_REVENUE_BEFORE = re.compile(
+    r"(?<![\w])(?:revenues?|arr|mrr|sales|turnover|gmv|income|earnings)\s+(?:of\s+|is\s+)?$", re.I
+)
 
 
 def _range_mention(match: re.Match[str], metric: str, *, whole: bool) -> Mention:
@@ -611,6 +651,7 @@ class Context(Enum):
 
     NONE = "none"
     REMOVE = "remove"
+    EXCLUDE = "exclude"  # inside a negation: "not in Paris", "except the UK"
     HIRING = "hiring"
     PREFER = "prefer"
 
@@ -691,7 +732,10 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
         return Context.NONE  # "the VP Eng if there is no CTO" keeps the CTO
     if _REMOVE_CUE.search(gap):
         return Context.REMOVE
-    if mention.facet in (Facet.ROLE, Facet.THRESHOLD) and lexicon.HIRING_TRIGGER.search(gap):
+    if mention.facet in (Facet.ROLE, Facet.THRESHOLD) and (
+        lexicon.HIRING_TRIGGER.search(gap)
+        or lexicon.HIRING_TRIGGER.search(_SKILL_WORD.sub("", gap))
+    ):
         return Context.HIRING
     if mention.facet is Facet.SOURCE and _PREFER_CUE.search(gap):
         return Context.PREFER
@@ -699,6 +743,9 @@ def _context(mention: Mention, gap: str, previous: tuple[Mention, Context] | Non
         return _inherited(mention, previous)
     return Context.NONE
 
+
+_SKILL_WORD = re.compile(r"(?<=\s)[\w+#.-]+\s+$")
+"""A capitalized stack word between a hiring cue and the role: "hiring Unity developers"."""
 
 LEADERSHIP = frozenset({"c_level", "vp", "head"})
 
@@ -710,6 +757,8 @@ def _leads(mention: Mention) -> bool:
 def _inherited(mention: Mention, previous: tuple[Mention, Context]) -> Context:
     """A list item shares its first item's context, where that context applies to it."""
     earlier, context = previous
+    if context is Context.EXCLUDE:
+        return Context.NONE  # what a negation covers is read from its scope, not a list gap
     if context is Context.HIRING and mention.facet not in (Facet.ROLE, Facet.THRESHOLD):
         return Context.NONE
     if context is Context.HIRING and _leads(mention) and not _leads(earlier):
@@ -737,6 +786,7 @@ class Group(Enum):
     THRESHOLDS = "thresholds"
     EMAIL = "want_email"
     ROWS = "max_rows"
+    REQUIREMENTS = "requirements"
 
 
 # Facets where a follow-up's mention replaces the earlier value unless told to add.
@@ -750,6 +800,7 @@ class Action(Enum):
 
     INCLUDE = "include"
     REMOVE = "remove"
+    EXCLUDE = "exclude"
     CLEAR = "clear"
 
 
@@ -760,9 +811,19 @@ class Op:
     group: Group
     value: Value | None = None
     action: Action = Action.INCLUDE
+    span: tuple[int, int] | None = None
+    """Where in the instruction the value was read."""
+    words: str = ""
+    """The instruction's words at ``span``: an excluded industry that is also asked for
+    ("fintechs, not payments companies") is ruled out by these words, not by its slug."""
 
 
-def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[Op]:
+def _operations(
+    text: str,
+    clause: Clause,
+    mentions: Sequence[Mention],
+    negated: Callable[[Mention], bool] = lambda _: False,
+) -> list[Op]:
     """The changes a clause makes, from its mentions and the words around them."""
     classified: list[tuple[Mention, Context]] = []
     cursor = clause.start
@@ -770,7 +831,9 @@ def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[
         if mention.facet is Facet.BARE_DIMENSION:
             continue  # decided below, once the mentions around it are known
         previous = classified[-1] if classified else None
-        classified.append((mention, _context(mention, text[cursor : mention.start], previous)))
+        gap = text[cursor : mention.start]
+        context = Context.EXCLUDE if negated(mention) else _context(mention, gap, previous)
+        classified.append((mention, context))
         cursor = mention.end
     contexts = {id(mention): context for mention, context in classified}
     ops: list[Op] = []
@@ -778,12 +841,24 @@ def _operations(text: str, clause: Clause, mentions: Sequence[Mention]) -> list[
         if mention.facet is Facet.BARE_DIMENSION:
             ops += _bare_dimension_ops(text, clause, mention, classified)
         else:
-            ops += _ops_for(mention, contexts[id(mention)])
+            span, words = (mention.start, mention.end), text[mention.start : mention.end]
+            ops += [
+                replace(op, span=span, words=words)
+                for op in _ops_for(mention, contexts[id(mention)])
+            ]
     return ops
 
 
+_EXCLUDABLE = frozenset(
+    {Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.STAGE, Facet.THRESHOLD, Facet.TECHNOLOGY}
+)
+"""Facets a negation rules out; a negated role, source or column is removed instead."""
+
+
 def _ops_for(mention: Mention, context: Context) -> list[Op]:
-    action = Action.REMOVE if context is Context.REMOVE else Action.INCLUDE
+    if context is Context.EXCLUDE and mention.facet in _EXCLUDABLE:
+        return _exclusion_ops(mention)
+    action = Action.REMOVE if context in (Context.REMOVE, Context.EXCLUDE) else Action.INCLUDE
     facet, value = mention.facet, mention.value
     if facet is Facet.PLACE:
         return _place_ops(cast(Place, value), action)
@@ -814,13 +889,45 @@ _SIMPLE_GROUPS: dict[Facet, Group] = {
 }
 
 
+def _exclusion_ops(mention: Mention) -> list[Op]:
+    facet, value = mention.facet, mention.value
+    if facet is Facet.PLACE:
+        place = cast(Place, value)
+        if place.kind in ("anywhere", "area"):
+            return [Op(Group.KEYWORDS, mention_text(mention), Action.EXCLUDE)]
+        return [Op(Group.PLACES, place, Action.EXCLUDE)]
+    if facet is Facet.THRESHOLD:
+        return [Op(Group.THRESHOLDS, value, Action.EXCLUDE)]
+    if facet is Facet.STAGE and not value:
+        return []
+    if facet is Facet.TECHNOLOGY:
+        return [Op(Group.KEYWORDS, str(value), Action.EXCLUDE)]
+    group = _SIMPLE_GROUPS[facet]
+    return [Op(group, value, Action.EXCLUDE)]
+
+
+def mention_text(mention: Mention) -> str:
+    """A mention's value as words."""
+    if isinstance(mention.value, Place):
+        return gazetteer.place_name(mention.value)
+    return str(mention.value)
+
+
 def _place_ops(place: Place, action: Action) -> list[Op]:
     if place.kind == "anywhere":
         return [Op(Group.PLACES, None, Action.CLEAR)]
+    if place.kind == "area":
+        # "northern Italy": the country is a filter, the part of it is checked as written.
+        whole = Place("country", gazetteer.country_of(place) or "")
+        if action is not Action.INCLUDE:
+            return [Op(Group.PLACES, whole, action)]
+        claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
+        return [Op(Group.PLACES, whole), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
-    if place.kind == "city" and action is Action.INCLUDE:
-        # Cities narrow within their country, so the country is part of the filter too.
-        ops.append(Op(Group.PLACES, Place("country", lexicon.CITY_COUNTRY[place.value])))
+    code = gazetteer.country_of(place)
+    if code and action is Action.INCLUDE:
+        # Cities and states narrow within their country, so it is part of the filter too.
+        ops.append(Op(Group.PLACES, Place("country", code)))
     return ops
 
 
@@ -900,18 +1007,60 @@ def _attribute(
     return (lambda c: list(getattr(c, name))), (lambda c, items: setattr(c, name, items))
 
 
+_PLACE_FIELDS: dict[str, str] = {
+    "country": "countries",
+    "region": "regions",
+    "subdivision": "subdivisions",
+    "city": "cities",
+}
+"""Place kind -> the Criteria (and Exclusions) field that holds it."""
+
+
 def _read_places(criteria: Criteria) -> list[Place]:
     return [
         *(Place("country", code) for code in criteria.countries),
         *(Place("region", slug) for slug in criteria.regions),
+        *(Place("subdivision", code) for code in criteria.subdivisions),
         *(Place("city", name) for name in criteria.cities),
     ]
 
 
 def _write_places(criteria: Criteria, places: list[Place]) -> None:
-    criteria.countries = [p.value for p in places if p.kind == "country"]
-    criteria.regions = [p.value for p in places if p.kind == "region"]
-    criteria.cities = [p.value for p in places if p.kind == "city"]
+    for kind, name in _PLACE_FIELDS.items():
+        setattr(criteria, name, [p.value for p in places if p.kind == kind])
+
+
+def _exclusion_field(group: Group, item: Any) -> str | None:
+    """The Exclusions field an excluded item of ``group`` goes to."""
+    if group is Group.PLACES:
+        return _PLACE_FIELDS.get(cast(Place, item).kind)
+    return {
+        Group.INDUSTRIES: "industries",
+        Group.STAGES: "stages",
+        Group.KEYWORDS: "keywords",
+    }.get(group)
+
+
+def _exclusion_value(group: Group, item: Any) -> str:
+    return cast(Place, item).value if group is Group.PLACES else str(item)
+
+
+def _update_exclusions(
+    criteria: Criteria, group: Group, excluded: Sequence[Any], included: Sequence[Any]
+) -> None:
+    """Add what a clause rules out; what a later instruction asks for again is no longer out."""
+    exclusions = criteria.exclusions
+    for item in included:
+        name = _exclusion_field(group, item)
+        if name:
+            value = _exclusion_value(group, item).lower()
+            kept = [v for v in getattr(exclusions, name) if v.lower() != value]
+            setattr(exclusions, name, kept)
+    for item in excluded:
+        name = _exclusion_field(group, item)
+        if name:
+            values = [*getattr(exclusions, name), _exclusion_value(group, item)]
+            setattr(exclusions, name, unique(values, str.lower))
 
 
 _STAGE_ORDER = (*lexicon.STAGE_LADDER, lexicon.PUBLIC)
@@ -959,8 +1108,25 @@ def _apply_list(
     touched: set[Group],
 ) -> None:
     includes = [item for op in ops if op.action is Action.INCLUDE for item in spec.expand(op.value)]
+    included = {spec.key(i) for i in spec.read(criteria)} | {
+        spec.key(item)
+        for op in ops
+        if op.action is Action.INCLUDE
+        for item in spec.expand(op.value)
+    }
+    if group is Group.INDUSTRIES:
+        # "Fintechs, not payments companies": ruling out the asked-for industry would invert
+        # the request, so the narrower words are what is excluded.
+        clashing = [op for op in ops if op.action is Action.EXCLUDE and op.value in included]
+        ops = [op for op in ops if op not in clashing]
+        phrases = [op.words for op in clashing if op.words]
+        criteria.exclusions.keywords = unique([*criteria.exclusions.keywords, *phrases], str.lower)
+    excludes = [item for op in ops if op.action is Action.EXCLUDE for item in spec.expand(op.value)]
     removes = {
-        spec.key(item) for op in ops if op.action is Action.REMOVE for item in spec.expand(op.value)
+        spec.key(item)
+        for op in ops
+        if op.action in (Action.REMOVE, Action.EXCLUDE)
+        for item in spec.expand(op.value)
     }
     cleared = any(op.action is Action.CLEAR for op in ops)
     current = [] if cleared else spec.read(criteria)
@@ -971,7 +1137,8 @@ def _apply_list(
         and (mode is Mode.REPLACE or (mode is Mode.DEFAULT and first_touch))
     )
     items = includes if replace_all else [*current, *includes]
-    spec.write(criteria, _unique([i for i in items if spec.key(i) not in removes], spec.key))
+    spec.write(criteria, unique([i for i in items if spec.key(i) not in removes], spec.key))
+    _update_exclusions(criteria, group, excludes, includes)
     touched.add(group)
     if group is Group.STAGES:
         _drop_default_lookback(criteria, cleared=cleared)
@@ -990,10 +1157,17 @@ def _drop_default_lookback(criteria: Criteria, *, cleared: bool) -> None:
 def _apply_scalar(criteria: Criteria, op: Op) -> None:
     if op.group is Group.RECENCY:
         _set_recency(criteria, Recency() if op.action is Action.CLEAR else cast(Recency, op.value))
+    elif op.group is Group.THRESHOLDS and op.action is Action.EXCLUDE:
+        excluded = cast(NumericRange, op.value)
+        criteria.exclusions.thresholds = [*criteria.exclusions.thresholds, excluded]
     elif op.group is Group.THRESHOLDS:
         threshold = cast(NumericRange, op.value)
         kept = [t for t in criteria.thresholds if t.metric != threshold.metric]
         criteria.thresholds = kept if op.action is Action.REMOVE else [*kept, threshold]
+    elif op.group is Group.REQUIREMENTS:
+        claim = cast(Requirement, op.value)
+        if op.action is Action.INCLUDE:
+            criteria.requirements = unique([*criteria.requirements, claim], _claim_key)
     elif op.group is Group.EMAIL:
         criteria.want_email = bool(op.value)
     elif op.group is Group.ROWS:
@@ -1002,6 +1176,10 @@ def _apply_scalar(criteria: Criteria, op: Op) -> None:
         _set_source(criteria, str(op.value), excluded=True)
     elif op.group is Group.PREFERRED_SOURCES:
         _set_source(criteria, str(op.value), excluded=False)
+
+
+def _claim_key(claim: Requirement) -> str:
+    return " ".join(claim.text.lower().split())
 
 
 def _set_recency(criteria: Criteria, window: Recency) -> None:
@@ -1015,59 +1193,42 @@ def _set_source(criteria: Criteria, slug: str, *, excluded: bool) -> None:
     """Excluding a source withdraws a preference for it, and preferring one un-excludes it."""
     if excluded:
         criteria.preferred_sources = [s for s in criteria.preferred_sources if s != slug]
-        criteria.excluded_sources = _unique([*criteria.excluded_sources, slug], str)
+        criteria.excluded_sources = unique([*criteria.excluded_sources, slug], str)
     else:
         criteria.excluded_sources = [s for s in criteria.excluded_sources if s != slug]
-        criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
-
-
-def _unique(items: Iterable[T], key: Callable[[T], Hashable]) -> list[T]:
-    seen: set[Hashable] = set()
-    result = []
-    for item in items:
-        if key(item) not in seen:
-            seen.add(key(item))
-            result.append(item)
-    return result
+        criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)
 
 
 # =============================================================================================
 # From a request to criteria
 
-_DOTTED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
-    ("U.S.A.", "USA"),
-    ("U.S.", "US"),
-    ("U.K.", "UK"),
-    ("E.U.", "EU"),
-    ("e.g.", "eg"),
-    ("i.e.", "ie"),
-    ("etc.", "etc"),
-    ("vs.", "vs"),
-)
-_ATTACHMENT_REFERENCE = re.compile(
-    r"(?<![\w])(?:attached|uploaded|enclosed)\s+(?:csv|file|list|spreadsheet|sheet|seed\s+list)"
-    r"|(?:the|this|my|our)\s+(?:csv|spreadsheet)(?![\w])",
-    re.I,
-)
-
-
-def normalize_text(text: str) -> str:
-    """NFKC text with dotted abbreviations closed up ("U.S." -> "US") for clean splitting."""
-    text = unicodedata.normalize("NFKC", text)
-    for dotted, plain in _DOTTED_ABBREVIATIONS:
-        text = text.replace(dotted, plain)
-    return text
-
 
 def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 30) -> Criteria:
     """The criteria after one user instruction (a turn or replan feedback) refines ``base``."""
-    text = normalize_text(instruction)
+    prepared = language.prepare(normalize_text(instruction))
+    text = prepared.text
     criteria = Criteria() if _RESET_CUE.search(text) else base.model_copy(deep=True)
     mentions = read_mentions(text)
+    found = reading.read(
+        text,
+        mentions,
+        excludable=[m.facet in _EXCLUDABLE for m in mentions],
+        absorbable=[m.facet in _ABSORBABLE for m in mentions],
+        places=[m.facet is Facet.PLACE for m in mentions],
+        kinds=[m.facet.value for m in mentions],
+    )
+    kept = [m for i, m in enumerate(mentions) if i not in found.absorbed]
     touched: set[Group] = set()
     for clause in _clauses(text):
-        inside = [m for m in mentions if clause.start <= m.start < clause.end]
-        _apply_clause(criteria, _operations(text, clause, inside), clause.mode, touched)
+        inside = [m for m in kept if clause.start <= m.start < clause.end]
+        ops = _operations(text, clause, inside, found.negated)
+        ops += [
+            _free_op(item, prepared)
+            for item in found.free
+            if clause.start <= item.start < clause.end
+        ]
+        _apply_clause(criteria, ops, clause.mode, touched)
+        _record_provenance(criteria, ops, prepared)
     budgets = [cast(int, m.value) for m in mentions if m.facet is Facet.CREDITS]
     if budgets:
         # A credit budget caps the rows once the rest of the instruction has set the cost.
@@ -1076,17 +1237,67 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
     return criteria
 
 
+_ABSORBABLE = frozenset({Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.SOURCE})
+"""Facets that are part of a claim when they stand inside one ("export to Japan")."""
+
+
+def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:
+    span = (item.start, item.end)
+    if item.kind is reading.FreeKind.REQUIREMENT:
+        written = prepared.source(item.start, item.end) or item.text
+        claim = Requirement(text=written, terms=requirement_terms(item.text))
+        return Op(Group.REQUIREMENTS, claim, span=span)
+    action = Action.EXCLUDE if item.kind is reading.FreeKind.EXCLUDED else Action.INCLUDE
+    return Op(Group.KEYWORDS, item.text, action, span=span)
+
+
+def _record_provenance(criteria: Criteria, ops: Sequence[Op], prepared: language.Prepared) -> None:
+    """Note, for each value an instruction set, the words of the instruction it came from."""
+    entries = list(criteria.provenance)
+    for op in ops:
+        if op.span is None or op.action in (Action.REMOVE, Action.CLEAR) or op.value is None:
+            continue
+        field_name, value = _provenance_target(op)
+        if not field_name:
+            continue
+        start, end = prepared.span(*op.span)
+        span = Span(start=start, end=end, text=prepared.original[start:end])
+        entries.append(Provenance(field=field_name, value=value, span=span))
+    criteria.provenance = unique(entries, lambda p: (p.field, p.value.lower()))
+
+
+def _provenance_target(op: Op) -> tuple[str, str]:
+    prefix = "exclusions." if op.action is Action.EXCLUDE else ""
+    value = op.value
+    if isinstance(value, Place):
+        name = _PLACE_FIELDS.get(value.kind)
+        return (f"{prefix}{name}" if name else "", value.value)
+    if isinstance(value, RoleTarget):
+        return ("roles", value.title)
+    if isinstance(value, NumericRange):
+        return (f"{prefix}thresholds", range_text(value))
+    if isinstance(value, Requirement):
+        return ("requirements", value.text)
+    if isinstance(value, Recency):
+        return ("funding_window", "window")
+    if isinstance(value, tuple):
+        return (f"{prefix}stages", ",".join(value))
+    return (f"{prefix}{op.group.value}" if isinstance(value, str) else "", str(value))
+
+
 def build_criteria(request: PlanningRequest) -> Criteria:
     """The audience for the newest instruction, refined from the thread's history."""
     instructions = _instructions(request)
+    for instruction in instructions:
+        policy.check(instruction)
     criteria = request.previous.model_copy(deep=True) if request.previous else Criteria()
     for instruction in instructions:
         criteria = apply_instruction(criteria, instruction, default_rows=request.default_rows)
     newest = instructions[-1] if instructions else ""
     _apply_hints(criteria, request.hints, newest)
-    _apply_attachments(criteria, request)
-    _check_audience(criteria, newest, request.attachments)
-    return _finalize(criteria)
+    apply_attachments(criteria, request)
+    check_audience(criteria, newest, request.attachments)
+    return finalize(criteria)
 
 
 def _instructions(request: PlanningRequest) -> list[str]:
@@ -1112,488 +1323,4 @@ def _apply_hints(criteria: Criteria, hints: Hints, newest: str) -> None:
     for name in hints.preferred_sources:
         slug = lexicon.canonical_source(name)
         if slug not in criteria.excluded_sources:
-            criteria.preferred_sources = _unique([*criteria.preferred_sources, slug], str)
-
-
-def _apply_attachments(criteria: Criteria, request: PlanningRequest) -> None:
-    if request.loaded_seed is not None:
-        criteria.seed = request.loaded_seed
-        if criteria.max_rows is None:
-            # Enrichment delivers every seeded company (with each requested person).
-            rows = len(request.loaded_seed.values) * leads_per_company(criteria)
-            criteria.max_rows = max(1, min(rows, MAX_ROWS))
-    else:
-        csv = next((a for a in request.attachments if a.kind == "csv"), None)
-        if csv is not None:
-            # Not read yet: the plan records where the list is.
-            criteria.seed = SeedList(kind="domains", values=[], source_url=csv.url)
-    urls = request.loaded_urls or [a.url for a in request.attachments if a.kind == "url_list"]
-    criteria.url_list = _unique([*criteria.url_list, *urls], str)
-
-
-def _check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attachment]) -> None:
-    has_seed = criteria.seed is not None or bool(criteria.url_list)
-    if _ATTACHMENT_REFERENCE.search(newest) and not attachments and not has_seed:
-        raise PlanRejection(MISSING_ATTACHMENT_MESSAGE, missing=["seed_list"])
-    facets = (
-        criteria.industries,
-        criteria.countries,
-        criteria.regions,
-        criteria.cities,
-        criteria.stages,
-        criteria.roles,
-        criteria.technologies,
-        criteria.hiring,
-        criteria.keywords,
-    )
-    if not has_seed and not any(facets):
-        raise PlanRejection(VAGUE_PROMPT_MESSAGE, missing=list(MISSING_AUDIENCE))
-
-
-def _finalize(criteria: Criteria) -> Criteria:
-    private_stage = any(stage in lexicon.STAGE_LADDER for stage in criteria.stages)
-    if private_stage and not _has_window(criteria):
-        criteria.funded_within_months = DEFAULT_STAGE_LOOKBACK_MONTHS
-    return criteria
-
-
-# =============================================================================================
-# Steps and titles
-
-
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """A step before it gets its id."""
-
-    kind: Literal["source", "company", "role", "verify", "dedupe"]
-    title: str
-    intent: Intent
-    task: str
-    columns: list[str] = field(default_factory=list)
-
-
-def build_steps(criteria: Criteria, target_rows: int) -> list[PlanStep]:
-    """The plan's steps: find companies, enrich them, find people, verify, deduplicate."""
-    drafts = [
-        _first_step(criteria),
-        *_company_steps(criteria),
-        *(_role_step([role], criteria) for role in criteria.roles),
-        _verify_step(criteria),
-        _dedupe_step(target_rows),
-    ]
-    drafts = _fit(_without_repeated_columns(drafts), criteria)
-    return [
-        PlanStep(
-            id=f"stp_{index}",
-            title=draft.title,
-            intent=draft.intent,
-            task=draft.task,
-            expected_columns=draft.columns,
-        )
-        for index, draft in enumerate(drafts, start=1)
-    ]
-
-
-def _first_step(criteria: Criteria) -> _Draft:
-    if criteria.seed is not None:
-        columns = ["company_name", "domain", "hq_city", "hq_country"]
-        task = (
-            f"Read the seed list at {criteria.seed.source_url} (one company per row, by "
-            f"domain or name) and resolve each row to one company. Capture {', '.join(columns)}."
-        )
-        title = "Resolve companies from the attached CSV"
-        return _Draft("source", title, Intent.ENRICH, task + _sources_note(criteria), columns)
-    columns = _discovery_columns(criteria)
-    filters = _filters(criteria, for_discovery=True)
-    lead_in = ""
-    if criteria.url_list:
-        count = len(criteria.url_list)
-        lead_in = f"Start from the attached URL list ({count} link{'s' * (count > 1)}). "
-    search = f"Filter by {', '.join(filters)}." if filters else _open_search(criteria)
-    task = f"{lead_in}{search} Capture {', '.join(columns)}.{_sources_note(criteria)}"
-    return _Draft("source", f"Discover {_audience(criteria)}", Intent.DISCOVER, task, columns)
-
-
-def _open_search(criteria: Criteria) -> str:
-    """Discovery without company filters searches by what is known: stack, hiring, people."""
-    clues = []
-    if criteria.technologies:
-        clues.append(f"using {_join(criteria.technologies, 'or')}")
-    named = [label for label in criteria.hiring if label != HIRING_ANY]
-    if criteria.hiring:
-        clues.append(f"hiring {_join(named, 'or')}" if named else "that are hiring")
-    if criteria.roles:
-        clues.append(f"with a {_join([role.title for role in criteria.roles], 'or')}")
-    if not clues:
-        return "Collect every company the linked pages name."  # only a URL list is given
-    return f"Search for companies {' and '.join(clues)}."
-
-
-def _discovery_columns(criteria: Criteria) -> list[str]:
-    metrics = {t.metric for t in criteria.thresholds}
-    wanted = {
-        "hq_country": len(criteria.countries) != 1 or bool(criteria.regions),
-        "industry": len(criteria.industries) != 1,
-        "funding_stage": len(criteria.stages) > 1,
-        "funding_amount": bool(criteria.stages)
-        or _has_window(criteria)
-        or _funding_metric(metrics),
-        "funded_at": bool(criteria.stages) or _has_window(criteria),
-        "employee_count": "employees" in metrics,
-        "founded_year": "founded_year" in metrics,
-    }
-    return ["company_name", "domain", "hq_city", *(c for c in COMPANY_COLUMNS if wanted.get(c))]
-
-
-def _has_window(criteria: Criteria) -> bool:
-    return any(
-        (
-            criteria.funded_within_months,
-            criteria.funded_within_days,
-            criteria.funded_since,
-            criteria.funded_until,
-        )
-    )
-
-
-def _funding_metric(metrics: Iterable[str]) -> bool:
-    return any(metric.startswith("funding_amount") for metric in metrics)
-
-
-# Deep-enrich dimensions that need a step of their own: dimension -> (title, task, columns).
-_DIMENSION_STEPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "funding": (
-        "Add funding details",
-        "Find each company's latest funding round in press releases, filings and investor "
-        "announcements. Capture funding_stage, funding_amount, funded_at.",
-        ("funding_stage", "funding_amount", "funded_at"),
-    ),
-    "news": (
-        "Collect recent news",
-        "Collect dated news items and press announcements about each company. Capture news.",
-        ("news",),
-    ),
-}
-
-
-def _company_steps(criteria: Criteria) -> list[_Draft]:
-    note = _sources_note(criteria)
-    steps = []
-    engineers = _threshold_text(criteria, "engineers")
-    if engineers:
-        task = (
-            "Estimate each company's engineering headcount from its team and careers pages and "
-            f"LinkedIn; keep companies with {engineers}. Capture engineering_headcount."
-        )
-        title = "Measure engineering headcount"
-        steps.append(
-            _Draft("company", title, Intent.ENRICH, task + note, ["engineering_headcount"])
-        )
-    hiring_wanted = "hiring" in criteria.enrich_dimensions or _threshold_text(
-        criteria, "open_roles"
-    )
-    if criteria.hiring or hiring_wanted:
-        steps.append(_hiring_step(criteria, note))
-    if criteria.technologies or "tech_stack" in criteria.enrich_dimensions:
-        steps.append(_tech_step(criteria, note))
-    for dimension, (title, task, columns) in _DIMENSION_STEPS.items():
-        if dimension in criteria.enrich_dimensions:
-            steps.append(_Draft("company", title, Intent.ENRICH, task + note, list(columns)))
-    return steps
-
-
-def _hiring_step(criteria: Criteria, note: str) -> _Draft:
-    named = [label for label in criteria.hiring if label != HIRING_ANY]
-    conditions = [f"an open role for {_join(named, 'or')}"] if named else []
-    if criteria.hiring and not named:
-        conditions.append("open roles")
-    count = _threshold_text(criteria, "open_roles")
-    if count:
-        conditions.append(count)
-    keep = f"; keep companies with {' and '.join(conditions)}" if conditions else ""
-    task = f"Read careers pages and job boards for open positions{keep}. Capture open_roles."
-    title = f"Check open roles for {_join(named)}" if named else "Check open roles"
-    return _Draft("company", title, Intent.ENRICH, task + note, ["open_roles"])
-
-
-def _tech_step(criteria: Criteria, note: str) -> _Draft:
-    technologies = criteria.technologies
-    title = (
-        f"Detect tech stack ({', '.join(technologies)})" if technologies else "Detect tech stack"
-    )
-    keep = f"; keep companies using {_join(technologies, 'or')}" if technologies else ""
-    task = (
-        "Detect each company's technologies from job posts, docs and engineering blogs"
-        f"{keep}. Capture tech_stack." + note
-    )
-    return _Draft("company", title, Intent.ENRICH, task, ["tech_stack"])
-
-
-def _role_step(group: Sequence[RoleTarget], criteria: Criteria) -> _Draft:
-    columns = [
-        f"{role.column_prefix}_{suffix}" for role in group for suffix in PERSON_COLUMN_SUFFIXES
-    ]
-    email = (
-        " Find and verify each person's work email."
-        if criteria.want_email
-        else " Record an email only where a source publishes it."
-    )
-    skills = [k for k in criteria.keywords if _is_skill(k)]
-    require = f" Keep only people with {_join(skills, 'and')}." if skills else ""
-    task = (
-        f"For each company, find the current {_join([r.title for r in group], 'and')} from the "
-        f"team page, LinkedIn and press. Capture {', '.join(columns)}.{email}{require}"
-        f"{_sources_note(criteria)}"
-    )
-    return _Draft("role", f"Find {_join([r.label for r in group])}", Intent.ENRICH, task, columns)
-
-
-def _verify_step(criteria: Criteria) -> _Draft:
-    filters = _filters(criteria, for_discovery=False)
-    check = (
-        f"Check every company against {', '.join(filters)} and drop those that fail."
-        if filters
-        else "Check that every company resolves to one live website."
-    )
-    people = " Confirm each person holds the title at that company today." if criteria.roles else ""
-    emails = " Verify every email." if criteria.want_email and criteria.roles else ""
-    task = f"{check}{people}{emails} Keep only values that a retrieved source states."
-    return _Draft("verify", "Verify criteria and sources", Intent.VERIFY, task)
-
-
-def _dedupe_step(target_rows: int) -> _Draft:
-    task = (
-        "Merge rows that name the same company (same domain or name variants) or the same "
-        "person, keeping the best-supported value for each field. Keep the "
-        f"{target_rows} best-matching rows."
-    )
-    return _Draft("dedupe", "Deduplicate companies and people", Intent.DEDUPE, task)
-
-
-def _without_repeated_columns(drafts: Sequence[_Draft]) -> list[_Draft]:
-    """A column is captured once, by the first step that names it; a company step left with
-    nothing to capture is dropped."""
-    seen: set[str] = set()
-    kept = []
-    for draft in drafts:
-        columns = [c for c in dict.fromkeys(draft.columns) if c not in seen]
-        seen.update(columns)
-        if draft.kind == "company" and not columns:
-            continue
-        kept.append(replace(draft, columns=columns))
-    return kept
-
-
-def _fit(drafts: list[_Draft], criteria: Criteria) -> list[_Draft]:
-    """At most MAX_STEPS: merge company enrichment first, then group people into shared steps."""
-    if len(drafts) <= MAX_STEPS:
-        return drafts
-    drafts = _merged_company_steps(drafts)
-    if len(drafts) <= MAX_STEPS:
-        return drafts
-    others = [d for d in drafts if d.kind != "role"]
-    groups = _chunks(criteria.roles, MAX_STEPS - len(others))
-    role_steps = [_role_step(group, criteria) for group in groups]
-    position = next(i for i, d in enumerate(others) if d.kind == "verify")
-    return [*others[:position], *role_steps, *others[position:]]
-
-
-def _merged_company_steps(drafts: list[_Draft]) -> list[_Draft]:
-    company = [d for d in drafts if d.kind == "company"]
-    if len(company) < 2:
-        return drafts
-    merged = _Draft(
-        "company",
-        "Enrich company signals",
-        Intent.ENRICH,
-        " ".join(d.task for d in company),
-        [c for d in company for c in d.columns],
-    )
-    position = drafts.index(company[0])
-    rest = [d for d in drafts if d.kind != "company"]
-    return [*rest[:position], merged, *rest[position:]]
-
-
-def _chunks(items: Sequence[T], count: int) -> list[list[T]]:
-    """``items`` in ``count`` contiguous groups whose sizes differ by at most one."""
-    size, extra = divmod(len(items), count)
-    groups, start = [], 0
-    for index in range(count):
-        end = start + size + (index < extra)
-        groups.append(list(items[start:end]))
-        start = end
-    return [group for group in groups if group]
-
-
-# --- filters and wording ----------------------------------------------------------------------
-
-_DISCOVERY_METRICS = ("employees", "founded_year")
-
-
-def _filters(criteria: Criteria, *, for_discovery: bool) -> list[str]:
-    filters = []
-    pairs = (
-        ("industry", criteria.industries),
-        ("country", criteria.countries),
-        ("region", criteria.regions),
-        ("city", criteria.cities),
-        ("stage", criteria.stages),
-    )
-    filters += [f"{name}={'|'.join(values)}" for name, values in pairs if values]
-    window = _window_text(criteria)
-    if window:
-        filters.append(window)
-    for threshold in criteria.thresholds:
-        discoverable = threshold.metric in _DISCOVERY_METRICS or _funding_metric([threshold.metric])
-        if discoverable or not for_discovery:
-            filters.append(_range_text(threshold))
-    filters += [f"keyword={k}" for k in _audience_keywords(criteria)]
-    if not for_discovery:
-        if criteria.technologies:
-            filters.append(f"technology={'|'.join(criteria.technologies)}")
-        if criteria.hiring:
-            filters.append(f"hiring={'|'.join(criteria.hiring)}")
-    return filters
-
-
-def _window_text(criteria: Criteria) -> str:
-    if criteria.funded_within_days:
-        return f"last {criteria.funded_within_days} days"
-    if criteria.funded_within_months:
-        return f"last {criteria.funded_within_months} months"
-    since, until = criteria.funded_since, criteria.funded_until
-    if since and until and since.year == until.year and (since.month, until.month) == (1, 12):
-        return f"funded in {since.year}"
-    if since and until:
-        return f"funded {since.isoformat()} to {until.isoformat()}"
-    if since:
-        return f"funded since {since.isoformat()}"
-    if until:
-        return f"funded until {until.isoformat()}"
-    return ""
-
-
-def _threshold_text(criteria: Criteria, metric: str) -> str:
-    matches = [t for t in criteria.thresholds if t.metric == metric]
-    return _range_text(matches[0]) if matches else ""
-
-
-def _range_text(threshold: NumericRange) -> str:
-    name, show = threshold.metric, _plain_number
-    if _funding_metric([name]):
-        currency = name.rsplit("_", 1)[-1]
-        symbol = {"usd": "$", "eur": "€", "gbp": "£"}.get(currency, "")
-        name, show = "funding_amount", lambda value: symbol + _short_number(value)
-    if threshold.min is not None and threshold.max is not None:
-        if threshold.min == threshold.max:
-            return f"{name}={show(threshold.min)}"
-        return f"{name}={show(threshold.min)}–{show(threshold.max)}"
-    if threshold.min is not None:
-        return f"{name}>={show(threshold.min)}"
-    return f"{name}<={show(threshold.max or 0)}"
-
-
-def _plain_number(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
-
-
-def _short_number(value: float) -> str:
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if value >= size:
-            return f"{value / size:g}{suffix}"
-    return _plain_number(value)
-
-
-def _sources_note(criteria: Criteria) -> str:
-    def names(slugs: Sequence[str]) -> str:
-        return _join([lexicon.SOURCES.get(s, (s,))[0] for s in slugs], "or")
-
-    note = ""
-    if criteria.excluded_sources:
-        note += f" Do not use {names(criteria.excluded_sources)}."
-    if criteria.preferred_sources:
-        note += f" Prefer {names(criteria.preferred_sources)}."
-    return note
-
-
-def _join(items: Sequence[str], conjunction: str = "&") -> str:
-    """Join for prose: A; A & B; A, B & C."""
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def plan_title(criteria: Criteria) -> str:
-    """A short title in the spec's style: "Series A FinTech in France — VP Eng & Head of Growth"."""
-    if criteria.seed is not None:
-        subject = "Attached CSV"
-    elif criteria.url_list and not (criteria.industries or criteria.stages):
-        subject = "Attached URL list"
-    else:
-        industries = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries)
-        words = [_stage_label(criteria.stages), *_audience_keywords(criteria)]
-        subject = " ".join(w for w in [*words, industries or "companies"] if w)
-        subject = subject[0].upper() + subject[1:]
-    title = subject + _geography(criteria)
-    if criteria.technologies:
-        title += f" using {_join(criteria.technologies, 'or')}"
-    if criteria.hiring:
-        named = [label for label in criteria.hiring if label != HIRING_ANY]
-        title += f" hiring {_join(named)}" if named else " hiring"
-    if criteria.roles:
-        labels = [role.label for role in criteria.roles]
-        shown = labels if len(labels) <= 3 else [*labels[:3], f"{len(labels) - 3} more"]
-        title += f" — {_join(shown)}"
-    return title
-
-
-def _audience(criteria: Criteria) -> str:
-    """How discovery names what it looks for: "Series A fintechs in France"."""
-    if len(criteria.industries) == 1:
-        noun = lexicon.INDUSTRIES[criteria.industries[0]].noun
-    elif criteria.industries:
-        noun = "/".join(lexicon.INDUSTRIES[s].display for s in criteria.industries) + " companies"
-    else:
-        noun = "companies"
-    words = [_stage_label(criteria.stages), *_audience_keywords(criteria), noun]
-    return " ".join(w for w in words if w) + _geography(criteria)
-
-
-def _audience_keywords(criteria: Criteria) -> list[str]:
-    return [k for k in criteria.keywords if not _is_skill(k)]
-
-
-def _is_skill(keyword: str) -> bool:
-    """Whether a keyword qualifies people ("Python experience") rather than companies."""
-    return keyword.endswith(SKILL_SUFFIX)
-
-
-def _geography(criteria: Criteria) -> str:
-    implied = {lexicon.CITY_COUNTRY.get(city) for city in criteria.cities}
-    places = [
-        *(Place("city", c) for c in criteria.cities),
-        *(Place("country", c) for c in criteria.countries if c not in implied),
-        *(Place("region", r) for r in criteria.regions),
-    ]
-    names = [lexicon.place_name(place) for place in places]
-    return f" in {_join(names, 'or')}" if names else ""
-
-
-def _stage_label(stages: Sequence[str]) -> str:
-    """A short label for a stage filter: Series A, Series A/B, Series B+, Seed/Series A."""
-    private = [s for s in stages if s in lexicon.STAGE_LADDER]
-    indexes = [lexicon.STAGE_LADDER.index(s) for s in private]
-    contiguous = indexes == list(range(indexes[0], indexes[0] + len(indexes))) if indexes else False
-    if contiguous and len(private) >= 3 and private[-1] == "growth":
-        label = f"{lexicon.STAGE_DISPLAY[private[0]]}+"
-    elif private and all(s.startswith("series_") for s in private):
-        letters = [s.removeprefix("series_").upper() for s in private]
-        joined = (
-            f"{letters[0]}–{letters[-1]}" if contiguous and len(letters) >= 3 else "/".join(letters)
-        )
-        label = f"Series {joined}"
-    else:
-        label = "/".join(lexicon.STAGE_DISPLAY[s] for s in private)
-    if lexicon.PUBLIC in stages:
-        label = "/".join(part for part in (label, lexicon.STAGE_DISPLAY[lexicon.PUBLIC]) if part)
-    return label
+            criteria.preferred_sources = unique([*criteria.preferred_sources, slug], str)

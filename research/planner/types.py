@@ -56,12 +56,61 @@ class SeedList(BaseModel):
     source_url: str | None = None
 
 
+class Span(BaseModel):
+    """Where in the user's words a criterion came from: character offsets into ``text``'s turn."""
+
+    start: int
+    end: int
+    text: str
+
+
+class Provenance(BaseModel):
+    """One criterion and the words of the prompt it was read from."""
+
+    field: str = Field(description="The criteria field: countries, exclusions.industries, ...")
+    value: str = Field(description="The value as stored in that field.")
+    span: Span
+
+
+class Exclusions(BaseModel):
+    """What the audience must not be: a company matching any of these is dropped."""
+
+    industries: list[str] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2.")
+    regions: list[str] = Field(default_factory=list)
+    subdivisions: list[str] = Field(default_factory=list, description="ISO 3166-2 codes.")
+    cities: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(
+        default_factory=list, description="Free words: 'crypto exchanges', 'agencies'."
+    )
+    thresholds: list[NumericRange] = Field(
+        default_factory=list, description="Ranges to rule out: 'above 500 employees'."
+    )
+
+    def is_empty(self) -> bool:
+        """Whether nothing is excluded."""
+        return not any(getattr(self, name) for name in type(self).model_fields)
+
+
+class Requirement(BaseModel):
+    """A claim the engine cannot structure, checked as written against page evidence."""
+
+    text: str = Field(description="As the user wrote it: 'more than 3 locations'.")
+    terms: list[str] = Field(
+        default_factory=list, description="Search and evidence terms derived from the text."
+    )
+
+
 class Criteria(BaseModel):
     """The structured audience a plan targets; the research engine runs on this."""
 
     industries: list[str] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list, description="ISO 3166-1 alpha-2.")
     regions: list[str] = Field(default_factory=list)
+    subdivisions: list[str] = Field(
+        default_factory=list, description="ISO 3166-2 codes: US-OH, CA-ON, DE-BY."
+    )
     cities: list[str] = Field(default_factory=list)
     stages: list[str] = Field(default_factory=list)
     funded_within_months: int | None = None
@@ -84,6 +133,15 @@ class Criteria(BaseModel):
     max_rows: int | None = None
     seed: SeedList | None = None
     url_list: list[str] = Field(default_factory=list)
+    exclusions: Exclusions = Field(default_factory=Exclusions)
+    requirements: list[Requirement] = Field(default_factory=list)
+    provenance: list[Provenance] = Field(
+        default_factory=list, description="The prompt span each criterion came from."
+    )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the planner could not structure, and how the engine will check it.",
+    )
 
 
 class DraftPlan(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cli.localstack import TemporalServer
-from research.llm.standin import StandIn, ToolCall, serve_in_thread
+from tests.support.anthropic_standin import StandIn, ToolCall, serve_in_thread
 from tests.support.stack import Keys, Stack
 from tests.support.workers import in_process_worker
 

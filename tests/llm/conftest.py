@@ -8,7 +8,7 @@ import pytest
 from anthropic import AsyncAnthropic
 
 from research.llm.client import ClaudeSettings, make_client
-from research.llm.standin import StandIn, serve_in_thread
+from tests.support.anthropic_standin import StandIn, serve_in_thread
 
 TEST_MODEL = "claude-test-model"
 """Any model name: the stand-in echoes it, and the SDK warns about none of its own."""

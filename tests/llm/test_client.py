@@ -9,10 +9,11 @@ import pytest
 from anthropic import AsyncAnthropic
 from anthropic.types import ToolParam
 
+from core.config import DEFAULT_ANTHROPIC_MODEL
 from research.llm import AnthropicExtractor, AnthropicPlanner, build_llm
-from research.llm.client import DEFAULT_MODEL, ToolCallError, call_tool
-from research.llm.standin import RawMessage, StandIn, ToolCall, refusal, text_only
+from research.llm.client import ToolCallError, call_tool
 from tests.llm.conftest import TEST_MODEL
+from tests.support.anthropic_standin import RawMessage, StandIn, ToolCall, refusal, text_only
 
 TOOL: ToolParam = {"name": "record", "input_schema": {"type": "object", "properties": {}}}
 
@@ -79,7 +80,7 @@ async def test_unusable_answers_raise_tool_call_error(
 class Settings:
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
-    anthropic_model: str = DEFAULT_MODEL
+    anthropic_model: str = DEFAULT_ANTHROPIC_MODEL
 
 
 def test_build_llm_needs_an_api_key() -> None:

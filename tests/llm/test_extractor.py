@@ -22,10 +22,10 @@ from research.llm.extractor import (
     grounded_claims,
     merge,
 )
-from research.llm.standin import ApiError, StandIn
 from sandbox import generate
 from sandbox.model import Company
 from tests.llm.conftest import TEST_MODEL
+from tests.support.anthropic_standin import ApiError, StandIn
 
 INVENTED_PERSON = "Greta Lindqvist"
 INVENTED_HEADCOUNT = 4321

@@ -17,20 +17,12 @@ from research.llm.planner import (
     AudienceAnswer,
     audience_tool,
 )
-from research.llm.standin import (
-    ApiError,
-    StandIn,
-    ToolCall,
-    overloaded,
-    rate_limited,
-    refusal,
-    server_error,
-    text_only,
-)
-from research.planner.rules import VAGUE_PROMPT_MESSAGE, RulesPlanner, build_steps
+from research.planner.plans import VAGUE_PROMPT_MESSAGE, build_steps
+from research.planner.rules import RulesPlanner
 from research.planner.types import (
     Attachment,
     Criteria,
+    Exclusions,
     Hints,
     NumericRange,
     PlanningRequest,
@@ -40,6 +32,16 @@ from research.planner.types import (
 from research.pricing import estimate_credits
 from research.roles import role_target
 from tests.llm.conftest import TEST_MODEL
+from tests.support.anthropic_standin import (
+    ApiError,
+    StandIn,
+    ToolCall,
+    overloaded,
+    rate_limited,
+    refusal,
+    server_error,
+    text_only,
+)
 
 FINTECH_PROMPT = (
     "Series A fintechs in France with 20+ engineers; pull the VP Eng and Head of Growth, "
@@ -63,6 +65,11 @@ def user(text: str) -> PlanningTurn:
 
 def assistant(text: str) -> PlanningTurn:
     return PlanningTurn(role="assistant", content=text)
+
+
+def comparable(criteria: Criteria) -> dict[str, Any]:
+    """Criteria without the prompt spans and notes, which only the rules planner derives."""
+    return criteria.model_dump(exclude={"provenance", "notes"})
 
 
 def texts(message: dict[str, Any]) -> list[str]:
@@ -166,27 +173,31 @@ async def test_the_answer_is_normalized_into_criteria(
 
     plan = await AnthropicPlanner(client, TEST_MODEL).plan(request)
 
-    assert plan.criteria == Criteria(
-        industries=["fintech"],
-        countries=["FR", "DE", "GB"],
-        regions=["nordics"],
-        cities=["Berlin", "Gotham"],
-        stages=["series_a", "series_b"],
-        funded_since=plan.criteria.funded_since,
-        thresholds=[
-            NumericRange(metric="engineers", min=20),
-            NumericRange(metric="funding_amount_eur", min=5e6),
-        ],
-        technologies=["PostgreSQL", "Snowflake", "Stripe"],
-        hiring=["ML Engineer", "any"],
-        roles=[role_target("VP Eng"), role_target("CTO")],
-        keywords=["B2B"],
-        want_email=True,
-        enrich_dimensions=["funding"],
-        excluded_sources=["crunchbase"],
-        preferred_sources=["linkedin", "github"],
-        max_rows=10_000,
+    assert comparable(plan.criteria) == comparable(
+        Criteria(
+            industries=["fintech"],
+            countries=["FR", "DE", "GB"],
+            regions=["nordics"],
+            cities=["Berlin", "Gotham"],
+            stages=["series_a", "series_b"],
+            funded_since=plan.criteria.funded_since,
+            thresholds=[
+                NumericRange(metric="engineers", min=20),
+                NumericRange(metric="funding_amount_eur", min=5e6),
+            ],
+            technologies=["PostgreSQL", "Snowflake", "Stripe"],
+            hiring=["ML Engineer", "any"],
+            roles=[role_target("VP Eng"), role_target("CTO")],
+            # An industry no slug names passes through as words to search for, with a note.
+            keywords=["underwater basket weaving", "B2B"],
+            want_email=True,
+            enrich_dimensions=["funding"],
+            excluded_sources=["crunchbase"],
+            preferred_sources=["linkedin", "github"],
+            max_rows=10_000,
+        )
     )
+    assert any("underwater basket weaving" in note for note in plan.criteria.notes)
     assert str(plan.criteria.funded_since) == "2025-01-01"
     assert plan.target_rows == 10_000
     assert plan.planner == "anthropic"
@@ -253,7 +264,7 @@ async def test_plans_match_the_rules_planner_for_the_same_audience(
     ours = await AnthropicPlanner(client, TEST_MODEL).plan(request)
     rules = await RulesPlanner().plan(request)
 
-    assert ours.criteria == rules.criteria
+    assert comparable(ours.criteria) == comparable(rules.criteria)
     assert ours.steps == rules.steps == build_steps(ours.criteria, ours.target_rows)
     assert ours.credits_estimate == rules.credits_estimate
     assert ours.credits_estimate == estimate_credits(ours.criteria, ours.target_rows)
@@ -296,7 +307,7 @@ async def test_a_reject_call_raises_plan_rejection_with_its_message(
 async def test_an_empty_audience_is_rejected_as_the_rules_planner_would(
     stand_in: StandIn, client: AsyncAnthropic
 ) -> None:
-    stand_in.enqueue({"industries": ["not-an-industry"], "want_email": True})
+    stand_in.enqueue({"regions": ["atlantis"], "want_email": True})
 
     with pytest.raises(PlanRejection) as rejected:
         await AnthropicPlanner(client, TEST_MODEL).plan(
@@ -357,9 +368,93 @@ async def test_failures_fall_back_to_the_rules_planner(
     with caplog.at_level(logging.WARNING, logger="research.llm.planner"):
         plan = await AnthropicPlanner(client, TEST_MODEL).plan(request)
 
-    assert plan == await RulesPlanner().plan(request)
+    rules = await RulesPlanner().plan(request)
+    assert plan.planner.startswith("rules (anthropic: ")
+    assert (plan.steps, plan.title) == (rules.steps, rules.title)
+    assert comparable(plan.criteria) == comparable(rules.criteria)
+    assert plan.criteria.notes[0].startswith("Planned by the rule-based planner because Claude")
     assert "using the rule-based planner" in caplog.text
     assert len(stand_in.requests) == len(replies)
+
+
+async def test_a_rejected_model_is_an_error_named_in_the_plan(
+    stand_in: StandIn, client: AsyncAnthropic, caplog: pytest.LogCaptureFixture
+) -> None:
+    stand_in.enqueue(ApiError(404, "not_found_error", "model: claude-nonexistent"))
+    request = PlanningRequest(turns=[user(FINTECH_PROMPT)])
+
+    with caplog.at_level(logging.WARNING, logger="research.llm.planner"):
+        plan = await AnthropicPlanner(client, "claude-nonexistent").plan(request)
+
+    assert plan.planner == "rules (anthropic: model rejected)"
+    assert "claude-nonexistent" in plan.criteria.notes[0]
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and "LEADEX_ANTHROPIC_MODEL" in errors[0].getMessage()
+
+
+async def test_a_refusal_is_an_error_named_in_the_plan(
+    stand_in: StandIn, client: AsyncAnthropic, caplog: pytest.LogCaptureFixture
+) -> None:
+    stand_in.enqueue(refusal())
+
+    with caplog.at_level(logging.WARNING, logger="research.llm.planner"):
+        plan = await AnthropicPlanner(client, TEST_MODEL).plan(
+            PlanningRequest(turns=[user(FINTECH_PROMPT)])
+        )
+
+    assert plan.planner == "rules (anthropic: refused)"
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
+
+
+async def test_free_values_exclusions_and_requirements_are_kept_with_their_words(
+    stand_in: StandIn, client: AsyncAnthropic
+) -> None:
+    prompt = "Restaurants in Ohio with more than 3 locations, but not in Columbus, no chains"
+    stand_in.enqueue(
+        {
+            "industries": ["restaurants"],
+            "subdivisions": ["US-OH"],
+            "requirements": [{"text": "more than 3 locations"}],
+            "exclusions": {"cities": ["Columbus"], "keywords": ["chains"]},
+            "provenance": [
+                {"field": "subdivisions", "value": "US-OH", "quote": "Ohio"},
+                {"field": "exclusions.cities", "value": "Columbus", "quote": "not in Columbus"},
+                {"field": "industries", "value": "restaurants", "quote": "invented words"},
+            ],
+        }
+    )
+
+    plan = await AnthropicPlanner(client, TEST_MODEL).plan(PlanningRequest(turns=[user(prompt)]))
+
+    criteria = plan.criteria
+    assert (criteria.keywords, criteria.subdivisions, criteria.countries) == (
+        ["restaurants"],
+        ["US-OH"],
+        ["US"],
+    )
+    assert [r.text for r in criteria.requirements] == ["more than 3 locations"]
+    assert criteria.exclusions.cities == ["Columbus"]
+    assert criteria.exclusions.keywords == ["chains"]
+    spans = {(p.field, p.span.text) for p in criteria.provenance}
+    assert ("subdivisions", "Ohio") in spans
+    assert ("exclusions.cities", "not in Columbus") in spans
+    assert ("requirements", "more than 3 locations") in spans
+    # A quote that is not in the prompt proves nothing and is dropped.
+    assert not any(p.field == "industries" for p in criteria.provenance)
+    assert any("more than 3 locations" in note for note in criteria.notes)
+
+
+async def test_a_prompt_targeting_a_protected_trait_is_refused_before_claude(
+    stand_in: StandIn, client: AsyncAnthropic
+) -> None:
+    prompt = "Find employees at fintechs in Paris who are pregnant so we can avoid hiring them"
+
+    with pytest.raises(PlanRejection) as rejected:
+        await AnthropicPlanner(client, TEST_MODEL).plan(PlanningRequest(turns=[user(prompt)]))
+
+    assert "acceptable use" in rejected.value.message
+    assert rejected.value.missing == ["acceptable_use"]
+    assert stand_in.requests == []
 
 
 async def test_a_wrong_key_falls_back_without_retrying(stand_in: StandIn, base_url: str) -> None:
@@ -368,7 +463,7 @@ async def test_a_wrong_key_falls_back_without_retrying(stand_in: StandIn, base_u
 
     plan = await AnthropicPlanner(wrong, TEST_MODEL).plan(request)
 
-    assert plan.planner == "rules"
+    assert plan.planner == "rules (anthropic: key rejected)"
     assert len(stand_in.requests) == 1
     await wrong.close()
 
@@ -382,7 +477,7 @@ async def test_an_unreachable_api_falls_back(stand_in_server: tuple[StandIn, str
         PlanningRequest(turns=[user(FINTECH_PROMPT)])
     )
 
-    assert plan.planner == "rules"
+    assert plan.planner == "rules (anthropic: unreachable)"
     await closed.close()
 
 
@@ -400,7 +495,7 @@ async def test_a_slow_answer_falls_back_at_the_deadline(
         PlanningRequest(turns=[user(FINTECH_PROMPT)])
     )
 
-    assert plan.planner == "rules"
+    assert plan.planner == "rules (anthropic: timed out)"
     assert time.monotonic() - started < 0.9
 
 
@@ -410,7 +505,10 @@ def test_the_tool_schema_mirrors_the_answer_model_and_the_criteria() -> None:
     assert isinstance(properties, dict)
 
     assert set(properties) == set(AudienceAnswer.model_fields)
-    from_criteria = set(Criteria.model_fields) - {"seed", "url_list"}
+    from_criteria = set(Criteria.model_fields) - {"seed", "url_list", "notes"}
     assert from_criteria <= set(properties)
     assert set(properties) - from_criteria == {"credit_budget", "reject"}
-    assert "fintech" in properties["industries"]["items"]["enum"]
+    # Free values are accepted: the lexicon's slugs are suggestions, not an enum.
+    assert "enum" not in properties["industries"]["items"]
+    assert "fintech" in properties["industries"]["description"]
+    assert set(properties["exclusions"]["properties"]) == set(Exclusions.model_fields)

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from anthropic.types import Message
 
-from research.llm.standin import StandIn, ToolCall, rate_limited
 from tests.llm.conftest import TEST_MODEL
+from tests.support.anthropic_standin import StandIn, ToolCall, rate_limited
 
 VERSION = "2023-06-01"
 TOOL = {"name": "record", "input_schema": {"type": "object", "properties": {}}}

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from research.live.icp import city_country, contradicts, funding_window, opening_matches
+from research.extract.types import PageFacts
+from research.fetch.types import FetchedPage
+from research.live.dossier import Dossier, Fact
+from research.live.icp import city_country, contradicts, funding_window, opening_matches, verify
 from research.live.queries import discovery_queries
-from research.planner.types import Criteria
+from research.live.reader import Read
+from research.planner.types import Criteria, Exclusions, NumericRange, Requirement
 
 
 @pytest.mark.parametrize(
@@ -44,6 +48,7 @@ def test_places_and_contradictions() -> None:
     assert city_country("Atlanta") == "US"
     assert city_country("Paris") == "FR"
     assert city_country("Nowhere-upon-Sea") is None
+    assert city_country("Leeds") == "GB"  # from the gazetteer, not a hand-written table
     wants_france = Criteria(industries=["fintech"], countries=["FR"])
     assert contradicts(wants_france, "DE", None)
     assert contradicts(wants_france, None, "healthtech")
@@ -67,3 +72,102 @@ def test_queries_name_every_facet() -> None:
         assert word in joined, word
     assert len(queries) == len(set(queries)) <= 16
     assert discovery_queries(Criteria()) == ["startups"]
+
+
+def _dossier(pages: dict[str, str], facts: dict[str, object]) -> Dossier:
+    """A company read from ``pages`` (url -> visible text) with extracted ``facts``."""
+    fetched = datetime(2026, 11, 1, tzinfo=UTC)
+    reads = [
+        Read(
+            page=FetchedPage(
+                url=url,
+                final_url=url,
+                status=200,
+                content_type="text/html",
+                text=text,
+                fetched_at=fetched,
+            ),
+            facts=PageFacts(url=url, text=text),
+        )
+        for url, text in pages.items()
+    ]
+    home = next(iter(pages))
+    return Dossier(
+        domain="acme.test",
+        website=home,
+        reads=reads,
+        facts={name: Fact(value, (home,)) for name, value in facts.items()},
+        people=[],
+        emails=[],
+    )
+
+
+ABOUT = "https://acme.test/about"
+HOME = "https://acme.test/"
+
+
+def test_a_company_in_an_excluded_city_or_size_is_dropped_with_the_reason() -> None:
+    criteria = Criteria(
+        countries=["FR"],
+        exclusions=Exclusions(
+            cities=["Paris"], thresholds=[NumericRange(metric="employees", min=501)]
+        ),
+    )
+    in_paris = _dossier({HOME: "Acme pays."}, {"hq_country": "FR", "hq_city": "Paris"})
+    in_lyon = _dossier({HOME: "Acme pays."}, {"hq_country": "FR", "hq_city": "Lyon"})
+    too_big = _dossier({HOME: "Acme."}, {"hq_country": "FR", "employees": 900})
+    today = date(2026, 11, 1)
+
+    paris = verify(criteria, in_paris, today)
+    assert not paris.passed
+    assert paris.failures == [f"excluded city Paris ({HOME})"]
+    assert verify(criteria, in_lyon, today).passed
+    big = verify(criteria, too_big, today)
+    assert not big.passed and big.failures[0].startswith("excluded size employees=900")
+
+
+def test_an_excluded_phrase_drops_a_company_whose_pages_state_it() -> None:
+    criteria = Criteria(industries=["crypto"], exclusions=Exclusions(keywords=["crypto exchanges"]))
+    exchange = _dossier(
+        {HOME: "Welcome.", ABOUT: "Acme runs one of the largest crypto exchanges in Asia."},
+        {"industry": "crypto"},
+    )
+    wallet = _dossier({HOME: "Acme builds a self-custody crypto wallet."}, {"industry": "crypto"})
+    today = date(2026, 11, 1)
+
+    dropped = verify(criteria, exchange, today)
+    assert not dropped.passed
+    assert dropped.failures == [f"excluded: is 'crypto exchanges' ({ABOUT})"]
+    assert verify(criteria, wallet, today).passed
+
+
+def test_a_requirement_passes_only_on_a_page_that_states_it() -> None:
+    criteria = Criteria(requirements=[Requirement(text="B Corp certified")])
+    certified = _dossier(
+        {HOME: "Coffee for everyone.", ABOUT: "We are a certified B Corp since 2021."}, {}
+    )
+    silent = _dossier({HOME: "Coffee for everyone. Certified organic beans."}, {})
+    today = date(2026, 11, 1)
+
+    met = verify(criteria, certified, today)
+    assert met.passed and met.met == ["B Corp certified"]
+    assert f"meets 'B Corp certified' ({ABOUT})" in met.evidence
+    missing = verify(criteria, silent, today)
+    assert not missing.passed and missing.met == []
+    assert missing.failures == ["no evidence that it meets 'B Corp certified'"]
+
+
+def test_queries_use_requirements_and_steer_away_from_exclusions() -> None:
+    queries = discovery_queries(
+        Criteria(
+            keywords=["restaurants"],
+            subdivisions=["US-OH"],
+            countries=["US"],
+            requirements=[Requirement(text="more than 3 locations")],
+            exclusions=Exclusions(keywords=["fast food chains"], cities=["Columbus"]),
+        )
+    )
+    joined = " | ".join(queries)
+    assert "more than 3 locations" in joined
+    assert "Ohio" in joined
+    assert all(q.endswith('-"fast food chains" -Columbus') for q in queries)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from research.planner.lexicon import find_places, find_stages
-from research.planner.rules import COMPANY_COLUMNS, PERSON_COLUMN_SUFFIXES, RulesPlanner
+from research.planner.plans import COMPANY_COLUMNS, PERSON_COLUMN_SUFFIXES
+from research.planner.rules import RulesPlanner
 from research.planner.types import (
     MAX_STEPS,
     Attachment,

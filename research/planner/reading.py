@@ -1,0 +1,404 @@
+"""What a prompt says beyond its table mentions: what it rules out, and what it asks for in
+words no table holds.
+
+The rule-based planner first finds *mentions* (industries, places, stages, roles, ...). This
+module reads the rest of the text around them:
+
+* **Exclusions.** A negation cue ("not", "except", "excluding", "other than", "no",
+  "without") opens a scope that runs to the end of the phrase. If the scope names only table
+  values ("except the UK and Switzerland", "no companies above 500 employees") those values
+  are excluded; if it says more ("except crypto exchanges", "no digital pharmacies"), the
+  phrase itself is excluded as written. A negated value never becomes a filter.
+* **Requirements.** A claim about the companies that opens with a relation word ("with more
+  than 3 locations", "that export to Japan", "certified ...") and that no table can hold is
+  kept as written, to be checked against page evidence. Places and industries inside it are
+  part of the claim ("export to Japan" is not a location filter).
+* **Free words.** Any other words that are not filler are either company attributes
+  ("women-led", "family-owned": requirements) or the audience itself in words no table knows
+  ("restaurants", "retail chains": keywords).
+
+Nothing that carries meaning is dropped: a span the planner cannot structure comes back as a
+requirement, an exclusion or a keyword, each with its span so the plan can say what it did.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from research.planner.phrases import (
+    ATTRIBUTE_WORD,
+    FILLER,
+    FIRST_PERSON,
+    GENERIC_NOUNS,
+    LOCATIVE,
+    NEGATION_CUE,
+    NOT_NEGATION,
+    RELATION_WORD,
+    SCOPE_END,
+    SCOPE_FILLER,
+)
+
+_WORD = re.compile(r"[\w$€£][\w'’&$€£.+%-]*[\w+%]|[\w$€£]")
+_ARTICLES = frozenset({"the", "a", "an"})
+_CLAIM_EDGE = frozenset(
+    {"are", "is", "be", "have", "has", "and", "or", "but", "in", "at", "please", "pls", "also"}
+)
+"""Words trimmed from the edges of a claim; everything between is kept as written."""
+_LEAD = re.compile(r"^(?:with|that|which|who|whose|where|having)$", re.I)
+_HARD_BREAK = re.compile(r"[.;!?\n]|,|:|\s[-–—]\s|\(|\)")
+
+
+class Spanned(Protocol):
+    """A mention as this module needs it."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+class FreeKind(Enum):
+    """What a span of free text becomes."""
+
+    KEYWORD = "keyword"
+    REQUIREMENT = "requirement"
+    EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True, slots=True)
+class Free:
+    """A span of the prompt kept as written."""
+
+    kind: FreeKind
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a negation applies (its cue first), and whether it names only table values."""
+
+    start: int
+    end: int
+    structured: bool
+    cue_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The free-text reading of one instruction."""
+
+    scopes: list[Scope]
+    free: list[Free]
+    absorbed: frozenset[int]
+    """Indexes of mentions that are part of a requirement or excluded phrase, not filters."""
+
+    def negated(self, mention: Spanned) -> bool:
+        """Whether a mention is ruled out."""
+        return any(s.start <= mention.start < s.end and s.structured for s in self.scopes)
+
+
+def read(
+    text: str,
+    mentions: Sequence[Spanned],
+    *,
+    excludable: Sequence[bool],
+    absorbable: Sequence[bool],
+    places: Sequence[bool],
+    kinds: Sequence[str] | None = None,
+) -> Reading:
+    """Read ``text`` around its ``mentions`` (flags per mention say what each may become)."""
+    scopes = _scopes(text, mentions, excludable, kinds or ["" for _ in mentions])
+    absorbed: set[int] = set()
+    free: list[Free] = []
+    covered: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
+    covered += [(m.start(), m.end()) for m in FIRST_PERSON.finditer(text)]
+    for scope in scopes:
+        covered.append((scope.start, scope.end))
+        if not scope.structured:
+            inside = [i for i, m in enumerate(mentions) if scope.start <= m.start < scope.end]
+            absorbed.update(i for i in inside if excludable[i])
+            phrase = _trim(text, scope.cue_end, scope.end, SCOPE_FILLER | FILLER)
+            phrase = phrase or _generic_phrase(text, scope.cue_end, scope.end)
+            if phrase:
+                free.append(Free(FreeKind.EXCLUDED, *phrase))
+    for run in _requirement_runs(text, mentions, covered, absorbable, places):
+        start, end, inside = run
+        absorbed.update(inside)
+        covered.append((start, end))
+        phrase = _trim(text, start, end, _CLAIM_EDGE, lead=_LEAD)
+        if phrase:
+            free.append(Free(FreeKind.REQUIREMENT, *phrase))
+    free += _free_words(text, covered)
+    return Reading(scopes, sorted(free, key=lambda f: f.start), frozenset(absorbed))
+
+
+# --- negation scopes ---------------------------------------------------------------------------
+
+
+def _scopes(
+    text: str, mentions: Sequence[Spanned], excludable: Sequence[bool], kinds: Sequence[str]
+) -> list[Scope]:
+    guarded = [(m.start(), m.end()) for m in NOT_NEGATION.finditer(text)]
+    scopes: list[Scope] = []
+    for cue in NEGATION_CUE.finditer(text):
+        if any(s <= cue.start() < e for s, e in guarded):
+            continue
+        if scopes and cue.start() < scopes[-1].end:
+            continue
+        if any(m.start <= cue.start() < m.end for m in mentions):
+            continue  # the cue word is part of a name
+        end = _scope_end(text, cue.end())
+        inside = [i for i, m in enumerate(mentions) if cue.end() <= m.start < end]
+        if inside and not all(excludable[i] for i in inside):
+            # "skip Crunchbase", "no VP": negated roles and sources are the planner's own
+            # business; the exclusion, if any, ends where they start.
+            end = min(mentions[i].start for i in inside if not excludable[i])
+            inside = [i for i in inside if mentions[i].start < end]
+        leftover = _leftover(text, cue.end(), end, [mentions[i] for i in inside])
+        if not inside and not leftover:
+            nouns = [w for w in _WORD.findall(text, cue.end(), end) if w.lower() in GENERIC_NOUNS]
+            if nouns:  # "not startups": the kind of company itself is ruled out
+                scopes.append(Scope(cue.start(), end, False, cue.end()))
+            continue
+        structured = bool(inside) and not leftover
+        if structured:
+            end = _extend_list(
+                text,
+                end,
+                mentions,
+                [excludable[i] and kinds[i] == kinds[inside[-1]] for i in range(len(mentions))],
+            )
+        scopes.append(Scope(cue.start(), end, structured, cue.end()))
+    return scopes
+
+
+_SOFT_END = frozenset({"with", "who", "whose", "which", "that"})
+
+
+def _generic_phrase(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    nouns = [m for m in _WORD.finditer(text, start, end) if m.group(0).lower() in GENERIC_NOUNS]
+    if not nouns:
+        return None
+    return nouns[0].start(), nouns[-1].end(), text[nouns[0].start() : nouns[-1].end()]
+
+
+def _scope_end(text: str, start: int) -> int:
+    """The end of a negation's phrase; "excluding those with ..." reads past its "with"."""
+    cue = NEGATION_CUE.search(text, start)
+    for match in SCOPE_END.finditer(text, start):
+        if cue is not None and cue.start() < match.start() and text[start : cue.start()].strip():
+            return cue.start()  # "not defense contractors not Series A": two exclusions
+        before = [w.lower() for w in _WORD.findall(text, start, match.start())]
+        if not before:
+            continue
+        if match.group(0).lower() in _SOFT_END and all(w in SCOPE_FILLER for w in before):
+            continue
+        return match.start()
+    return len(text.rstrip())
+
+
+def _extend_list(
+    text: str, end: int, mentions: Sequence[Spanned], excludable: Sequence[bool]
+) -> int:
+    """ "except the UK and Switzerland": a list continues the exclusion."""
+    while True:
+        gap = re.match(r"\s*(?:,\s*)?(?:and|or|nor|,)\s+(?:the\s+|also\s+)?", text[end:], re.I)
+        if gap is None:
+            return end
+        nxt = end + gap.end()
+        following = [i for i, m in enumerate(mentions) if m.start == nxt]
+        if not following or not excludable[following[0]]:
+            return end
+        mention = mentions[following[0]]
+        tail = re.match(r"\s*(?:ones?)?", text[mention.end :])
+        end = mention.end + (tail.end() if tail and tail.group(0).strip() else 0)
+
+
+def _leftover(text: str, start: int, end: int, inside: Sequence[Spanned]) -> list[str]:
+    words = []
+    for match in _WORD.finditer(text, start, end):
+        if any(m.start <= match.start() < m.end for m in inside):
+            continue
+        if match.group(0).lower() not in SCOPE_FILLER | FILLER:
+            words.append(match.group(0))
+    return words
+
+
+# --- requirements -----------------------------------------------------------------------------
+
+
+def _requirement_runs(
+    text: str,
+    mentions: Sequence[Spanned],
+    covered: list[tuple[int, int]],
+    absorbable: Sequence[bool],
+    places: Sequence[bool],
+) -> list[tuple[int, int, list[int]]]:
+    runs: list[tuple[int, int, list[int]]] = []
+    words = list(_WORD.finditer(text))
+    index = 0
+    while index < len(words):
+        word = words[index]
+        opens_sentence = not text[: word.start()].strip() or bool(
+            re.search(r"[.!?;:\n]\s*$", text[: word.start()])
+        )
+        if (
+            not RELATION_WORD.match(word.group(0))
+            or _inside(word.start(), covered)
+            or opens_sentence  # "Which edtech startups ...?" asks; it claims nothing
+        ):
+            index += 1
+            continue
+        start, end, inside = word.start(), word.end(), []
+        for follower in words[index + 1 :]:
+            between = text[end : follower.start()]
+            if _HARD_BREAK.search(between):
+                break
+            position = next(
+                (i for i, m in enumerate(mentions) if m.start <= follower.start() < m.end), None
+            )
+            if position is not None:
+                mention = mentions[position]
+                previous = [
+                    w for w in text[start : mention.start].lower().split() if w not in _ARTICLES
+                ]
+                locative = bool(previous) and previous[-1] in LOCATIVE
+                names_audience = re.match(r"[\s-]*(\w+)", text[mention.end :])
+                audience = bool(names_audience) and (
+                    names_audience.group(1).lower() in GENERIC_NOUNS  # type: ignore[union-attr]
+                )
+                if not absorbable[position] or (places[position] and locative) or audience:
+                    break
+                inside.append(position)
+                end = mention.end
+                continue
+            if _inside(follower.start(), covered) or _LEAD.match(follower.group(0)):
+                break  # a second relation word opens a claim of its own
+            if follower.group(0).lower() in ("and", "but") and _next_is_command(text, follower):
+                break
+            if follower.end() > end:
+                end = follower.end()
+        end = _drop_trailing_locative(text, start, end)
+        if _meaningful(text, start, end, [mentions[i] for i in inside], lead=True):
+            runs.append((start, end, inside))
+            covered.append((start, end))
+        while index < len(words) and words[index].start() < end:
+            index += 1
+    return runs
+
+
+def _next_is_command(text: str, word: re.Match[str]) -> bool:
+    rest = text[word.end() :].lstrip().lower()
+    return bool(re.match(r"(?:pull|get|find|give|include|add|also|the\s+|their\s+)", rest))
+
+
+def _drop_trailing_locative(text: str, start: int, end: int) -> int:
+    trimmed = text[start:end]
+    match = re.search(r"\s+(?:in|at|across|within|based\s+in|from)\s*$", trimmed, re.I)
+    return start + match.start() if match else end
+
+
+def _meaningful(
+    text: str, start: int, end: int, inside: Sequence[Spanned], *, lead: bool = False
+) -> bool:
+    words = [
+        m.group(0)
+        for m in _WORD.finditer(text, start, end)
+        if not any(s.start <= m.start() < s.end for s in inside)
+    ]
+    if lead and words and RELATION_WORD.match(words[0]):
+        words = words[1:]
+    return any(w.lower() not in FILLER and w.lower() not in GENERIC_NOUNS for w in words) or (
+        bool(inside) and bool(words)
+    )
+
+
+def _inside(position: int, covered: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in covered)
+
+
+# --- free words -------------------------------------------------------------------------------
+
+
+def _free_words(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]:
+    """Runs of uncovered, meaningful words: attributes become requirements, the rest keywords."""
+    found: list[Free] = []
+    run: list[re.Match[str]] = []
+
+    def flush() -> None:
+        words = list(run)
+        while words and _is_filler(words[0].group(0)):
+            words.pop(0)
+        while words and (_is_filler(words[-1].group(0)) or _generic(words[-1].group(0))):
+            words.pop()
+        if not words:
+            run.clear()
+            return
+        split = max(
+            (i for i, w in enumerate(words) if ATTRIBUTE_WORD.match(w.group(0))), default=-1
+        )
+        if split >= 0:
+            head, tail = words[: split + 1], words[split + 1 :]
+            found.append(Free(FreeKind.REQUIREMENT, head[0].start(), head[-1].end(), _span(head)))
+            while tail and _generic(tail[-1].group(0)):
+                tail.pop()
+            if tail:
+                found.append(Free(FreeKind.KEYWORD, tail[0].start(), tail[-1].end(), _span(tail)))
+        else:
+            found.append(Free(FreeKind.KEYWORD, words[0].start(), words[-1].end(), _span(words)))
+        run.clear()
+
+    previous_end = 0
+    for word in _WORD.finditer(text):
+        if _inside(word.start(), covered) or _HARD_BREAK.search(text[previous_end : word.start()]):
+            flush()
+        if not _inside(word.start(), covered):
+            run.append(word)
+        previous_end = word.end()
+    flush()
+    return [f for f in found if any(not _is_filler(w) for w in f.text.split())]
+
+
+def _span(words: Sequence[re.Match[str]]) -> str:
+    return words[0].string[words[0].start() : words[-1].end()]
+
+
+def _is_filler(word: str) -> bool:
+    lower = word.lower()
+    return (lower in FILLER and not _acronym(word)) or lower.isdigit()
+
+
+def _acronym(word: str) -> bool:
+    """Whether a filler word is written as a name: "US" the country, "IT" the function."""
+    return word in ("US", "IT")
+
+
+def _generic(word: str) -> bool:
+    return word.lower() in GENERIC_NOUNS
+
+
+def _trim(
+    text: str, start: int, end: int, filler: frozenset[str], *, lead: re.Pattern[str] | None = None
+) -> tuple[int, int, str] | None:
+    """The span without filler words at its edges (and a leading relation word)."""
+    words = list(_WORD.finditer(text, start, end))
+
+    def edge(word: str) -> bool:
+        return word.lower() in filler | GENERIC_NOUNS and not _acronym(word)
+
+    while words and (
+        edge(words[0].group(0)) or (lead is not None and lead.match(words[0].group(0)))
+    ):
+        words.pop(0)
+    while words and edge(words[-1].group(0)):
+        words.pop()
+    if not words:
+        return None
+    return words[0].start(), words[-1].end(), text[words[0].start() : words[-1].end()]
