@@ -107,6 +107,38 @@ def _header(description: str, kind: str = "string") -> dict[str, Any]:
     return {"description": description, "schema": {"type": kind}}
 
 
+# Operations whose id the path alone does not give well (singletons and one-shot calls).
+_OPERATION_IDS = {
+    ("get", "/v1/me"): "account_me",
+    ("get", "/v1/organization"): "account_organization",
+    ("get", "/v1/usage"): "usage_retrieve",
+    ("get", "/v1/usage/budget"): "usage_get_budget",
+    ("put", "/v1/usage/budget"): "usage_set_budget",
+    ("post", "/v1/search"): "search_run",
+}
+_COLLECTION_ACTIONS = {"get": "list", "post": "create"}
+_OBJECT_ACTIONS = {"get": "retrieve", "post": "update", "patch": "patch", "delete": "delete"}
+_SUB_COLLECTIONS = {"messages"}
+
+
+def operation_id(method: str, path: str) -> str:
+    """A clean, stable operationId from the route (``threads_create``, ``jobs_approve``,
+    ``api_keys_rotate``), which is what client generators name their methods after."""
+    known = _OPERATION_IDS.get((method, path))
+    if known:
+        return known
+    segments = [segment for segment in path.removeprefix("/v1/").split("/") if segment]
+    nouns = [segment.replace("-", "_") for segment in segments if not segment.startswith("{")]
+    last = segments[-1]
+    if last.startswith("{"):  # /threads/{thread_id}
+        return f"{nouns[-1]}_{_OBJECT_ACTIONS[method]}"
+    if len(segments) >= 3 and segments[-2].startswith("{"):
+        if last in _SUB_COLLECTIONS:  # /threads/{thread_id}/messages
+            return f"{nouns[-1]}_{_COLLECTION_ACTIONS[method]}"
+        return f"{nouns[-2]}_{nouns[-1]}"  # /jobs/{job_id}/approve
+    return f"{nouns[-1]}_{_COLLECTION_ACTIONS[method]}"  # /threads
+
+
 def complete_document(document: dict[str, Any]) -> dict[str, Any]:
     """Add what FastAPI cannot infer: headers on every response, SSE event shapes."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
@@ -121,7 +153,8 @@ def complete_document(document: dict[str, Any]) -> dict[str, Any]:
                 ref_template="#/components/schemas/{model}"
             )
     for path, operations in document.get("paths", {}).items():
-        for operation in operations.values():
+        for method, operation in operations.items():
+            operation["operationId"] = operation_id(method, path)
             responses = operation.setdefault("responses", {})
             # Validation failures are rendered in the envelope too (400 malformed, 422 invalid).
             for status in ("400", "422"):

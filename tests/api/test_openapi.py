@@ -71,3 +71,36 @@ async def test_the_reference_page_loads_every_asset_from_the_api_itself(stack: S
         assert len(response.content) > 1000, asset
     script = next(response for asset, response in fetched.items() if asset.endswith(".js"))
     assert "SwaggerUIBundle" in script.text
+
+
+def test_every_operation_has_a_clean_stable_unique_id_and_a_tag() -> None:
+    document = yaml.safe_load(COMMITTED.read_text())
+    operations = [
+        (method, path, operation)
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    ]
+    ids = [operation["operationId"] for _, _, operation in operations]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)+", operation_id) for operation_id in ids), ids
+    assert all(operation.get("tags") for _, _, operation in operations)
+    # Generated clients name their methods after these: they must not change.
+    stable = {
+        ("post", "/v1/threads"): "threads_create",
+        ("get", "/v1/threads"): "threads_list",
+        ("get", "/v1/threads/{thread_id}"): "threads_retrieve",
+        ("post", "/v1/threads/{thread_id}"): "threads_update",
+        ("patch", "/v1/threads/{thread_id}"): "threads_patch",
+        ("delete", "/v1/threads/{thread_id}"): "threads_delete",
+        ("post", "/v1/threads/{thread_id}/messages"): "messages_create",
+        ("get", "/v1/threads/{thread_id}/messages"): "messages_list",
+        ("post", "/v1/plans/{plan_id}/replan"): "plans_replan",
+        ("post", "/v1/jobs/{job_id}/approve"): "jobs_approve",
+        ("get", "/v1/jobs/{job_id}/stream"): "jobs_stream",
+        ("get", "/v1/artifacts/{artifact_id}/download"): "artifacts_download",
+        ("post", "/v1/api-keys/{key_id}/rotate"): "api_keys_rotate",
+        ("post", "/v1/search"): "search_run",
+        ("put", "/v1/usage/budget"): "usage_set_budget",
+    }
+    found = {(method, path): operation["operationId"] for method, path, operation in operations}
+    assert {key: found[key] for key in stable} == stable
