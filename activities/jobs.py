@@ -250,7 +250,7 @@ class JobActivities:
                 step_id=step.id,
                 batch_no=request.batch_no,
                 done=False,
-                logs=[f"{len(batch.renders)} pages need a browser; rendering them"],
+                logs=[f"{step.title}: {progress.rendering(len(batch.renders))}"],
                 renders=batch.renders,
             )
         if scope is not StepScope.NONE:
@@ -284,6 +284,7 @@ class JobActivities:
                 step,
                 criteria,
                 scope=scope,
+                request_no=request.batch_no,
                 done=min(offset + request.batch_size, in_scope),
                 total=in_scope,
                 wanted=companies_needed(criteria, plan.target_rows),
@@ -568,6 +569,7 @@ async def _progress_line(
     criteria: Criteria,
     *,
     scope: StepScope,
+    request_no: int,
     done: int,
     total: int,
     wanted: int,
@@ -576,7 +578,7 @@ async def _progress_line(
     working = [state.value for state in CandidateStatus if state is not CandidateStatus.REJECTED]
     if scope is StepScope.NONE:
         found = await leads.count_records(session, job_id, kind="company", states=working)
-        return progress.discovery(found, wanted)
+        return progress.discovery(request_no + 1, found, wanted)
     roles = [role.column_prefix for role in step_roles(step, criteria)]
     outcome = None
     if roles:

@@ -1,5 +1,5 @@
 """Progress lines a person reads while a job runs: running totals with what remains, in
-plain English with correct counts ("Read 12 of 40 company sites; 7 match so far")."""
+plain English with correct counts ("Verify: 12 of 40 companies done; 7 match so far")."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ def count(number: int, noun: str) -> str:
     return f"{number:,} {_english().plural_noun(noun, number)}"
 
 
-def discovery(found: int, wanted: int) -> str:
-    """A discovery batch: companies found so far against what the plan needs."""
+def discovery(round_no: int, found: int, wanted: int) -> str:
+    """A discovery batch (the ``round_no``-th, from 1): companies found so far against what
+    the plan needs."""
+    so_far = f"Search round {round_no}: {count(found, 'candidate company')}"
     if found >= wanted:
-        return f"Found {count(found, 'candidate company')}, enough for the plan."
-    return f"Found {count(found, 'candidate company')} so far; looking for {wanted - found:,} more."
+        return f"{so_far}, enough for the plan."
+    return f"{so_far} so far; looking for {wanted - found:,} more."
 
 
 def paging(title: str, *, done: int, total: int, noun: str, outcome: str | None = None) -> str:
@@ -44,3 +46,8 @@ def matching(matches: int) -> str:
     """How many companies pass every criterion so far."""
     verb = "matches" if matches == 1 else "match"
     return f"{matches:,} {verb} so far"
+
+
+def rendering(pages: int) -> str:
+    """Pages of a batch that only a browser can read."""
+    return f"{count(pages, 'page')} need{'s' if pages == 1 else ''} a browser; rendering first."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from research.progress import count, discovery, matching, paging, people_found
+from research.progress import count, discovery, matching, paging, people_found, rendering
 
 
 def test_counts_agree_in_number() -> None:
@@ -14,8 +14,12 @@ def test_counts_agree_in_number() -> None:
 
 
 def test_lines_give_totals_and_what_remains() -> None:
-    assert discovery(12, 40) == "Found 12 candidate companies so far; looking for 28 more."
-    assert discovery(1, 1) == "Found 1 candidate company, enough for the plan."
+    assert discovery(2, 12, 40) == (
+        "Search round 2: 12 candidate companies so far; looking for 28 more."
+    )
+    assert discovery(1, 1, 1) == "Search round 1: 1 candidate company, enough for the plan."
+    assert rendering(1) == "1 page needs a browser; rendering first."
+    assert rendering(3) == "3 pages need a browser; rendering first."
     assert (
         paging("Find VP Eng", done=12, total=40, noun="company", outcome=people_found(9))
         == "Find VP Eng: 12 of 40 companies done; 9 people found so far."
