@@ -35,6 +35,7 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
+from research.extract.records import layout_people
 from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
 from research.extract.titles import TitleSpan, as_title, title_spans
 from research.extract.types import PersonClaim
@@ -77,6 +78,10 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         *_record_people(doc, not_people),
         *_prose_people(doc.lines, not_people),
         *_labelled_founders(doc, not_people),
+        *(
+            Found(r.name, r.title, r.reader, r.snippet, r.current, r.email)
+            for r in layout_people(doc, not_people)
+        ),
     ]
     stated = fold(doc.grounding_text)
     readings = [r for r in readings if fold(r.name) in stated]

@@ -1,0 +1,205 @@
+"""Words that make a phrase a job title, a former role or a shared inbox, in several languages.
+
+Pages print titles in their own language: "Geschäftsführerin", "Directrice financière",
+"Consejero delegado", "VD". A phrase is a title when one of its words is a title's head noun
+(an occupation or a rank) in English, German, French, Spanish, Dutch or Swedish. German,
+Dutch and Swedish build compounds ("Vertriebsleiter", "Redovisningskonsult"), so a long word
+that ends in a head noun counts too. All matching is on folded text (lowercase, no accents).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+
+def fold_word(text: str) -> str:
+    """Lowercase ASCII: 'Geschäftsführerin' -> 'geschaftsfuhrerin'."""
+    text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(fold_word(w) for w in text.split())
+
+
+# Head nouns of titles: occupations and ranks, masculine and feminine forms.
+TITLE_HEADS = _words(
+    # English
+    """ceo cto cfo coo cmo cpo cio ciso cso cro chro cdo vp evp svp md gm
+    president vice-president chair chairman chairwoman chairperson treasurer secretary trustee
+    director manager officer executive head lead leader founder co-founder cofounder owner
+    co-owner proprietor partner associate principal superintendent supervisor coordinator
+    administrator assistant receptionist analyst specialist consultant advisor adviser
+    counsel attorney lawyer solicitor barrister paralegal notary accountant bookkeeper
+    controller auditor engineer developer programmer architect designer scientist researcher
+    technician mechanic electrician plumber installer foreman surveyor planner estimator
+    inspector editor writer producer journalist photographer marketer strategist recruiter
+    dentist hygienist orthodontist physician doctor surgeon nurse therapist pharmacist
+    optometrist veterinarian vet midwife chef baker barista cook sommelier butcher
+    teacher lecturer professor dean tutor librarian pastor minister rector
+    representative agent broker buyer merchandiser clerk intern trainee apprentice
+    member governor commissioner mayor councillor officer-in-charge steward caretaker
+    stylist hairdresser instructor trainer coach manager-director"""
+    # German
+    """geschaftsfuhrer geschaftsfuhrerin geschaftsleitung geschaftsleiter inhaber inhaberin
+    vorstand vorstandin vorstande vorsitzender vorsitzende aufsichtsrat aufsichtsratin
+    leiter leiterin leitung prokurist prokuristin gesellschafter gesellschafterin
+    rechtsanwalt rechtsanwaltin anwalt anwaltin notar notarin steuerberater steuerberaterin
+    wirtschaftsprufer berater beraterin referent referentin assistent assistentin
+    sachbearbeiter sachbearbeiterin ingenieur ingenieurin entwickler entwicklerin
+    meister meisterin braumeister zahnarzt zahnarztin arzt arztin fachangestellte
+    fachangestellter mitarbeiter mitarbeiterin sekretarin sekretar buchhalter buchhalterin
+    beauftragter beauftragte datenschutzbeauftragter vertrieb einkauf personal
+    partnerin architektin techniker technikerin monteur kaufmann kauffrau
+    vorstandsvorsitzender vorstandsvorsitzende finanzvorstand finanzvorstandin
+    bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter"""
+    # French
+    """directeur directrice gerant gerante president presidente fondateur fondatrice
+    cofondateur cofondatrice co-fondateur co-fondatrice associe associee avocat avocate
+    collaborateur collaboratrice responsable chef cheffe charge chargee ingenieur ingenieure
+    developpeur developpeuse consultant consultante architecte comptable secretaire
+    assistant assistante tresorier tresoriere dessinateur dessinatrice dessinateur-projeteur
+    conseiller conseillere delegue deleguee administrateur administratrice commercial
+    commerciale gestionnaire technicien technicienne medecin dentiste infirmier infirmiere
+    maire adjoint adjointe pdg dg daf drh dsi vice-president vice-presidente"""
+    # Spanish
+    """director directora gerente presidenta fundador fundadora cofundador cofundadora
+    socio socia abogado abogada consejero consejera delegado delegada jefe jefa
+    coordinador coordinadora ingeniero ingeniera desarrollador desarrolladora consultor
+    consultora arquitecto arquitecta contable secretario secretaria tesorero tesorera
+    administrador administradora especialista higienista odontologo odontologa medico
+    medica enfermero enfermera tecnico tecnica asesor asesora analista vicepresidente
+    vicepresidenta responsable"""
+    # Dutch
+    """directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
+    hoofd adviseur medewerker hovenier voorman monteur vennoot bestuurder voorzitter
+    secretaris penningmeester ontwikkelaar advocaat notaris compagnon bedrijfsleider
+    accountmanager"""
+    # Swedish
+    """vd ordforande chef konsult ansvarig grundare delagare ekonomichef saljare utvecklare
+    ingenjor tekniker styrelseledamot ledamot redovisningskonsult lonekonsult platschef
+    projektledare kundansvarig"""
+)
+# Word endings that make a compound a title ("Vertriebsleiterin", "Lönekonsult").
+COMPOUND_HEADS = tuple(
+    fold_word(w)
+    for w in """leiter leiterin leitung fuhrer fuhrerin meister meisterin berater beraterin
+    beauftragter beauftragte vorstand vorstandin referent referentin entwickler entwicklerin
+    ingenieur ingenieurin assistent assistentin anwalt anwaltin kaufmann kauffrau
+    vorsitzender vorsitzende konsult chef ansvarig ledare ledamot leider adviseur manager
+    director direktor direkteur officer engineer developer designer""".split()
+)
+MIN_COMPOUND = 8
+# Bodies whose heading makes everyone under it a member ("Vorstand", "Board of Directors").
+COLLECTIVES = _words(
+    """board vorstand aufsichtsrat geschaftsfuhrung geschaftsleitung beirat direction
+    directoire bureau comite conseil directorio consejo junta bestuur directie raad
+    styrelse ledningsgrupp ledning partners partner associates"""
+)
+# Titles that, printed alone, are also ordinary words; they count only beside a name.
+WEAK_HEADS = _words("member lead head chef agent personal vertrieb einkauf commercial")
+# Words saying a role is over: "former CTO", "ehemaliger Vertriebsleiter", "ancien directeur".
+FORMER_WORDS = _words(
+    """former formerly previous previously ex ex- erstwhile outgoing late retired
+    ehemalig ehemalige ehemaliger ehemaligen fruher fruhere fruherer vormalig vormaliger
+    ancien ancienne anciens ex-directeur antiguo antigua anterior exdirector
+    voormalig voormalige oud-directeur tidigare forre f.d."""
+)
+# Sentences saying someone left.
+DEPARTURE = re.compile(
+    r"\b(?:ha(?:s|ve|d)\s+left|left\s+(?:the|in|us)|(?:is\s+)?stepp(?:ed|ing)\s+down|steps\s+down"
+    r"|retired|has\s+retired|resigned|depart(?:ed|s)|no\s+longer|moved\s+on"
+    r"|im\s+ruhestand|verl[äa]sst|verlie[sß]|ausgeschieden|hat\s+das\s+unternehmen\s+verlassen"
+    r"|a\s+quitt[ée]|quitte|est\s+parti|a\s+pris\s+sa\s+retraite|rejoint\s+une\s+autre"
+    r"|a\s+rejoint\s+une\s+autre|dej[óo]|abandon[óo]|se\s+jubil[óo]"
+    r"|vertrokken|is\s+vertrokken|met\s+pensioen|slutade|l[äa]mnade|har\s+g[åa]tt\s+i\s+pension)\b",
+    re.IGNORECASE,
+)
+# "X succeeds Y": Y held the title before.
+SUCCESSION = re.compile(
+    r"\b(?:succeeds|succeeding|replaces|replacing|takes\s+over\s+from|folgt\s+auf|l[öo]st"
+    r"|succ[èe]de\s+[àa]|remplace|sustituye\s+a|sucede\s+a|reemplaza\s+a|volgt|efterträder"
+    r"|eftertr[äa]der)\s+$",
+    re.IGNORECASE,
+)
+# Local parts of shared inboxes, in several languages.
+SHARED_INBOX_WORDS = _words(
+    """info information hello hi contact contacts kontakt office mail post admin sales support
+    help service services enquiries enquiry inquiries team jobs careers career hr recruiting
+    recrutement recrutements recruitment press presse prensa media marketing billing invoices
+    accounts accounting buchhaltung finance sekretariat secretariat secretaria reception
+    empfang bestellung orders order shop webmaster privacy datenschutz dpo legal noreply
+    no-reply citas reservas reservations booking bookings empleo trabajo rrhh ir investor
+    investors bureau kantoor verkoop kundtjanst kundservice ekonomi export import
+    urbanisme mairie accueil commande dispatch wholesale general"""
+)
+HONORIFICS = _words(
+    """dr dr. dra dra. prof prof. mr mr. mrs mrs. ms ms. miss mx sir dame maitre me mme mlle
+    m. herr frau sr sr. sra sra. don dona ing ing. dipl.-ing. mag mag. med med. dent dent.
+    univ.-prof. rer rer. nat nat. phd mba"""
+)
+
+
+@lru_cache(maxsize=32_768)
+def is_title_word(word: str) -> bool:
+    """Whether a word is a title's head noun, in any of the languages."""
+    folded = fold_word(word.strip(".,;:()[]\"'’"))
+    if not folded:
+        return False
+    if folded in TITLE_HEADS:
+        return True
+    for suffix in ("s", "es", "en", "innen", "e", "er"):
+        if folded.endswith(suffix) and folded[: -len(suffix)] in TITLE_HEADS:
+            return True
+    if len(folded) >= MIN_COMPOUND:
+        return any(folded.endswith(head) and folded != head for head in COMPOUND_HEADS)
+    return False
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
+
+
+def title_words(text: str) -> list[str]:
+    """The words of a text that are titles' head nouns."""
+    return [w for w in _WORD.findall(text) if is_title_word(w)]
+
+
+def looks_like_title(text: str, *, max_words: int = 9) -> bool:
+    """Whether a short text is a job title: a head noun, few words, no sentence."""
+    text = text.strip(" \t·|,;:-–—()")
+    if not text or len(text) > 90:
+        return False
+    words = text.split()
+    if len(words) > max_words or re.search(r"[!?@]|\d{3,}|https?:", text):
+        return False
+    if text.endswith(".") and len(words) > 3:
+        return False
+    heads = title_words(text)
+    if not heads:
+        return False
+    return not (len(words) == 1 and fold_word(heads[0]) in WEAK_HEADS)
+
+
+def is_shared_inbox(address: str) -> bool:
+    """Whether an address is a shared inbox ('kontakt@', 'presse@', 'citas@')."""
+    local = address.split("@", 1)[0].lower()
+    parts = re.split(r"[._+\-]", local)
+    return local in SHARED_INBOX_WORDS or any(p in SHARED_INBOX_WORDS for p in parts if p)
+
+
+def strip_honorifics(text: str) -> str:
+    """'Dr. med. dent. Ursula Keller' -> 'Ursula Keller'; 'Maître Jean Dupont' -> 'Jean Dupont'."""
+    words = text.split()
+    while len(words) > 2 and fold_word(words[0]) in HONORIFICS:
+        words = words[1:]
+    while len(words) > 2 and fold_word(words[-1].strip(",")) in HONORIFICS:
+        words = words[:-1]
+    return " ".join(words).strip(" ,")
+
+
+def is_former_word(word: str) -> bool:
+    """Whether a word says the role is over ('former', 'ehemaliger', 'ancienne')."""
+    return fold_word(word.strip(".,;:()")) in FORMER_WORDS

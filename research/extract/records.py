@@ -1,0 +1,604 @@
+"""People read from how a page lays them out, in any language.
+
+A page shows its people in a handful of ways, whatever its language or template:
+
+* a line holding a name and a title ("Jane Doe, CTO", "Geschäftsführer: Klaus Müller",
+  a table row "Graham Pollard | Managing Director | …", "Sophie Turner (Associate)");
+* a name alone on a line with its title alone on the line after it (cards, definition lists,
+  figure captions) or before it (directories listing the title first). Which side a run of
+  such lines pairs on is read from the run itself: a run that opens with a title is
+  title-first;
+* names under a heading that gives them all a title ("Partners", "Associés", "Vorstand");
+* sentences: "X, our CTO, …", "X ist Geschäftsführer", "notre CTO, X", "X joined as …",
+  "nomme X au poste de directeur technique".
+
+Testimonials and reviews are skipped, and a title followed by "at <another company>" is not
+a title at this one. An email is a person's only when it sits with them and its address
+spells their name; a shared inbox never is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+
+from research.extract.contacts import find_emails, is_role_mailbox
+from research.extract.html import Document, element_text, squash
+from research.extract.lexicon import (
+    COLLECTIVES,
+    DEPARTURE,
+    SUCCESSION,
+    fold_word,
+    is_former_word,
+    is_shared_inbox,
+    is_title_word,
+    looks_like_title,
+    strip_honorifics,
+)
+from research.extract.names import find_names, fold, is_person_name, name_words
+
+READER = "record"
+PROSE_READER = "prose"
+MAX_SEGMENT_LINE_WORDS = 14
+MAX_TITLE_PHRASE = 7
+MAX_BEFORE_TITLE = 5
+MAX_VERB_GAP = 6
+
+_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+|\s*[–—]\s*|\s*:\s+|\s*,\s*|\s*\(\s*|\s*\)\s*|\s*;\s*")
+_PHONE = re.compile(r"^(?:(?:tel|phone|fax|mobile|mob|t|f|m|telefon|téléphone|tél|teléfono|tfn)\.?\s*:?\s*)?[+(]?\d[\d\s().\-/]{5,}$", re.IGNORECASE)
+_CONTACT_LABEL = re.compile(
+    r"^(?:e-?mail|mail|email|courriel|correo|tel|phone|telefon|téléphone|tél|fax|mobile|"
+    r"linkedin|twitter|x|vcard|profile|profil|perfil|bio|mehr|more|read more|en savoir plus)\.?$",
+    re.IGNORECASE,
+)
+_QUOTE_START = re.compile(r"^[\"“”„«‘'»]")
+_ATTRIBUTION = re.compile(r"^[—–-]\s*\S")
+# Headings over quotes from customers, not staff.
+_TESTIMONIAL = re.compile(
+    r"testimonial|review|what\s+(?:our\s+)?\w+\s+say|kind\s+words|kundenstimmen|referenzen|"
+    r"bewertung|sagen\s+unsere|t[ée]moignage|avis|ils\s+nous\s+font|opini[oó]n|testimonio|"
+    r"dicen|ervaringen|klanten\s+over|recensioner|omd[öo]men|kunderna\s+s[äa]ger",
+    re.IGNORECASE,
+)
+# A title that goes on to name another employer: "Property Manager at Oakridge Apartments".
+_ELSEWHERE = re.compile(
+    r"\s(?:at|bei|chez|at the|von der|de la empresa|en|bij|hos|på)\s+[A-Z]", re.UNICODE
+)
+_HONORIFIC_MASK = re.compile(
+    r"\b(?:Dr|Dra|Prof|Mr|Mrs|Ms|Mme|Mlle|Me|M|Sr|Sra|Herr|Frau|Maître|Ing|Mag|Dipl\.-Ing)"
+    r"\.?(?:\s+(?:med|dent|rer|nat|phil|jur)\.)*\s+(?=[A-ZÀ-Ý])"
+)
+
+# Words between a name and the title after it: verbs, determiners, adverbs, in each language.
+_LINK_VERBS = (
+    r"is|was|are|remains|becomes|became|serves\s+as|served\s+as|acts\s+as|works\s+as|"
+    r"has\s+(?:been\s+)?(?:appointed|named|promoted)(?:\s+(?:as|to))?|"
+    r"was\s+(?:appointed|named|promoted)(?:\s+(?:as|to))?|"
+    r"ist|war|bleibt|wurde\s+(?:zum|zur)|fungiert\s+als|arbeitet\s+als|"
+    r"est|était|reste|devient|est\s+nommée?|a\s+été\s+nommée?|"
+    r"es|era|sigue\s+siendo|fue\s+nombrad[oa]|"
+    r"är|var|blir|"
+    r"blijft|wordt|werd"
+)
+_AS = r"as|als|comme|en\s+tant\s+que|como|som|au\s+poste\s+de|zum|zur|to\s+the\s+role\s+of"
+_DETERMINERS = frozenset(
+    fold_word(w)
+    for w in """our the its their his her a an new now today currently also
+    unser unsere unserer unseren der die das ein eine neuer neue neuen heute jetzt derzeit
+    notre nos le la les l un une nouveau nouvelle nouvel aujourd'hui actuellement
+    nuestro nuestra nuestros el los las un una nuevo nueva hoy actualmente
+    vår vårt vara en ett ny nya idag nu
+    onze ons de het een nieuwe nu thans""".split()
+)
+_JOINERS = frozenset(fold_word(w) for w in "and & und et y och en e /".split())
+_OF_WORDS = frozenset(
+    fold_word(w) for w in "of for de des du del d' der für för van voor für i".split()
+)
+_CLAUSE_WORDS = frozenset(
+    fold_word(w)
+    for w in """who which that whose since at in on with from to by where when while
+    qui que dont depuis chez dans avec sur pour par
+    der die das seit bei mit von zu im in auf für
+    que quien desde con en por para
+    som sedan med från hos
+    die dat sinds bij met van""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A person read from the layout or a sentence."""
+
+    name: str
+    title: str | None
+    reader: str
+    snippet: str
+    current: bool = True
+    email: str | None = None
+
+
+@dataclass
+class _Line:
+    text: str
+    kind: str  # N name, T title, C contact, P pair, H heading, O other, Q quote
+    names: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+
+
+# -- names, titles, emails ------------------------------------------------------------------
+
+
+def clean_name(text: str, not_people: Collection[str]) -> str | None:
+    """The person's name when the text is one (honorifics dropped), else None."""
+    text = squash(text).strip(" ,;:")
+    if not text or len(text) > 70:
+        return None
+    name = strip_honorifics(text)
+    if not is_person_name(name, exclude=not_people):
+        return None
+    words = name.split()
+    # "Pastry Chef" and "Senior Partner" read like names; a title word ends them.
+    if is_title_word(words[-1]) and len(words) <= 3 and looks_like_title(name):
+        return None
+    return name
+
+
+def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the people a sentence names, honorifics dropped."""
+    masked = _HONORIFIC_MASK.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for span in find_names(masked, exclude=not_people):
+        words = span.text.split()
+        if is_title_word(words[-1]) and looks_like_title(span.text):
+            continue
+        found.append((span.start, span.end, span.text))
+    return found
+
+
+def email_of(name: str, addresses: Collection[str]) -> str | None:
+    """The address among these whose local part spells the name ('g.pollard', 'jlherrero')."""
+    for address in addresses:
+        if not is_shared_inbox(address) and not is_role_mailbox(address):
+            if spells_name(address, name):
+                return address.lower()
+    return None
+
+
+def spells_name(address: str, name: str) -> bool:
+    """Whether an address's local part is made of the person's names or initials."""
+    local = fold(address.split("@", 1)[0])
+    words = [re.sub(r"[^a-z]", "", w) for w in name_words(strip_honorifics(name))]
+    words = [w for w in words if w]
+    if len(words) < 2 or not local:
+        return False
+    compact = re.sub(r"[^a-z]", "", local)
+    pieces = [p for p in re.split(r"[^a-z]+", local) if p]
+    first, last = words[0], words[-1]
+    initials = "".join(w[0] for w in words[:-1])
+    options = {
+        first,
+        last,
+        first + last,
+        last + first,
+        first[0] + last,
+        initials + last,
+        first + last[0],
+        "".join(words),
+        "".join(w[0] for w in words),
+    }
+    if compact in options and len(compact) >= 3:
+        return True
+    has_last = any(p in (last, *words[1:]) for p in pieces)
+    has_first = any(p in (first, first[0]) for p in pieces)
+    return has_last and has_first
+
+
+def _title_text(text: str) -> str | None:
+    text = text.strip(" \t·|,;:-–—()")
+    if not looks_like_title(text) or _ELSEWHERE.search(text):
+        return None
+    return text
+
+
+def _singular_heading(heading: str) -> str | None:
+    """'Partners' -> 'Partner', 'Associés' -> 'Associé', 'Vorstand' -> 'Vorstand'."""
+    words = heading.strip(" :").split()
+    if not words or len(words) > 5:
+        return None
+    last = words[-1]
+    folded = fold_word(last)
+    if folded in COLLECTIVES:
+        return heading.strip(" :")
+    for suffix in ("ies", "es", "s", "e"):
+        if folded.endswith(suffix) and len(folded) > len(suffix) + 2:
+            stem = last[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if is_title_word(stem) and fold_word(stem) != folded:
+                if suffix == "es" and not is_title_word(last[:-2]):
+                    stem = last[:-1]
+                return " ".join([*words[:-1], stem])
+    return None
+
+
+# -- the layout reader ----------------------------------------------------------------------
+
+
+def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
+    """Everyone the page's lines, rows, cards and sentences name with a title."""
+    headings = {
+        squash(element_text(h))
+        for tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+        for h in doc.root.iter(tag)
+    }
+    quoted = _quoted_texts(doc)
+    lines = [_classify(text, text in headings, not_people) for text in doc.lines]
+    in_quotes = False
+    for line in lines:
+        if line.kind == "H":
+            in_quotes = bool(_TESTIMONIAL.search(line.text))
+        elif in_quotes or line.text in quoted or _QUOTE_START.match(line.text):
+            line.kind = "Q"
+        elif _ATTRIBUTION.match(line.text):
+            line.kind = "Q"
+    readings: list[Reading] = []
+    readings += _pair_lines(lines, not_people)
+    readings += _runs(lines)
+    readings += _prose(lines, not_people)
+    return readings
+
+
+def _quoted_texts(doc: Document) -> set[str]:
+    texts = set()
+    for quote in doc.root.iter("blockquote", "q", "cite"):
+        texts.add(squash(element_text(quote)))
+        for line in element_text(quote).split("\n"):
+            texts.add(squash(line))
+    return texts
+
+
+def _segments(text: str) -> list[str]:
+    return [s for s in (squash(p) for p in _SEPARATORS.split(text)) if s]
+
+
+def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
+    emails = [e.address for e in find_emails(text)]
+    line = _Line(text, "O", emails=emails)
+    if heading:
+        name = clean_name(text, not_people)
+        if name:
+            line.kind, line.names = "N", [name]
+            return line
+        if len(text.split()) <= MAX_SEGMENT_LINE_WORDS and _pair_segments(text, not_people):
+            line.kind = "P"
+            return line
+        line.kind = "H"
+        return line
+    if len(text.split()) > MAX_SEGMENT_LINE_WORDS and " | " not in text:
+        return line
+    segments = _segments(text)
+    kinds = [_segment_kind(s, not_people) for s in segments]
+    names = [k[1] for k in kinds if k[0] == "N"]
+    titles = [k for k in kinds if k[0] == "T"]
+    rest = [k for k in kinds if k[0] == "O"]
+    if names and titles:
+        line.kind, line.names = "P", names
+    elif len(names) == 1 and not rest:
+        line.kind, line.names = "N", names
+    elif names and " | " in text:
+        line.kind, line.names = "P", names
+    elif not names and titles and not rest and not names_in(text, not_people):
+        line.kind = "T"
+    elif not names and not titles and kinds and all(k[0] == "C" for k in kinds):
+        line.kind = "C"
+    return line
+
+
+def _segment_kind(segment: str, not_people: Collection[str]) -> tuple[str, str]:
+    if find_emails(segment) or _PHONE.match(segment) or _CONTACT_LABEL.match(segment):
+        return "C", segment
+    if segment.startswith(("http://", "https://", "www.")):
+        return "C", segment
+    name = clean_name(segment, not_people)
+    if name:
+        return "N", name
+    title = _title_text(segment)
+    if title:
+        return "T", title
+    return "O", segment
+
+
+def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, str | None]]:
+    """(name, title) pairs of a line that holds both: titles after a name win, then before."""
+    kinds = [_segment_kind(s, not_people) for s in _segments(text)]
+    pairs: list[tuple[str, str | None]] = []
+    for index, (kind, value) in enumerate(kinds):
+        if kind != "N":
+            continue
+        after = None
+        for later_kind, later in kinds[index + 1 :]:
+            if later_kind == "N":
+                break
+            if later_kind == "T":
+                after = later
+                break
+        before = None
+        for earlier_kind, earlier in reversed(kinds[:index]):
+            if earlier_kind == "T":
+                before = earlier
+                break
+        title = after or before
+        if title is None and " | " in text:
+            title = next((v for k, v in kinds if k == "O" and len(v.split()) <= 4), None)
+        pairs.append((value, title))
+    return pairs
+
+
+def _pair_lines(lines: list[_Line], not_people: Collection[str]) -> Iterator[Reading]:
+    for line in lines:
+        if line.kind != "P":
+            continue
+        for name, title in _pair_segments(line.text, not_people):
+            if title is None:
+                continue
+            current = not any(is_former_word(w) for w in title.split())
+            title = " ".join(w for w in title.split() if not is_former_word(w)) or title
+            yield Reading(
+                name, _display(title), READER, line.text, current, email_of(name, line.emails)
+            )
+
+
+def _runs(lines: list[_Line]) -> Iterator[Reading]:
+    """Names alone on a line, paired with the title alone on the line beside them."""
+    group: str | None = None
+    run: list[int] = []
+    untitled: list[tuple[int, str | None]] = []
+
+    def close() -> Iterator[Reading]:
+        yield from _pair_run(lines, run, untitled)
+        run.clear()
+
+    for index, line in enumerate(lines):
+        if line.kind == "C":
+            continue
+        if line.kind in {"N", "T"}:
+            run.append(index)
+            if line.kind == "N":
+                untitled.append((index, group))
+            continue
+        yield from close()
+        if line.kind == "H":
+            group = _singular_heading(line.text)
+    yield from close()
+    for index, heading_title in untitled:
+        if heading_title is None:
+            continue
+        line = lines[index]
+        if getattr(line, "_titled", False):
+            continue
+        name = line.names[0]
+        yield Reading(
+            name, heading_title, READER, f"{heading_title}: {name}", True, _email_near(lines, index)
+        )
+
+
+def _pair_run(
+    lines: list[_Line], run: list[int], untitled: list[tuple[int, str | None]]
+) -> Iterator[Reading]:
+    if not run:
+        return
+    kinds = [lines[i].kind for i in run]
+    title_first = kinds[0] == "T"
+    used: set[int] = set()
+    for position, index in enumerate(run):
+        if kinds[position] != "N":
+            continue
+        order = (position - 1, position + 1) if title_first else (position + 1, position - 1)
+        for other in order:
+            if 0 <= other < len(run) and kinds[other] == "T" and other not in used:
+                used.add(other)
+                line = lines[index]
+                title = lines[run[other]].text
+                current = not any(is_former_word(w) for w in title.split())
+                setattr(line, "_titled", True)  # noqa: B010 - a flag on this pass's line
+                yield Reading(
+                    line.names[0],
+                    _display(title),
+                    READER,
+                    f"{line.text} — {title}",
+                    current,
+                    _email_near(lines, index),
+                )
+                break
+
+
+def _email_near(lines: list[_Line], index: int) -> str | None:
+    """The address spelling the name, in the lines of its record (up to the next name)."""
+    name = lines[index].names[0]
+    addresses = list(lines[index].emails)
+    for line in lines[index + 1 : index + 6]:
+        if line.kind in {"N", "P", "H"}:
+            break
+        addresses += line.emails
+    return email_of(name, addresses)
+
+
+def _display(title: str) -> str:
+    title = squash(title).strip(" ,;:-–—")
+    return title[0].upper() + title[1:] if title else title
+
+
+# -- sentences ------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“„«(]?[A-ZÀ-Ý0-9])")
+_ABBREVIATION_END = re.compile(r"\b(?:Dr|Dra|Prof|Mr|Mrs|Ms|St|Inc|Ltd|Co|No|Sr|Sra|Mme|M|Me|med|dent)\.$")
+
+
+def _sentences(text: str) -> list[str]:
+    pieces = _SENTENCE_END.split(text)
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and _ABBREVIATION_END.search(merged[-1]):
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
+_TOKEN = re.compile(r"[\w'’&/.-]+|[,;:()—–]")
+
+
+def _title_after(text: str) -> tuple[str | None, bool]:
+    """The title a name's following words give it, and whether they call it former."""
+    rest = text
+    match = re.match(r"^\s*(?:,|\(|—|–|-|:)?\s*", rest)
+    rest = rest[match.end() :] if match else rest
+    linked = False
+    verb = re.match(rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+", rest, re.IGNORECASE)
+    if verb:
+        rest, linked = rest[verb.end() :], True
+    as_match = re.match(rf"^(?:[^\s,.;:]+\s+){{0,{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE)
+    if as_match and not re.search(r"[,.;:]", as_match.group(0)):
+        rest, linked = rest[as_match.end() :], True
+    if not linked and not re.match(r"^\s*(?:,|\(|—|–|-|:)", text):
+        # "nombra a Elena Prieto consejera delegada": the title right after the name.
+        first = rest.split(" ", 1)[0]
+        if not (first[:1].islower() and is_title_word(first)):
+            return None, False
+    tokens = _TOKEN.findall(rest)
+    former = False
+    phrase: list[str] = []
+    index = 0
+    while index < len(tokens) and not phrase:
+        word = tokens[index]
+        folded = fold_word(word)
+        if is_former_word(word):
+            former = True
+        elif folded not in _DETERMINERS:
+            break
+        index += 1
+    head_seen = False
+    while index < len(tokens) and len(phrase) < MAX_TITLE_PHRASE:
+        word = tokens[index]
+        folded = fold_word(word.rstrip("."))
+        if word in {",", ";", ":", "(", ")", "—", "–"}:
+            break
+        if is_title_word(word):
+            head_seen = True
+            phrase.append(word.rstrip("."))
+            if word.endswith("."):
+                break
+        elif folded in _JOINERS and index + 1 < len(tokens) and _title_ahead(tokens, index + 1):
+            phrase.append(word)
+        elif head_seen and folded in _OF_WORDS and index + 1 < len(tokens):
+            nxt = tokens[index + 1]
+            if nxt in {",", ";", ":", "(", ")"} or fold_word(nxt) in _CLAUSE_WORDS:
+                break
+            phrase += [word, nxt.rstrip(".")]
+            index += 1
+            if nxt.endswith("."):
+                break
+            # "CEO of Tallis Health": a name of two words may follow.
+            if index + 1 < len(tokens) and tokens[index + 1][:1].isupper() and tokens[index + 1] not in {"(", ")"}:
+                phrase.append(tokens[index + 1].rstrip("."))
+                index += 1
+        elif not head_seen and len(phrase) < 3 and folded not in _CLAUSE_WORDS and folded not in _JOINERS:
+            phrase.append(word.rstrip("."))
+            if word.endswith("."):
+                break
+        else:
+            break
+        index += 1
+    if not head_seen:
+        return None, False
+    while phrase and not is_title_word(phrase[-1]) and fold_word(phrase[-2] if len(phrase) > 1 else "") not in _OF_WORDS and not (len(phrase) > 2 and fold_word(phrase[-3]) in _OF_WORDS):
+        phrase.pop()
+    title = " ".join(phrase)
+    following = " ".join(tokens[index : index + 3])
+    if re.match(r"^(?:at|bei|chez|bij|hos)\s+[A-Z]", following):
+        return None, False  # a role at another company ("previously CFO at Brightline")
+    return (title or None), former
+
+
+def _title_ahead(tokens: list[str], index: int) -> bool:
+    for word in tokens[index : index + 3]:
+        if is_title_word(word):
+            return True
+        if word in {",", ";", ":"}:
+            return False
+    return False
+
+
+def _title_before(text: str) -> tuple[str | None, bool]:
+    """The title the words right before a name give it ('our pastry chef, ', 'Ancien DAF ')."""
+    text = text.rstrip()
+    text = text[:-1].rstrip() if text.endswith((",", ":")) else text
+    tokens = _TOKEN.findall(text)
+    phrase: list[str] = []
+    for word in reversed(tokens):
+        if word in {",", ";", ":", "(", ")", "—", "–"} or len(phrase) >= MAX_BEFORE_TITLE:
+            break
+        if word.endswith((".", "!", "?")) and phrase:
+            break
+        phrase.insert(0, word)
+    if not phrase or not is_title_word(phrase[-1]):
+        return None, False
+    former = False
+    while phrase and (fold_word(phrase[0]) in _DETERMINERS or is_former_word(phrase[0]) or fold_word(phrase[0]) in _JOINERS or not (phrase[0][:1].isalpha())):
+        former = former or is_former_word(phrase[0])
+        phrase = phrase[1:]
+    # The words must all belong to the title: no verb or clause between.
+    if any(fold_word(w) in _CLAUSE_WORDS for w in phrase):
+        cut = max(i for i, w in enumerate(phrase) if fold_word(w) in _CLAUSE_WORDS)
+        phrase = phrase[cut + 1 :]
+    while phrase and (fold_word(phrase[0]) in _DETERMINERS or is_former_word(phrase[0])):
+        former = former or is_former_word(phrase[0])
+        phrase = phrase[1:]
+    if not phrase or not any(is_title_word(w) for w in phrase):
+        return None, False
+    if len(phrase) > 1 and not all(is_title_word(w) or fold_word(w) in _JOINERS or w[:1].islower() or w[:1].isupper() for w in phrase):
+        return None, False
+    return " ".join(phrase), former
+
+
+def _prose(lines: list[_Line], not_people: Collection[str]) -> Iterator[Reading]:
+    last_titled: Reading | None = None
+    readings: list[Reading] = []
+    for line in lines:
+        if line.kind in {"Q", "P", "N", "T", "C"}:
+            continue
+        for sentence in _sentences(line.text):
+            found = list(_sentence_people(sentence, not_people, last_titled))
+            for reading in found:
+                if reading.title:
+                    last_titled = reading
+            readings += found
+    yield from readings
+
+
+def _sentence_people(
+    sentence: str, not_people: Collection[str], last_titled: Reading | None
+) -> Iterator[Reading]:
+    names = names_in(sentence, not_people)
+    if not names:
+        return
+    departures = [m.start() for m in DEPARTURE.finditer(sentence)]
+    emails = [e.address for e in find_emails(sentence)]
+    for position, (start, end, name) in enumerate(names):
+        next_start = names[position + 1][0] if position + 1 < len(names) else len(sentence)
+        title, former = _title_after(sentence[end:next_start])
+        if title is None:
+            previous_end = names[position - 1][1] if position else 0
+            title, former = _title_before(sentence[previous_end:start])
+        departed = any(
+            start < cue and all(not (end <= other < cue) for other, _, _ in names[position + 1 :])
+            for cue in departures
+        )
+        succession = SUCCESSION.search(sentence[:start])
+        if title is None and succession and last_titled and last_titled.name != name:
+            title, departed = last_titled.title, True
+        current = not (former or departed)
+        email = email_of(name, emails)
+        if title is not None:
+            yield Reading(name, _display(title), PROSE_READER, sentence, current, email)
+        elif not current:
+            yield Reading(name, None, PROSE_READER, sentence, False, email)
