@@ -9,6 +9,7 @@ that ends in a head noun counts too. All matching is on folded text (lowercase, 
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -42,9 +43,9 @@ TITLE_HEADS = _words(
     teacher lecturer professor dean tutor librarian pastor minister rector
     representative agent broker buyer merchandiser clerk intern trainee apprentice
     member governor commissioner mayor councillor officer-in-charge steward caretaker
-    stylist hairdresser instructor trainer coach manager-director"""
+    stylist hairdresser instructor trainer coach manager-director contact spokesperson"""
     # German
-    """geschaftsfuhrer geschaftsfuhrerin geschaftsleitung geschaftsleiter inhaber inhaberin
+    """ geschaftsfuhrer geschaftsfuhrerin geschaftsleitung geschaftsleiter inhaber inhaberin
     vorstand vorstandin vorstande vorsitzender vorsitzende aufsichtsrat aufsichtsratin
     leiter leiterin leitung prokurist prokuristin gesellschafter gesellschafterin
     rechtsanwalt rechtsanwaltin anwalt anwaltin notar notarin steuerberater steuerberaterin
@@ -55,31 +56,32 @@ TITLE_HEADS = _words(
     beauftragter beauftragte datenschutzbeauftragter vertrieb einkauf personal
     partnerin architektin techniker technikerin monteur kaufmann kauffrau
     vorstandsvorsitzender vorstandsvorsitzende finanzvorstand finanzvorstandin
-    bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter"""
+    bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter kontakt
+    pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin"""
     # French
-    """directeur directrice gerant gerante president presidente fondateur fondatrice
+    """ directeur directrice gerant gerante president presidente fondateur fondatrice
     cofondateur cofondatrice co-fondateur co-fondatrice associe associee avocat avocate
     collaborateur collaboratrice responsable chef cheffe charge chargee ingenieur ingenieure
     developpeur developpeuse consultant consultante architecte comptable secretaire
     assistant assistante tresorier tresoriere dessinateur dessinatrice dessinateur-projeteur
     conseiller conseillere delegue deleguee administrateur administratrice commercial
     commerciale gestionnaire technicien technicienne medecin dentiste infirmier infirmiere
-    maire adjoint adjointe pdg dg daf drh dsi vice-president vice-presidente"""
+    maire adjoint adjointe maitre pdg dg daf drh dsi vice-president vice-presidente"""
     # Spanish
-    """director directora gerente presidenta fundador fundadora cofundador cofundadora
+    """ director directora gerente presidenta fundador fundadora cofundador cofundadora
     socio socia abogado abogada consejero consejera delegado delegada jefe jefa
     coordinador coordinadora ingeniero ingeniera desarrollador desarrolladora consultor
     consultora arquitecto arquitecta contable secretario secretaria tesorero tesorera
     administrador administradora especialista higienista odontologo odontologa medico
     medica enfermero enfermera tecnico tecnica asesor asesora analista vicepresidente
-    vicepresidenta responsable"""
+    vicepresidenta responsable contacto portavoz"""
     # Dutch
-    """directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
+    """ directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
     hoofd adviseur medewerker hovenier voorman monteur vennoot bestuurder voorzitter
     secretaris penningmeester ontwikkelaar advocaat notaris compagnon bedrijfsleider
     accountmanager"""
     # Swedish
-    """vd ordforande chef konsult ansvarig grundare delagare ekonomichef saljare utvecklare
+    """ vd ordforande chef konsult ansvarig grundare delagare ekonomichef saljare utvecklare
     ingenjor tekniker styrelseledamot ledamot redovisningskonsult lonekonsult platschef
     projektledare kundansvarig"""
 )
@@ -100,7 +102,9 @@ COLLECTIVES = _words(
     styrelse ledningsgrupp ledning partners partner associates"""
 )
 # Titles that, printed alone, are also ordinary words; they count only beside a name.
-WEAK_HEADS = _words("member lead head chef agent personal vertrieb einkauf commercial")
+WEAK_HEADS = _words(
+    "member lead head chef agent personal vertrieb einkauf commercial contact kontakt contacto"
+)
 # Words saying a role is over: "former CTO", "ehemaliger Vertriebsleiter", "ancien directeur".
 FORMER_WORDS = _words(
     """former formerly previous previously ex ex- erstwhile outgoing late retired
@@ -141,6 +145,32 @@ HONORIFICS = _words(
     m. herr frau sr sr. sra sra. don dona ing ing. dipl.-ing. mag mag. med med. dent dent.
     univ.-prof. rer rer. nat nat. phd mba"""
 )
+
+
+@lru_cache(maxsize=32_768)
+def is_first_name(word: str) -> bool:
+    """Whether a word is a common given name in one of many countries."""
+    return fold_word(word) in _first_names()
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    names: set[str] = set()
+    for locale in FIRST_NAME_LOCALES:
+        try:
+            module = importlib.import_module(f"faker.providers.person.{locale}")
+        except ImportError:
+            continue
+        for attribute in ("first_names", "first_names_male", "first_names_female"):
+            names.update(fold_word(str(n)) for n in getattr(module.Provider, attribute, ()))
+    return frozenset(names)
+
+
+FIRST_NAME_LOCALES = (
+    "en_US en_GB en_IE en_IN de_DE de_AT fr_FR es_ES es_MX nl_NL sv_SE da_DK no_NO fi_FI "
+    "it_IT pt_PT pt_BR pl_PL cs_CZ hu_HU ro_RO tr_TR el_GR ru_RU uk_UA hi_IN ja_JP zh_CN "
+    "ko_KR ar_AA fa_IR he_IL id_ID vi_VN th_TH tw_GH yo_NG zu_ZA"
+).split()
 
 
 @lru_cache(maxsize=32_768)

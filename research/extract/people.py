@@ -35,7 +35,8 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
-from research.extract.records import layout_people
+from research.extract.records import layout_people, spells_name
+from research.extract.rosters import script_people
 from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
 from research.extract.titles import TitleSpan, as_title, title_spans
 from research.extract.types import PersonClaim
@@ -85,7 +86,31 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     ]
     stated = fold(doc.grounding_text)
     readings = [r for r in readings if fold(r.name) in stated]
+    # A roster a script renders is stated in the page's source, as structured data is.
+    readings += [
+        Found(r.name, r.title, r.reader, r.snippet, r.current, r.email)
+        for r in script_people(doc, not_people)
+    ]
+    readings = [_own_email(_without_greeting(r)) for r in readings]
     return _merge(readings)
+
+
+_GREETING = re.compile(
+    r"^(?:I['’]m|I\s+am|Hi|Hello|Ich\s+bin|Je\s+suis|Soy|Jag\s+är|Ik\s+ben)\s+", re.IGNORECASE
+)
+
+
+def _without_greeting(reading: Found) -> Found:
+    """"I'm Carlos Ruiz" is Carlos Ruiz."""
+    name = _GREETING.sub("", reading.name)
+    return replace(reading, name=name) if name != reading.name else reading
+
+
+def _own_email(reading: Found) -> Found:
+    """An address belongs to a person only when it spells their name (or data says so)."""
+    if reading.email and reading.reader != "structured" and not spells_name(reading.email, reading.name):
+        return replace(reading, email=None)
+    return reading
 
 
 def _merge(readings: list[Found]) -> list[PersonClaim]:

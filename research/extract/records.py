@@ -30,6 +30,7 @@ from research.extract.lexicon import (
     DEPARTURE,
     SUCCESSION,
     fold_word,
+    is_first_name,
     is_former_word,
     is_shared_inbox,
     is_title_word,
@@ -52,7 +53,6 @@ _CONTACT_LABEL = re.compile(
     r"linkedin|twitter|x|vcard|profile|profil|perfil|bio|mehr|more|read more|en savoir plus)\.?$",
     re.IGNORECASE,
 )
-_QUOTE_START = re.compile(r"^[\"“”„«‘'»]")
 _ATTRIBUTION = re.compile(r"^[—–-]\s*\S")
 # Headings over quotes from customers, not staff.
 _TESTIMONIAL = re.compile(
@@ -69,6 +69,8 @@ _HONORIFIC_MASK = re.compile(
     r"\b(?:Dr|Dra|Prof|Mr|Mrs|Ms|Mme|Mlle|Me|M|Sr|Sra|Herr|Frau|Maître|Ing|Mag|Dipl\.-Ing)"
     r"\.?(?:\s+(?:med|dent|rer|nat|phil|jur)\.)*\s+(?=[A-ZÀ-Ý])"
 )
+
+_ELISION = re.compile(r"(?<![\w])[dlj][’'](?=[A-ZÀ-Ý])")
 
 # Words between a name and the title after it: verbs, determiners, adverbs, in each language.
 _LINK_VERBS = (
@@ -137,22 +139,34 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
     name = strip_honorifics(text)
     if not is_person_name(name, exclude=not_people):
         return None
-    words = name.split()
-    # "Pastry Chef" and "Senior Partner" read like names; a title word ends them.
-    if is_title_word(words[-1]) and len(words) <= 3 and looks_like_title(name):
+    if _title_not_name(name):
         return None
     return name
+
+
+def _title_not_name(text: str) -> bool:
+    """'Pastry Chef', 'Directora Financiera' read like names; 'Tom Baker' is one."""
+    words = text.split()
+    if not any(is_title_word(w) for w in words) or not looks_like_title(text):
+        return False
+    return not (is_first_name(words[0]) and not is_title_word(words[0]))
 
 
 def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str]]:
     """(start, end, name) of the people a sentence names, honorifics dropped."""
     masked = _HONORIFIC_MASK.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _ELISION.sub("  ", masked)  # "la nomination d'Antoine Mercier"
     found = []
     for span in find_names(masked, exclude=not_people):
-        words = span.text.split()
-        if is_title_word(words[-1]) and looks_like_title(span.text):
+        start, words = span.start, span.text.split()
+        # German capitalizes nouns: "Vertriebsleiter Thomas Krüger" holds a title first.
+        while len(words) > 2 and is_title_word(words[0]) and not is_first_name(words[0]):
+            start += len(words[0]) + 1
+            words = words[1:]
+        text_ = " ".join(words)
+        if _title_not_name(text_) or not is_person_name(text_, exclude=not_people):
             continue
-        found.append((span.start, span.end, span.text))
+        found.append((start, start + len(text_), text_))
     return found
 
 
@@ -236,9 +250,7 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     for line in lines:
         if line.kind == "H":
             in_quotes = bool(_TESTIMONIAL.search(line.text))
-        elif in_quotes or line.text in quoted or _QUOTE_START.match(line.text):
-            line.kind = "Q"
-        elif _ATTRIBUTION.match(line.text):
+        elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
     readings: list[Reading] = []
     readings += _pair_lines(lines, not_people)
