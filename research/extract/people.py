@@ -42,7 +42,7 @@ from research.extract.titles import TitleSpan, as_title, title_spans
 from research.extract.types import PersonClaim
 
 # Where a claim was read, best first: a title from structured data beats one from prose.
-READERS: tuple[str, ...] = ("structured", "record", "prose", "founders")
+READERS: tuple[str, ...] = ("structured", "record", "prose", "founders", "layout", "sentence")
 # Structured-data properties that hold people of the organization, and the title they imply.
 PEOPLE_PROPERTIES: dict[str, str | None] = {
     "employee": None,

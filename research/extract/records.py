@@ -38,9 +38,10 @@ from research.extract.lexicon import (
     strip_honorifics,
 )
 from research.extract.names import find_names, fold, is_person_name, name_words
+from research.roles import FUNCTION_PHRASES
 
-READER = "record"
-PROSE_READER = "prose"
+READER = "layout"
+PROSE_READER = "sentence"
 MAX_SEGMENT_LINE_WORDS = 14
 MAX_TITLE_PHRASE = 7
 MAX_BEFORE_TITLE = 5
@@ -160,14 +161,30 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
     for span in find_names(masked, exclude=not_people):
         start, words = span.start, span.text.split()
         # German capitalizes nouns: "Vertriebsleiter Thomas Krüger" holds a title first.
-        while len(words) > 2 and is_title_word(words[0]) and not is_first_name(words[0]):
+        while len(words) > 2 and _title_part(words[0]) and not is_first_name(words[0]):
             start += len(words[0]) + 1
             words = words[1:]
         text_ = " ".join(words)
         if _title_not_name(text_) or not is_person_name(text_, exclude=not_people):
             continue
+        after = text[start + len(text_) :].split(" ", 2)
+        if len(after) > 1 and after[1][:1].isupper() and is_title_word(after[1]):
+            continue  # "Site Reliability Engineer": the name is a title's own words
+        if _JOINED.search(text[:start]):
+            continue  # "joins Acme Forge as": the company joined, not a person
         found.append((start, start + len(text_), text_))
     return found
+
+
+def _title_part(word: str) -> bool:
+    return is_title_word(word) or fold_word(word) in FUNCTION_PHRASES
+
+
+_JOINED = re.compile(
+    r"\b(?:join(?:s|ed|ing)?|rejoin(?:s|ed)?|rejoint|rejoindre|tritt|wechselt\s+zu|"
+    r"incorpor[óa]\s+a|se\s+une\s+a|ansluter\s+sig\s+till|treedt\s+toe\s+tot)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def email_of(name: str, addresses: Collection[str]) -> str | None:
@@ -468,7 +485,10 @@ def _title_after(text: str) -> tuple[str | None, bool]:
     verb = re.match(rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+", rest, re.IGNORECASE)
     if verb:
         rest, linked = rest[verb.end() :], True
-    as_match = re.match(rf"^(?:[^\s,.;:]+\s+){{0,{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE)
+    gap = "0" if linked else "1"
+    as_match = re.match(
+        rf"^(?:[^\s,.;:]+\s+){{{gap},{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE
+    )
     if as_match and not re.search(r"[,.;:]", as_match.group(0)):
         rest, linked = rest[as_match.end() :], True
     if not linked and not re.match(r"^\s*(?:,|\(|—|–|-|:)", text):
