@@ -51,6 +51,7 @@ class Page:
     layout: str
     url: str
     company: str | None
+    aliases: tuple[str, ...]
     people: tuple[KeyPerson, ...]
     facts: dict[str, int]
     html: str
@@ -76,6 +77,7 @@ def load(split: str | None = None, root: Path = CORPUS) -> list[Page]:
                 key["layout"],
                 key["url"],
                 key.get("company"),
+                tuple(key.get("aliases", ())),
                 people,
                 dict(key.get("facts", {})),
                 html,
@@ -162,10 +164,11 @@ class Tally:
 
 
 def _title_agrees(key_title: str, found: str | None) -> bool:
+    """Titles agree when they share a word (its first five letters: 'Associé'/'Associée')."""
     if not found:
         return False
-    a = set(re.findall(r"\w+", fold_text(key_title)))
-    b = set(re.findall(r"\w+", fold_text(found)))
+    a = {w[:5] for w in re.findall(r"\w+", fold_text(key_title)) if len(w) > 2}
+    b = {w[:5] for w in re.findall(r"\w+", fold_text(found)) if len(w) > 2}
     return bool(a & b)
 
 
@@ -187,7 +190,8 @@ def score_page(page: Page, facts: PageFacts | None = None) -> Tally:
     if page.company:
         tally.named_pages = 1
         found = facts.company.name
-        if found and company_key(found) == company_key(page.company):
+        accepted = {company_key(n) for n in (page.company, *page.aliases)}
+        if found and company_key(found) in accepted:
             tally.names_right = 1
         else:
             tally.errors.append(f"{page.id}: company {found!r}, expected {page.company!r}")

@@ -17,6 +17,7 @@ from typing import Any
 
 import pycountry
 
+from research.extract.naming import company_name
 from research.domains import domain_label, registrable_domain
 from research.extract.contacts import find_phones, phone_e164, social_link
 from research.extract.dates import find_dates
@@ -51,7 +52,10 @@ _LEGAL_TAIL = re.compile(r",?\s+(?:inc|ltd|llc|gmbh|sas|bv|ag|plc|corp)\.?$", re
 
 
 def site_name(doc: Document) -> str | None:
-    """The name the site gives itself: its Organization, og:site_name or © line."""
+    """The name the site gives itself, as its signals agree on it (see ``naming``)."""
+    agreed = company_name(doc)
+    if agreed:
+        return agreed
     for item, _ in walk_items(doc.structured):
         if types_of(item) & ORGANIZATION_TYPES and _same_site(doc.url, item.get("url")):
             name = first_text(item.get("name"))

@@ -84,6 +84,8 @@ _LINK_VERBS = (
     r"är|var|blir|"
     r"blijft|wordt|werd"
 )
+# Words that tie a name to a title on their own: "nomme X au poste de directeur".
+_STRONG_AS = r"au\s+poste\s+de|en\s+tant\s+que|to\s+the\s+role\s+of|zum|zur|en\s+calidad\s+de"
 _AS = r"as|als|comme|en\s+tant\s+que|como|som|au\s+poste\s+de|zum|zur|to\s+the\s+role\s+of"
 _DETERMINERS = frozenset(
     fold_word(w)
@@ -485,8 +487,11 @@ def _title_after(text: str) -> tuple[str | None, bool]:
     verb = re.match(rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+", rest, re.IGNORECASE)
     if verb:
         rest, linked = rest[verb.end() :], True
+    strong = re.match(rf"^(?:{_STRONG_AS})\s+", rest, re.IGNORECASE)
+    if strong:
+        rest, linked = rest[strong.end() :], True
     gap = "0" if linked else "1"
-    as_match = re.match(
+    as_match = None if strong else re.match(
         rf"^(?:[^\s,.;:]+\s+){{{gap},{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE
     )
     if as_match and not re.search(r"[,.;:]", as_match.group(0)):
