@@ -43,7 +43,9 @@ TITLE_HEADS = _words(
     teacher lecturer professor dean tutor librarian pastor minister rector
     representative agent broker buyer merchandiser clerk intern trainee apprentice
     member governor commissioner mayor councillor officer-in-charge steward caretaker
-    stylist hairdresser instructor trainer coach manager-director contact spokesperson"""
+    stylist hairdresser instructor trainer coach manager-director contact spokesperson
+    dockmaster headteacher headmaster roaster estimator administrator librarian
+    chancellor provost registrar bursar curator conservator"""
     # German
     """ geschaftsfuhrer geschaftsfuhrerin geschaftsleitung geschaftsleiter inhaber inhaberin
     vorstand vorstandin vorstande vorsitzender vorsitzende aufsichtsrat aufsichtsratin
@@ -57,7 +59,9 @@ TITLE_HEADS = _words(
     partnerin architektin techniker technikerin monteur kaufmann kauffrau
     vorstandsvorsitzender vorstandsvorsitzende finanzvorstand finanzvorstandin
     bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter kontakt
-    pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin"""
+    pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin
+    kassenwart kassierer kassiererin schriftfuhrer schriftfuhrerin jugendleiter vorsitz
+    designerin schreinermeister gesellschafterin stellvertreter stellvertreterin"""
     # French
     """ directeur directrice gerant gerante president presidente fondateur fondatrice
     cofondateur cofondatrice co-fondateur co-fondatrice associe associee avocat avocate
@@ -74,12 +78,13 @@ TITLE_HEADS = _words(
     consultora arquitecto arquitecta contable secretario secretaria tesorero tesorera
     administrador administradora especialista higienista odontologo odontologa medico
     medica enfermero enfermera tecnico tecnica asesor asesora analista vicepresidente
-    vicepresidenta responsable contacto portavoz"""
+    vicepresidenta responsable contacto portavoz
+    aparejador aparejadora vocal agente gerenta abogado farmaceutico farmaceutica"""
     # Dutch
     """ directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
     hoofd adviseur medewerker hovenier voorman monteur vennoot bestuurder voorzitter
     secretaris penningmeester ontwikkelaar advocaat notaris compagnon bedrijfsleider
-    accountmanager"""
+    accountmanager notaris kandidaat-notaris"""
     # Swedish
     """ vd ordforande chef konsult ansvarig grundare delagare ekonomichef saljare utvecklare
     ingenjor tekniker styrelseledamot ledamot redovisningskonsult lonekonsult platschef
@@ -92,7 +97,7 @@ COMPOUND_HEADS = tuple(
     beauftragter beauftragte vorstand vorstandin referent referentin entwickler entwicklerin
     ingenieur ingenieurin assistent assistentin anwalt anwaltin kaufmann kauffrau
     vorsitzender vorsitzende konsult chef ansvarig ledare ledamot leider adviseur manager
-    director direktor direkteur officer engineer developer designer""".split()
+    director direktor direkteur officer engineer developer designer master notaris""".split()
 )
 MIN_COMPOUND = 8
 # Bodies whose heading makes everyone under it a member ("Vorstand", "Board of Directors").
@@ -116,7 +121,9 @@ FORMER_WORDS = _words(
 DEPARTURE = re.compile(
     r"\b(?:ha(?:s|ve|d)\s+left|left\s+(?:the|in|us)|(?:is\s+)?stepp(?:ed|ing)\s+down|steps\s+down"
     r"|retired|has\s+retired|resigned|depart(?:ed|s)|no\s+longer|moved\s+on"
-    r"|im\s+ruhestand|verl[äa]sst|verlie[sß]|ausgeschieden|hat\s+das\s+unternehmen\s+verlassen"
+    r"|(?:im|in\s+den)\s+ruhestand|(?:von|from|de|desde|fr[åa]n|van)\s+(?:19|20)\d{2}\s+"
+    r"(?:bis|to|until|[àa]|hasta|till|tot)\s+(?:19|20)\d{2}|fallec[ií][óo]|passed\s+away|died"
+    r"|verstorben|est\s+d[ée]c[ée]d[ée]|im\s+ruhestand|verl[äa]sst|verlie[sß]|ausgeschieden|hat\s+das\s+unternehmen\s+verlassen"
     r"|a\s+quitt[ée]|quitte|est\s+parti|a\s+pris\s+sa\s+retraite|rejoint\s+une\s+autre"
     r"|a\s+rejoint\s+une\s+autre|dej[óo]|abandon[óo]|se\s+jubil[óo]"
     r"|vertrokken|is\s+vertrokken|met\s+pensioen|slutade|l[äa]mnade|har\s+g[åa]tt\s+i\s+pension)\b",
@@ -124,9 +131,25 @@ DEPARTURE = re.compile(
 )
 # "X succeeds Y": Y held the title before.
 SUCCESSION = re.compile(
-    r"\b(?:succeeds|succeeding|replaces|replacing|takes\s+over\s+from|folgt\s+auf|l[öo]st"
-    r"|succ[èe]de\s+[àa]|remplace|sustituye\s+a|sucede\s+a|reemplaza\s+a|volgt|efterträder"
+    r"\b(?:succeeds|succeeded|succeeding|replaces|replaced|replacing|takes\s+over\s+from"
+    r"|folgt\s+auf|folgte\s+auf|l[öo]st|succ[èe]de\s+[àa]|a\s+succ[ée]d[ée]\s+[àa]|remplace"
+    r"|sustituye\s+a|sustituy[óo]\s+a|sucede\s+a|sucedi[óo]\s+a|reemplaza\s+a|reemplaz[óo]\s+a"
+    r"|volgt|volgde|efterträder"
     r"|eftertr[äa]der)\s+$",
+    re.IGNORECASE,
+)
+# Words saying a succeeded person stays on in another role.
+STAYS = re.compile(
+    r"\b(?:remain|remains|will\s+remain|continue|continues|stays|bleibt|wird|devient|reste"
+    r"|restera|pasa\s+a\s+ser|seguir[áa]|sigue|blijft|stannar|kvar)\b",
+    re.IGNORECASE,
+)
+# A closed span of years: "(2019–2022)", "1990 bis 2018".
+CLOSED_YEARS = re.compile(r"\b(?:19|20)\d{2}\s*[–—-]\s*(?:19|20)\d{2}\b")
+# Headings over people who have left: "Alumni", "Former Team Members", "Ehemalige".
+FORMER_HEADING = re.compile(
+    r"\b(?:alumni|former|past|ehemalige|fr[üu]here|anciens?|anciennes?|antiguos?|antiguas?"
+    r"|oud-medewerkers|voormalige|tidigare|in\s+memoriam)\b",
     re.IGNORECASE,
 )
 # Local parts of shared inboxes, in several languages.
@@ -140,8 +163,16 @@ SHARED_INBOX_WORDS = _words(
     investors bureau kantoor verkoop kundtjanst kundservice ekonomi export import
     urbanisme mairie accueil commande dispatch wholesale general"""
 )
+# Last words of departments and functions, which headings and rows print like names.
+DEPARTMENT_WORDS = _words(
+    """affairs audit relations services resources operations communications sales support
+    development administration accounting compliance procurement logistics marketing
+    finance engineering research security facilities affaires publiques ressources
+    verwaltung vertrieb einkauf buchhaltung kommunikation entwicklung"""
+)
 HONORIFICS = _words(
     """dr dr. dra dra. prof prof. mr mr. mrs mrs. ms ms. miss mx sir dame maitre me mme mlle
+    d. dna dna. dona. ir ir. drs drs. mevr mevr. dhr dhr.
     m. herr frau sr sr. sra sra. don dona ing ing. dipl.-ing. mag mag. med med. dent dent.
     univ.-prof. rer rer. nat nat. phd mba"""
 )
@@ -181,7 +212,7 @@ def is_title_word(word: str) -> bool:
         return False
     if folded in TITLE_HEADS:
         return True
-    for suffix in ("s", "es", "en", "innen", "e", "er"):
+    for suffix in ("s", "es", "en", "innen", "in", "e", "er"):
         if folded.endswith(suffix) and folded[: -len(suffix)] in TITLE_HEADS:
             return True
     if len(folded) >= MIN_COMPOUND:

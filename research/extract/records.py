@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 from research.extract.contacts import find_emails, is_role_mailbox
 from research.extract.html import Document, element_text, squash
 from research.extract.lexicon import (
+    CLOSED_YEARS,
     COLLECTIVES,
+    DEPARTMENT_WORDS,
+    FORMER_HEADING,
+    STAYS,
     DEPARTURE,
     SUCCESSION,
     fold_word,
@@ -129,6 +133,8 @@ class _Line:
     kind: str  # N name, T title, C contact, P pair, H heading, O other, Q quote
     names: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    former: bool = False
+    titled: bool = False
 
 
 # -- names, titles, emails ------------------------------------------------------------------
@@ -139,12 +145,34 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
     text = squash(text).strip(" ,;:")
     if not text or len(text) > 70:
         return None
+    text = _INITIALS_AND_NAME.sub(r"\1 ", text)
     name = strip_honorifics(text)
-    if not is_person_name(name, exclude=not_people):
+    if not is_person_name(name, exclude=not_people) or not _plain_words(name):
         return None
     if _title_not_name(name):
         return None
     return name
+
+
+# "mr. H.J. (Hans) de Boer": initials, then the given name in brackets.
+_INITIALS_AND_NAME = re.compile(
+    r"(?:\b(?:mr|dr|ir|drs|ing|prof)\.\s*)?(?:[A-Z]\.\s?){1,4}\s*\(([A-ZÀ-Ý][\w'’-]+)\)\s+"
+)
+_PARTICLES = frozenset("de da di du del della van von der den ter ten la le el y e zu af av".split())
+
+
+def _plain_words(name: str) -> bool:
+    """No capitalized determiner ('Unsere Geschichte') and no department ('Public Affairs')."""
+    words = name.split()
+    if fold_word(words[-1]) in DEPARTMENT_WORDS:
+        return False
+    for word in words:
+        folded = fold_word(word)
+        if folded in _PARTICLES:
+            continue
+        if folded in _DETERMINERS or folded in _CLAUSE_WORDS:
+            return False
+    return True
 
 
 def _title_not_name(text: str) -> bool:
@@ -168,6 +196,8 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
             words = words[1:]
         text_ = " ".join(words)
         if _title_not_name(text_) or not is_person_name(text_, exclude=not_people):
+            continue
+        if not _plain_words(text_):
             continue
         after = text[start + len(text_) :].split(" ", 2)
         if len(after) > 1 and after[1][:1].isupper() and is_title_word(after[1]):
@@ -266,11 +296,14 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     quoted = _quoted_texts(doc)
     lines = [_classify(text, text in headings, not_people) for text in doc.lines]
     in_quotes = False
+    former_section = False
     for line in lines:
         if line.kind == "H":
             in_quotes = bool(_TESTIMONIAL.search(line.text))
+            former_section = bool(FORMER_HEADING.search(line.text))
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
+        line.former = former_section
     readings: list[Reading] = []
     readings += _pair_lines(lines, not_people)
     readings += _runs(lines)
@@ -306,8 +339,7 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
         return line
     if len(text.split()) > MAX_SEGMENT_LINE_WORDS and " | " not in text:
         return line
-    segments = _segments(text)
-    kinds = [_segment_kind(s, not_people) for s in segments]
+    kinds = _kinds(text, not_people)
     names = [k[1] for k in kinds if k[0] == "N"]
     titles = [k for k in kinds if k[0] == "T"]
     rest = [k for k in kinds if k[0] == "O"]
@@ -324,9 +356,48 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
     return line
 
 
+def _kinds(text: str, not_people: Collection[str]) -> list[tuple[str, str]]:
+    """Each segment of a line as name (N), title (T), contact (C) or other (O)."""
+    text = _INITIALS_AND_NAME.sub(r"\1 ", text)
+    kinds: list[tuple[str, str]] = []
+    for segment in _segments(text):
+        kind = _segment_kind(segment, not_people)
+        if kind[0] == "O" or (kind[0] == "N" and len(segment.split()) >= 3):
+            kinds += _split_segment(segment, not_people) or [kind]
+        else:
+            kinds.append(kind)
+    return kinds
+
+
+_OPEN_YEARS = re.compile(r"(?:since\s+|seit\s+|depuis\s+|desde\s+|sedan\s+)?(?:19|20)\d{2}\s*[–—-]?\s*(?:today|present|heute|now)?", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:und|and|et|y|och|en|&)\s+")
+
+
+def _split_segment(segment: str, not_people: Collection[str]) -> list[tuple[str, str]]:
+    """'Josef und Maria Steinhauser'-like lists of names, or a name run into its title."""
+    parts = _CONJUNCTION.split(segment)
+    if len(parts) > 1:
+        names = [clean_name(p, not_people) for p in parts]
+        if all(names):
+            return [("N", n) for n in names if n]
+    words = segment.split()
+    if len(words) <= MAX_TITLE_PHRASE + 3:
+        # "Ignacio Ribera Arquitecto socio fundador": a caption with no separator.
+        for size in (2, 3, 4):
+            if size >= len(words):
+                break
+            name = clean_name(" ".join(words[:size]), not_people)
+            title = _title_text(" ".join(words[size:]))
+            if name and title:
+                return [("N", name), ("T", title)]
+    return []
+
+
 def _segment_kind(segment: str, not_people: Collection[str]) -> tuple[str, str]:
     if find_emails(segment) or _PHONE.match(segment) or _CONTACT_LABEL.match(segment):
         return "C", segment
+    if CLOSED_YEARS.fullmatch(segment.strip()) or _OPEN_YEARS.fullmatch(segment.strip()):
+        return "Y", segment
     if segment.startswith(("http://", "https://", "www.")):
         return "C", segment
     name = clean_name(segment, not_people)
@@ -340,7 +411,7 @@ def _segment_kind(segment: str, not_people: Collection[str]) -> tuple[str, str]:
 
 def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, str | None]]:
     """(name, title) pairs of a line that holds both: titles after a name win, then before."""
-    kinds = [_segment_kind(s, not_people) for s in _segments(text)]
+    kinds = _kinds(text, not_people)
     pairs: list[tuple[str, str | None]] = []
     for index, (kind, value) in enumerate(kinds):
         if kind != "N":
@@ -371,11 +442,8 @@ def _pair_lines(lines: list[_Line], not_people: Collection[str]) -> Iterator[Rea
         for name, title in _pair_segments(line.text, not_people):
             if title is None:
                 continue
-            current = not any(is_former_word(w) for w in title.split())
-            title = " ".join(w for w in title.split() if not is_former_word(w)) or title
-            yield Reading(
-                name, _display(title), READER, line.text, current, email_of(name, line.emails)
-            )
+            title, current = _status(title, line)
+            yield Reading(name, title, READER, line.text, current, email_of(name, line.emails))
 
 
 def _runs(lines: list[_Line]) -> Iterator[Reading]:
@@ -404,12 +472,12 @@ def _runs(lines: list[_Line]) -> Iterator[Reading]:
         if heading_title is None:
             continue
         line = lines[index]
-        if getattr(line, "_titled", False):
+        if line.titled:
             continue
         name = line.names[0]
-        yield Reading(
-            name, heading_title, READER, f"{heading_title}: {name}", True, _email_near(lines, index)
-        )
+        snippet = f"{heading_title}: {name}"
+        email = _email_near(lines, index)
+        yield Reading(name, heading_title, READER, snippet, not line.former, email)
 
 
 def _pair_run(
@@ -428,12 +496,11 @@ def _pair_run(
             if 0 <= other < len(run) and kinds[other] == "T" and other not in used:
                 used.add(other)
                 line = lines[index]
-                title = lines[run[other]].text
-                current = not any(is_former_word(w) for w in title.split())
-                setattr(line, "_titled", True)  # noqa: B010 - a flag on this pass's line
+                title, current = _status(lines[run[other]].text, line)
+                line.titled = True
                 yield Reading(
                     line.names[0],
-                    _display(title),
+                    title,
                     READER,
                     f"{line.text} — {title}",
                     current,
@@ -451,6 +518,16 @@ def _email_near(lines: list[_Line], index: int) -> str | None:
             break
         addresses += line.emails
     return email_of(name, addresses)
+
+
+def _status(title: str, line: _Line) -> tuple[str, bool]:
+    """The title without 'former' or a closed span of years, and whether the role is current."""
+    words = title.split()
+    spans = CLOSED_YEARS.search(title) or (line.kind == "P" and CLOSED_YEARS.search(line.text))
+    former = line.former or any(is_former_word(w) for w in words) or bool(spans)
+    title = CLOSED_YEARS.sub("", title)
+    title = " ".join(w for w in title.split() if not is_former_word(w)) or title
+    return _display(title), not former
 
 
 def _display(title: str) -> str:
