@@ -70,7 +70,11 @@ TITLE_HEADS = _words(
     assistant assistante tresorier tresoriere dessinateur dessinatrice dessinateur-projeteur
     conseiller conseillere delegue deleguee administrateur administratrice commercial
     commerciale gestionnaire technicien technicienne medecin dentiste infirmier infirmiere
-    maire adjoint adjointe maitre pdg dg daf drh dsi vice-president vice-presidente"""
+    maire adjoint adjointe maitre pdg dg daf drh dsi vice-president vice-presidente
+    coordinateur coordinatrice animateur animatrice educateur educatrice formateur
+    formatrice redacteur redactrice vendeur vendeuse pharmacien pharmacienne preparateur
+    preparatrice proviseur proviseure principale expert-comptable dirigeant dirigeante
+    chocolatier chocolatiere artisan plombier electricien"""
     # Spanish
     """ director directora gerente presidenta fundador fundadora cofundador cofundadora
     socio socia abogado abogada consejero consejera delegado delegada jefe jefa

@@ -85,7 +85,7 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         ),
     ]
     stated = fold(doc.grounding_text)
-    readings = [r for r in readings if fold(r.name) in stated]
+    readings = [r for r in readings if _printed(r.name, stated)]
     # A roster a script renders is stated in the page's source, as structured data is.
     readings += [
         Found(r.name, r.title, r.reader, r.snippet, r.current, r.email)
@@ -93,6 +93,14 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     ]
     readings = [_own_email(_without_greeting(r)) for r in readings]
     return _merge(readings)
+
+
+def _printed(name: str, stated: str) -> bool:
+    """The name as printed, or each of its words ('mr. H.J. (Hans) de Boer')."""
+    folded = fold(name)
+    if folded in stated:
+        return True
+    return all(re.search(rf"\b{re.escape(word)}\b", stated) for word in folded.split())
 
 
 _GREETING = re.compile(

@@ -50,6 +50,7 @@ MAX_SEGMENT_LINE_WORDS = 14
 MAX_TITLE_PHRASE = 7
 MAX_BEFORE_TITLE = 5
 MAX_VERB_GAP = 6
+MAX_CAPTION_WORDS = 8
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+|\s*[–—]\s*|\s*:\s+|\s*,\s*|\s*\(\s*|\s*\)\s*|\s*;\s*")
 _PHONE = re.compile(r"^(?:(?:tel|phone|fax|mobile|mob|t|f|m|telefon|téléphone|tél|teléfono|tfn)\.?\s*:?\s*)?[+(]?\d[\d\s().\-/]{5,}$", re.IGNORECASE)
@@ -149,9 +150,15 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
     name = strip_honorifics(text)
     if not is_person_name(name, exclude=not_people) or not _plain_words(name):
         return None
-    if _title_not_name(name):
+    if _title_not_name(name) or _opens(name, not_people):
         return None
     return name
+
+
+def _opens(name: str, not_people: Collection[str]) -> bool:
+    """'Cabinet Rousseau' opens the company's name 'Cabinet Rousseau Avocats'."""
+    key = fold(name)
+    return any(fold(other).startswith(key + " ") for other in not_people)
 
 
 # "mr. H.J. (Hans) de Boer": initials, then the given name in brackets.
@@ -248,6 +255,7 @@ def spells_name(address: str, name: str) -> bool:
         initials + last,
         first + last[0],
         "".join(words),
+        "".join(words[1:]),
         "".join(w[0] for w in words),
     }
     if compact in options and len(compact) >= 3:
@@ -362,11 +370,23 @@ def _kinds(text: str, not_people: Collection[str]) -> list[tuple[str, str]]:
     kinds: list[tuple[str, str]] = []
     for segment in _segments(text):
         kind = _segment_kind(segment, not_people)
-        if kind[0] == "O" or (kind[0] == "N" and len(segment.split()) >= 3):
+        if kind[0] != "C" and (kind[0] == "O" or len(segment.split()) >= 3):
             kinds += _split_segment(segment, not_people) or [kind]
         else:
             kinds.append(kind)
     return kinds
+
+
+def _caption_title(words: list[str]) -> bool:
+    """Words that can only be a title: a title word first, or capitalized words and joiners."""
+    if is_title_word(words[0]):
+        return True
+    if not words[0][:1].isupper():
+        return False
+    return all(
+        w[:1].isupper() or is_title_word(w) or fold_word(w) in _JOINERS | _OF_WORDS
+        for w in words
+    )
 
 
 _OPEN_YEARS = re.compile(r"(?:since\s+|seit\s+|depuis\s+|desde\s+|sedan\s+)?(?:19|20)\d{2}\s*[–—-]?\s*(?:today|present|heute|now)?", re.IGNORECASE)
@@ -381,11 +401,11 @@ def _split_segment(segment: str, not_people: Collection[str]) -> list[tuple[str,
         if all(names):
             return [("N", n) for n in names if n]
     words = segment.split()
-    if len(words) <= MAX_TITLE_PHRASE + 3:
+    if len(words) <= MAX_CAPTION_WORDS:
         # "Ignacio Ribera Arquitecto socio fundador": a caption with no separator.
         for size in (2, 3, 4):
-            if size >= len(words):
-                break
+            if size >= len(words) or not _caption_title(words[size:]):
+                continue
             name = clean_name(" ".join(words[:size]), not_people)
             title = _title_text(" ".join(words[size:]))
             if name and title:
