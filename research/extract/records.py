@@ -49,7 +49,7 @@ PROSE_READER = "sentence"
 MAX_SEGMENT_LINE_WORDS = 14
 MAX_TITLE_PHRASE = 7
 MAX_BEFORE_TITLE = 5
-MAX_VERB_GAP = 6
+MAX_VERB_GAP = 8
 MAX_CAPTION_WORDS = 8
 
 _SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+|\s*[–—]\s*|\s*:\s+|\s*,\s*|\s*\(\s*|\s*\)\s*|\s*;\s*")
@@ -94,7 +94,9 @@ _STRONG_AS = r"au\s+poste\s+de|en\s+tant\s+que|to\s+the\s+role\s+of|zum|zur|en\s
 _AS = r"as|als|comme|en\s+tant\s+que|como|som|au\s+poste\s+de|zum|zur|to\s+the\s+role\s+of"
 _DETERMINERS = frozenset(
     fold_word(w)
-    for w in """our the its their his her a an new now today currently also
+    for w in """our the its their his her a an new now today currently also current
+    sein seine seiner seinen ihr ihre ihrer ihren aktuelle aktueller son sa ses actuel actuelle
+    su sus actual hans hennes nuvarande zijn haar huidige
     unser unsere unserer unseren der die das ein eine neuer neue neuen heute jetzt derzeit
     notre nos le la les l un une nouveau nouvelle nouvel aujourd'hui actuellement
     nuestro nuestra nuestros el los las un una nuevo nueva hoy actualmente
@@ -201,7 +203,15 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
         while len(words) > 2 and _title_part(words[0]) and not is_first_name(words[0]):
             start += len(words[0]) + 1
             words = words[1:]
+        while len(words) > 2 and fold_word(words[0]) in _DETERMINERS:
+            start += len(words[0]) + 1
+            words = words[1:]
+        if len(words) > 2 and is_first_name(words[1]) and not is_first_name(words[0]):
+            start += len(words[0]) + 1  # "Sohn Rolf Keller", "Dockmaster Tina Alvarez"
+            words = words[1:]
         text_ = " ".join(words)
+        if re.search(r"[^\W\d_]{2,}\.\s", text_):
+            continue  # "Jansen. Marieke": two sentences, not one name
         if _title_not_name(text_) or not is_person_name(text_, exclude=not_people):
             continue
         if not _plain_words(text_):
@@ -558,7 +568,9 @@ def _display(title: str) -> str:
 # -- sentences ------------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"“„«(]?[A-ZÀ-Ý0-9])")
-_ABBREVIATION_END = re.compile(r"\b(?:Dr|Dra|Prof|Mr|Mrs|Ms|St|Inc|Ltd|Co|No|Sr|Sra|Mme|M|Me|med|dent)\.$")
+_ABBREVIATION_END = re.compile(
+    r"\b(?:Dr|Dra|Prof|Mr|Mrs|Ms|St|Inc|Ltd|Co|No|Sr|Sra|Mme|M|Me|med|dent|D|Dña|\d{1,2})\.$"
+)
 
 
 def _sentences(text: str) -> list[str]:
@@ -663,50 +675,111 @@ def _title_ahead(tokens: list[str], index: int) -> bool:
 
 
 def _title_before(text: str) -> tuple[str | None, bool]:
-    """The title the words right before a name give it ('our pastry chef, ', 'Ancien DAF ')."""
+    """The title the words right before a name give it ('our pastry chef, ', 'Ancien DAF ',
+    'Technischer Geschäftsführer ist ', 'Delegado de protección de datos: ')."""
     text = text.rstrip()
+    text = _COPULA_END.sub("", text)
     text = text[:-1].rstrip() if text.endswith((",", ":")) else text
     tokens = _TOKEN.findall(text)
     phrase: list[str] = []
     for word in reversed(tokens):
-        if word in {",", ";", ":", "(", ")", "—", "–"} or len(phrase) >= MAX_BEFORE_TITLE:
+        if word in {",", ";", ":", "(", ")", "—", "–"} or len(phrase) >= MAX_BEFORE_TITLE + 2:
             break
         if word.endswith((".", "!", "?")) and phrase:
             break
         phrase.insert(0, word)
-    if not phrase or not is_title_word(phrase[-1]):
+    # The phrase ends in a title word, or in "of <area>" after one ("Delegado de protección").
+    heads = [i for i, w in enumerate(phrase) if is_title_word(w)]
+    if not heads:
+        return None, False
+    tail = phrase[heads[-1] + 1 :]
+    if tail and not (fold_word(tail[0]) in _OF_WORDS and len(tail) <= 4):
         return None, False
     former = False
-    while phrase and (fold_word(phrase[0]) in _DETERMINERS or is_former_word(phrase[0]) or fold_word(phrase[0]) in _JOINERS or not (phrase[0][:1].isalpha())):
-        former = former or is_former_word(phrase[0])
-        phrase = phrase[1:]
     # The words must all belong to the title: no verb or clause between.
-    if any(fold_word(w) in _CLAUSE_WORDS for w in phrase):
-        cut = max(i for i, w in enumerate(phrase) if fold_word(w) in _CLAUSE_WORDS)
-        phrase = phrase[cut + 1 :]
-    while phrase and (fold_word(phrase[0]) in _DETERMINERS or is_former_word(phrase[0])):
+    clause = [i for i, w in enumerate(phrase[: heads[-1]]) if fold_word(w) in _CLAUSE_WORDS]
+    if clause:
+        phrase = phrase[clause[-1] + 1 :]
+    while phrase and (
+        fold_word(phrase[0]) in _DETERMINERS
+        or is_former_word(phrase[0])
+        or fold_word(phrase[0]) in _JOINERS
+        or not phrase[0][:1].isalpha()
+    ):
         former = former or is_former_word(phrase[0])
         phrase = phrase[1:]
-    if not phrase or not any(is_title_word(w) for w in phrase):
+    if not phrase or not any(is_title_word(w) for w in phrase) or len(phrase) > MAX_TITLE_PHRASE:
         return None, False
-    if len(phrase) > 1 and not all(is_title_word(w) or fold_word(w) in _JOINERS or w[:1].islower() or w[:1].isupper() for w in phrase):
+    if any(w[:1].islower() and not _title_like(w) for w in phrase[:1]):
         return None, False
     return " ".join(phrase), former
+
+
+def _title_like(word: str) -> bool:
+    return is_title_word(word) or fold_word(word) in _JOINERS | _OF_WORDS
+
+
+# "Technischer Geschäftsführer ist Jens Albrecht": the title, a copula, then the name.
+_COPULA_END = re.compile(r"\s+(?:ist|is|est|es|är|was|war|era|heißt|heter|heet)$", re.IGNORECASE)
+_ALIAS_LINK = re.compile(
+    rf"^\s+(?:{_LINK_VERBS})\s+|^\s+(?:now\s+)?(?:serves|acts|works)\s+as\s+", re.IGNORECASE
+)
 
 
 def _prose(lines: list[_Line], not_people: Collection[str]) -> Iterator[Reading]:
     last_titled: Reading | None = None
     readings: list[Reading] = []
-    for line in lines:
-        if line.kind in {"Q", "P", "N", "T", "C"}:
-            continue
+    prose = [line for line in lines if line.kind not in {"Q", "P", "N", "T"}]
+    aliases = _aliases(lines, not_people)
+    for line in prose:
         for sentence in _sentences(line.text):
             found = list(_sentence_people(sentence, not_people, last_titled))
+            found += _alias_people(sentence, aliases, {r.name for r in found})
             for reading in found:
                 if reading.title:
                     last_titled = reading
             readings += found
     yield from readings
+
+
+def _aliases(lines: list[_Line], not_people: Collection[str]) -> dict[str, str]:
+    """First names and surnames that stand for one full name on the page ('Helen' for
+    'Helen Carver')."""
+    full: set[str] = set()
+    for line in lines:
+        full.update(line.names)
+        if line.kind not in {"Q"}:
+            for sentence in _sentences(line.text):
+                full.update(name for _, _, name in names_in(sentence, not_people))
+    counts: dict[str, set[str]] = {}
+    for name in full:
+        words = name.split()
+        for word in (words[0], words[-1]):
+            counts.setdefault(word, set()).add(name)
+    return {word: next(iter(names)) for word, names in counts.items() if len(names) == 1}
+
+
+_ALIAS = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][\w'’-]+)(?![\w'’-])")
+
+
+def _alias_people(sentence: str, aliases: dict[str, str], named: set[str]) -> Iterator[Reading]:
+    """'Helen serves as Director of Studies', 'Email Owen at owen.price@…'."""
+    emails = [e.address for e in find_emails(sentence)]
+    for match in _ALIAS.finditer(sentence):
+        name = aliases.get(match.group(1))
+        if not name or name in named or match.group(1) in name.split()[1:-1]:
+            continue
+        if sentence[max(0, match.start() - 1) : match.start()].strip() and match.start() > 0:
+            pass
+        after = sentence[match.end() :]
+        title = None
+        if _ALIAS_LINK.match(after):
+            title, former = _title_after(after)
+            if title and former:
+                title = None
+        email = email_of(name, emails)
+        if title or email:
+            yield Reading(name, _display(title) if title else None, PROSE_READER, sentence, True, email)
 
 
 def _sentence_people(
@@ -727,12 +800,14 @@ def _sentence_people(
             start < cue and all(not (end <= other < cue) for other, _, _ in names[position + 1 :])
             for cue in departures
         )
-        succession = SUCCESSION.search(sentence[:start])
-        if title is None and succession and last_titled and last_titled.name != name:
-            title, departed = last_titled.title, True
+        succession = SUCCESSION.search(_HONORIFIC_MASK.sub("", sentence[:start]).rstrip() + " ")
+        if succession and not STAYS.search(sentence[end:]):
+            departed = True
+            if title is None and last_titled and last_titled.name != name:
+                title = last_titled.title
         current = not (former or departed)
         email = email_of(name, emails)
         if title is not None:
             yield Reading(name, _display(title), PROSE_READER, sentence, current, email)
-        elif not current:
-            yield Reading(name, None, PROSE_READER, sentence, False, email)
+        elif not current or email:
+            yield Reading(name, None, PROSE_READER, sentence, current, email)
