@@ -119,7 +119,8 @@ FORMER_WORDS = _words(
     """former formerly previous previously ex ex- erstwhile outgoing late retired
     ehemalig ehemalige ehemaliger ehemaligen fruher fruhere fruherer vormalig vormaliger
     ancien ancienne anciens ex-directeur antiguo antigua anterior exdirector
-    voormalig voormalige oud-directeur tidigare forre f.d."""
+    voormalig voormalige oud-directeur tidigare forre f.d. zuletzt zuvor vorher auparavant
+    anteriormente"""
 )
 # Sentences saying someone left.
 DEPARTURE = re.compile(

@@ -62,9 +62,10 @@ _CONTACT_LABEL = re.compile(
 _ATTRIBUTION = re.compile(r"^[—–-]\s*\S")
 # Headings over quotes from customers, not staff.
 _TESTIMONIAL = re.compile(
-    r"testimonial|review|what\s+(?:our\s+)?\w+\s+say|kind\s+words|kundenstimmen|referenzen|"
-    r"bewertung|sagen\s+unsere|t[ée]moignage|avis|ils\s+nous\s+font|opini[oó]n|testimonio|"
-    r"dicen|ervaringen|klanten\s+over|recensioner|omd[öo]men|kunderna\s+s[äa]ger",
+    r"\b(?:testimonials?|reviews?|what\s+(?:our\s+)?\w+\s+say|kind\s+words|kundenstimmen"
+    r"|referenzen|bewertungen|sagen\s+unsere|t[ée]moignages?|avis(?:\s+clients?)?"
+    r"|ils\s+nous\s+font\s+confiance|opiniones|testimonios|dicen\s+nuestros|ervaringen"
+    r"|recensioner|omd[öo]men)\b",
     re.IGNORECASE,
 )
 # A title that goes on to name another employer: "Property Manager at Oakridge Apartments".
@@ -96,7 +97,7 @@ _DETERMINERS = frozenset(
     fold_word(w)
     for w in """our the its their his her a an new now today currently also current
     sein seine seiner seinen ihr ihre ihrer ihren aktuelle aktueller son sa ses actuel actuelle
-    su sus actual hans hennes nuvarande zijn haar huidige
+    su sus actual hennes nuvarande zijn huidige
     unser unsere unserer unseren der die das ein eine neuer neue neuen heute jetzt derzeit
     notre nos le la les l un une nouveau nouvelle nouvel aujourd'hui actuellement
     nuestro nuestra nuestros el los las un una nuevo nueva hoy actualmente
@@ -160,7 +161,10 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
 def _opens(name: str, not_people: Collection[str]) -> bool:
     """'Cabinet Rousseau' opens the company's name 'Cabinet Rousseau Avocats'."""
     key = fold(name)
-    return any(fold(other).startswith(key + " ") for other in not_people)
+    return any(
+        fold(other).startswith(key + " ") or key.startswith(fold(other) + " ") or key == fold(other)
+        for other in not_people
+    )
 
 
 # "mr. H.J. (Hans) de Boer": initials, then the given name in brackets.
@@ -214,7 +218,7 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
             continue  # "Jansen. Marieke": two sentences, not one name
         if _title_not_name(text_) or not is_person_name(text_, exclude=not_people):
             continue
-        if not _plain_words(text_):
+        if not _plain_words(text_) or _opens(text_, not_people):
             continue
         after = text[start + len(text_) :].split(" ", 2)
         if len(after) > 1 and after[1][:1].isupper() and is_title_word(after[1]):
@@ -411,7 +415,8 @@ def _split_segment(segment: str, not_people: Collection[str]) -> list[tuple[str,
         if all(names):
             return [("N", n) for n in names if n]
     words = segment.split()
-    if len(words) <= MAX_CAPTION_WORDS:
+    # Only a known given name opens a name run into its title ("Site Reliability Engineer").
+    if len(words) <= MAX_CAPTION_WORDS and is_first_name(words[0]):
         # "Ignacio Ribera Arquitecto socio fundador": a caption with no separator.
         for size in (2, 3, 4):
             if size >= len(words) or not _caption_title(words[size:]):
@@ -660,7 +665,7 @@ def _title_after(text: str) -> tuple[str | None, bool]:
         phrase.pop()
     title = " ".join(phrase)
     following = " ".join(tokens[index : index + 3])
-    if re.match(r"^(?:at|bei|chez|bij|hos)\s+[A-Z]", following):
+    if re.match(r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following):
         return None, False  # a role at another company ("previously CFO at Brightline")
     return (title or None), former
 
