@@ -17,7 +17,9 @@ from typing import Any
 
 import pycountry
 
+from research.extract.records import names_in
 from research.extract.naming import company_name
+from research.extract.quantities import founded_year, read_counts
 from research.domains import domain_label, registrable_domain
 from research.extract.contacts import find_phones, phone_e164, social_link
 from research.extract.dates import find_dates
@@ -628,6 +630,14 @@ def _facts(doc: Document, kind: PageKind, claims: CompanyClaims) -> CompanyClaim
     for field, read in readers.items():
         if getattr(claims, field) is None:
             update[field] = read()
+    # Counts and founding years in ordinary sentences, in the page's language.
+    language = doc.root.get("lang")
+    stated = read_counts(doc.undated_lines, language)
+    for field in ("employees", "engineers", "customers", "locations"):
+        if getattr(claims, field) is None and update.get(field) is None:
+            update[field] = stated.get(field)
+    if claims.founded_year is None and update.get("founded_year") is None:
+        update["founded_year"] = founded_year(lines, has_person=_names_someone)
     if claims.hq_city is None and claims.hq_country is None:
         city, country = _hq(lines, labelled)
         update["hq_city"], update["hq_country"] = city, country
@@ -638,6 +648,10 @@ def _facts(doc: Document, kind: PageKind, claims: CompanyClaims) -> CompanyClaim
 
 
 POST_KINDS = frozenset({"press", "news"})
+
+
+def _names_someone(sentence: str) -> bool:
+    return bool(names_in(sentence, ()))
 
 
 def _hq(lines: Sequence[str], labelled: Sequence[tuple[str, str]]) -> tuple[str | None, str | None]:
