@@ -45,6 +45,7 @@ TITLE_HEADS = _words(
     member governor commissioner mayor councillor officer-in-charge steward caretaker
     stylist hairdresser instructor trainer coach manager-director contact spokesperson
     dockmaster headteacher headmaster roaster estimator administrator librarian
+    physiotherapist osteopath psychologist pitmaster brewer winemaker guide
     chancellor provost registrar bursar curator conservator"""
     # German
     """ geschaftsfuhrer geschaftsfuhrerin geschaftsleitung geschaftsleiter inhaber inhaberin
@@ -74,7 +75,8 @@ TITLE_HEADS = _words(
     coordinateur coordinatrice animateur animatrice educateur educatrice formateur
     formatrice redacteur redactrice vendeur vendeuse pharmacien pharmacienne preparateur
     preparatrice proviseur proviseure principale expert-comptable dirigeant dirigeante
-    chocolatier chocolatiere artisan plombier electricien"""
+    chocolatier chocolatiere artisan plombier electricien notaire graphiste infirmier
+    infirmiere osteopathe kinesitherapeute veterinaire"""
     # Spanish
     """ director directora gerente presidenta fundador fundadora cofundador cofundadora
     socio socia abogado abogada consejero consejera delegado delegada jefe jefa
@@ -83,7 +85,10 @@ TITLE_HEADS = _words(
     administrador administradora especialista higienista odontologo odontologa medico
     medica enfermero enfermera tecnico tecnica asesor asesora analista vicepresidente
     vicepresidenta responsable contacto portavoz
-    aparejador aparejadora vocal agente gerenta abogado farmaceutico farmaceutica"""
+    aparejador aparejadora vocal agente gerenta abogado farmaceutico farmaceutica osteopata
+    fisioterapeuta terapeuta psicologo psicologa logopeda nutricionista veterinario
+    veterinaria auxiliar concejal concejala alcalde alcaldesa teniente profesor profesora
+    maestro maestra"""
     # Dutch
     """ directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
     hoofd adviseur medewerker hovenier voorman monteur vennoot bestuurder voorzitter
@@ -101,7 +106,9 @@ COMPOUND_HEADS = tuple(
     beauftragter beauftragte vorstand vorstandin referent referentin entwickler entwicklerin
     ingenieur ingenieurin assistent assistentin anwalt anwaltin kaufmann kauffrau
     vorsitzender vorsitzende konsult chef ansvarig ledare ledamot leider adviseur manager
-    director direktor direkteur officer engineer developer designer master notaris""".split()
+    director direktor direkteur officer engineer developer designer master notaris inhaber
+    inhaberin therapeut therapeutin arzt arztin fachangestellte fachangestellter kraft mastare
+    bakker baker bakare kontakt""".split()
 )
 MIN_COMPOUND = 8
 # Bodies whose heading makes everyone under it a member ("Vorstand", "Board of Directors").
@@ -167,6 +174,11 @@ SHARED_INBOX_WORDS = _words(
     no-reply citas reservas reservations booking bookings empleo trabajo rrhh ir investor
     investors bureau kantoor verkoop kundtjanst kundservice ekonomi export import
     urbanisme mairie accueil commande dispatch wholesale general"""
+)
+# Letters after a name: degrees and credentials ("Emily Hart, DVM", "Angela Morris CFP®").
+CREDENTIALS = _words(
+    """dvm md phd dds dmd rn np pa-c cpa cfp cfp® cfa esq esq. mba jd llm frcs mrcp pe ra aia
+    msc bsc ma ba mphil dphil facs faia cpa/pfs ea lpc lcsw"""
 )
 # Last words of departments and functions, which headings and rows print like names.
 DEPARTMENT_WORDS = _words(
@@ -261,9 +273,15 @@ def strip_honorifics(text: str) -> str:
     words = text.split()
     while len(words) > 2 and fold_word(words[0]) in HONORIFICS:
         words = words[1:]
-    while len(words) > 2 and fold_word(words[-1].strip(",")) in HONORIFICS:
+    while len(words) > 2 and fold_word(words[-1].strip(",")) in HONORIFICS | CREDENTIALS:
         words = words[:-1]
+    # German ranks and other abbreviations before a given name ("OStD' Dr. Cornelia Becker").
+    while len(words) > 2 and _ABBREVIATION.match(words[0]) and is_first_name(words[1]):
+        words = words[1:]
     return " ".join(words).strip(" ,")
+
+
+_ABBREVIATION = re.compile(r"^(?:\w*[.'’]|[A-Z][a-z]?[A-Z]\w*)$")
 
 
 def is_former_word(word: str) -> bool:

@@ -27,10 +27,12 @@ from research.extract.contacts import find_emails, is_role_mailbox
 from research.extract.html import Document, element_text, squash
 from research.extract.lexicon import (
     CLOSED_YEARS,
+    CREDENTIALS,
     COLLECTIVES,
     DEPARTMENT_WORDS,
     FORMER_HEADING,
     STAYS,
+    WEAK_HEADS,
     DEPARTURE,
     SUCCESSION,
     fold_word,
@@ -59,6 +61,7 @@ _CONTACT_LABEL = re.compile(
     r"linkedin|twitter|x|vcard|profile|profil|perfil|bio|mehr|more|read more|en savoir plus)\.?$",
     re.IGNORECASE,
 )
+_QUOTATION = re.compile(r"^[\"“„«‘].{8,}[\"”“»’]\.?$")
 _ATTRIBUTION = re.compile(r"^[—–-]\s*\S")
 # Headings over quotes from customers, not staff.
 _TESTIMONIAL = re.compile(
@@ -151,7 +154,9 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
         return None
     text = _INITIALS_AND_NAME.sub(r"\1 ", text)
     name = strip_honorifics(text)
-    if not is_person_name(name, exclude=not_people) or not _plain_words(name):
+    # "Douglas R. Whitney": a middle initial is part of the name but not of the check.
+    bare = " ".join(w for i, w in enumerate(name.split()) if not (0 < i and _INITIAL.match(w)))
+    if not is_person_name(bare, exclude=not_people) or not _plain_words(bare):
         return None
     if _title_not_name(name) or _opens(name, not_people):
         return None
@@ -171,6 +176,7 @@ def _opens(name: str, not_people: Collection[str]) -> bool:
 _INITIALS_AND_NAME = re.compile(
     r"(?:\b(?:mr|dr|ir|drs|ing|prof)\.\s*)?(?:[A-Z]\.\s?){1,4}\s*\(([A-ZÀ-Ý][\w'’-]+)\)\s+"
 )
+_INITIAL = re.compile(r"^[A-Z]\.?$")
 _PARTICLES = frozenset("de da di du del della van von der den ter ten la le el y e zu af av".split())
 
 
@@ -287,21 +293,32 @@ def _title_text(text: str) -> str | None:
 
 
 def _singular_heading(heading: str) -> str | None:
-    """'Partners' -> 'Partner', 'Associés' -> 'Associé', 'Vorstand' -> 'Vorstand'."""
-    words = heading.strip(" :").split()
-    if not words or len(words) > 5:
+    """The title a heading gives everyone under it: 'Partners' -> 'Partner', 'Associés' ->
+    'Associé', 'Profesores de piano' -> 'Profesor de piano', 'Vorstand', 'Notaire salarié'."""
+    text = heading.strip(" :")
+    words = text.split()
+    if not words or len(words) > 5 or re.search(r"[\d@?!]", text):
         return None
-    last = words[-1]
-    folded = fold_word(last)
-    if folded in COLLECTIVES:
-        return heading.strip(" :")
+    if fold_word(words[-1]) in COLLECTIVES:
+        return text
+    for index, word in enumerate(words):
+        stem = _singular(word)
+        if stem:
+            return " ".join([*words[:index], stem, *words[index + 1 :]])
+    if looks_like_title(text) and fold_word(words[-1]) not in WEAK_HEADS:
+        return text  # a singular heading: "Notaire salarié", "Head of School"
+    return None
+
+
+def _singular(word: str) -> str | None:
+    folded = fold_word(word)
     for suffix in ("ies", "es", "s", "e"):
         if folded.endswith(suffix) and len(folded) > len(suffix) + 2:
-            stem = last[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            stem = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             if is_title_word(stem) and fold_word(stem) != folded:
-                if suffix == "es" and not is_title_word(last[:-2]):
-                    stem = last[:-1]
-                return " ".join([*words[:-1], stem])
+                if suffix == "es" and not is_title_word(word[:-2]):
+                    stem = word[:-1]
+                return stem
     return None
 
 
@@ -326,6 +343,13 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
         line.former = former_section
+    # A name (and its title) right under a quotation is the quote's author: a customer.
+    for index, line in enumerate(lines[1:], start=1):
+        previous = lines[index - 1]
+        if line.kind in {"N", "P"} and _QUOTATION.match(previous.text):
+            line.kind = "Q"
+            if index + 1 < len(lines) and lines[index + 1].kind in {"T", "P"}:
+                lines[index + 1].kind = "Q"
     readings: list[Reading] = []
     readings += _pair_lines(lines, not_people)
     readings += _runs(lines)
@@ -354,8 +378,12 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
         if name:
             line.kind, line.names = "N", [name]
             return line
-        if len(text.split()) <= MAX_SEGMENT_LINE_WORDS and _pair_segments(text, not_people):
-            line.kind = "P"
+        pairs = _pair_segments(text, not_people) if len(text.split()) <= MAX_SEGMENT_LINE_WORDS else []
+        if any(title for _, title in pairs):
+            line.kind, line.names = "P", [name for name, _ in pairs]
+            return line
+        if len(pairs) == 1:
+            line.kind, line.names = "N", [pairs[0][0]]
             return line
         line.kind = "H"
         return line
@@ -433,6 +461,8 @@ def _segment_kind(segment: str, not_people: Collection[str]) -> tuple[str, str]:
         return "C", segment
     if CLOSED_YEARS.fullmatch(segment.strip()) or _OPEN_YEARS.fullmatch(segment.strip()):
         return "Y", segment
+    if all(fold_word(w) in CREDENTIALS for w in segment.split()):
+        return "C", segment
     if segment.startswith(("http://", "https://", "www.")):
         return "C", segment
     name = clean_name(segment, not_people)
@@ -463,6 +493,10 @@ def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, st
             if earlier_kind == "T":
                 before = earlier
                 break
+        if after is None and before is not None and re.search(
+            rf"{re.escape(before)}\s*,\s*{re.escape(value)}\s*$", text
+        ):
+            continue  # "VP Finance, Summit Foods": a title at another company, not a person
         title = after or before
         if title is None and " | " in text:
             title = next((v for k, v in kinds if k == "O" and len(v.split()) <= 4), None)
