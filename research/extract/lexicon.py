@@ -185,7 +185,9 @@ DEPARTMENT_WORDS = _words(
     """affairs audit relations services resources operations communications sales support
     development administration accounting compliance procurement logistics marketing
     finance engineering research security facilities affaires publiques ressources
-    verwaltung vertrieb einkauf buchhaltung kommunikation entwicklung"""
+    verwaltung vertrieb einkauf buchhaltung kommunikation entwicklung inquiries enquiries
+    office offices contact contacts questions requests stellen positionen openings positions
+    vacancies jobs ofertas vacantes postes vacatures tjanster roles"""
 )
 HONORIFICS = _words(
     """dr dr. dra dra. prof prof. mr mr. mrs mrs. ms ms. miss mx sir dame maitre me mme mlle
@@ -271,13 +273,15 @@ def is_shared_inbox(address: str) -> bool:
 def strip_honorifics(text: str) -> str:
     """'Dr. med. dent. Ursula Keller' -> 'Ursula Keller'; 'Maître Jean Dupont' -> 'Jean Dupont'."""
     words = text.split()
-    while len(words) > 2 and fold_word(words[0]) in HONORIFICS:
-        words = words[1:]
+    while len(words) > 2:
+        if fold_word(words[0]) in HONORIFICS:
+            words = words[1:]
+        elif _ABBREVIATION.match(words[0]) and any(is_first_name(w) for w in words[1:3]):
+            words = words[1:]  # German ranks before a given name ("OStD' Dr. Cornelia Becker")
+        else:
+            break
     while len(words) > 2 and fold_word(words[-1].strip(",")) in HONORIFICS | CREDENTIALS:
         words = words[:-1]
-    # German ranks and other abbreviations before a given name ("OStD' Dr. Cornelia Becker").
-    while len(words) > 2 and _ABBREVIATION.match(words[0]) and is_first_name(words[1]):
-        words = words[1:]
     return " ".join(words).strip(" ,")
 
 

@@ -61,6 +61,8 @@ _CONTACT_LABEL = re.compile(
     r"linkedin|twitter|x|vcard|profile|profil|perfil|bio|mehr|more|read more|en savoir plus)\.?$",
     re.IGNORECASE,
 )
+# A short label that may be a title where a roster pairs names with lines like it.
+_SHORT = re.compile(r"^[A-ZÀ-Ý][^\d@:;!?.]{1,40}$")
 _QUOTATION = re.compile(r"^[\"“„«‘].{8,}[\"”“»’]\.?$")
 _ATTRIBUTION = re.compile(r"^[—–-]\s*\S")
 # Headings over quotes from customers, not staff.
@@ -142,6 +144,7 @@ class _Line:
     emails: list[str] = field(default_factory=list)
     former: bool = False
     titled: bool = False
+    heading: bool = False
 
 
 # -- names, titles, emails ------------------------------------------------------------------
@@ -305,7 +308,7 @@ def _singular_heading(heading: str) -> str | None:
         stem = _singular(word)
         if stem:
             return " ".join([*words[:index], stem, *words[index + 1 :]])
-    if looks_like_title(text) and fold_word(words[-1]) not in WEAK_HEADS:
+    if looks_like_title(text) and fold_word(words[-1]) not in WEAK_HEADS | DEPARTMENT_WORDS:
         return text  # a singular heading: "Notaire salarié", "Head of School"
     return None
 
@@ -337,9 +340,11 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     in_quotes = False
     former_section = False
     for line in lines:
-        if line.kind == "H":
+        if line.heading:
             in_quotes = bool(_TESTIMONIAL.search(line.text))
             former_section = bool(FORMER_HEADING.search(line.text))
+            if in_quotes:
+                line.kind = "Q"
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
         line.former = former_section
@@ -372,7 +377,7 @@ def _segments(text: str) -> list[str]:
 
 def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
     emails = [e.address for e in find_emails(text)]
-    line = _Line(text, "O", emails=emails)
+    line = _Line(text, "O", emails=emails, heading=heading)
     if heading:
         name = clean_name(text, not_people)
         if name:
@@ -386,6 +391,14 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
             line.kind, line.names = "N", [pairs[0][0]]
             return line
         line.kind = "H"
+        words = text.split()
+        if (
+            looks_like_title(text)
+            and not any(_singular(w) for w in words)
+            and fold_word(words[-1]) not in COLLECTIVES | DEPARTMENT_WORDS
+            and not _ELSEWHERE.search(text)
+        ):
+            line.kind = "T"  # "Chief Financial Officer" as a heading under a name heading
         return line
     if len(text.split()) > MAX_SEGMENT_LINE_WORDS and " | " not in text:
         return line
@@ -399,8 +412,16 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
         line.kind, line.names = "N", names
     elif names and " | " in text:
         line.kind, line.names = "P", names
-    elif not names and titles and not rest and not names_in(text, not_people):
-        line.kind = "T"
+    elif (
+        not names
+        and titles
+        and kinds[0][0] == "T"
+        and all(len(v.split()) <= 2 for _, v in rest)
+        and not names_in(text, not_people)
+    ):
+        line.kind = "T"  # "Physiotherapeut, Manualtherapie": a title and its speciality
+    elif not names and not titles and _SHORT.match(text) and not names_in(text, not_people):
+        line.kind = "S"
     elif not names and not titles and kinds and all(k[0] == "C" for k in kinds):
         line.kind = "C"
     return line
@@ -528,7 +549,7 @@ def _runs(lines: list[_Line]) -> Iterator[Reading]:
     for index, line in enumerate(lines):
         if line.kind == "C":
             continue
-        if line.kind in {"N", "T"}:
+        if line.kind in {"N", "T", "S"}:
             run.append(index)
             if line.kind == "N":
                 untitled.append((index, group))
@@ -555,14 +576,29 @@ def _pair_run(
     if not run:
         return
     kinds = [lines[i].kind for i in run]
-    title_first = kinds[0] == "T"
+    title_first = next((k for k in kinds if k != "S"), "N") == "T"
     used: set[int] = set()
+    titled = list(_pair_pass(lines, run, kinds, title_first, used, "T"))
+    yield from titled
+    # Short labels count as titles only in a roster whose other lines are titles.
+    if len(titled) >= 2:
+        yield from _pair_pass(lines, run, kinds, title_first, used, "S")
+
+
+def _pair_pass(
+    lines: list[_Line],
+    run: list[int],
+    kinds: list[str],
+    title_first: bool,
+    used: set[int],
+    accept: str,
+) -> Iterator[Reading]:
     for position, index in enumerate(run):
-        if kinds[position] != "N":
+        if kinds[position] != "N" or lines[index].titled:
             continue
         order = (position - 1, position + 1) if title_first else (position + 1, position - 1)
         for other in order:
-            if 0 <= other < len(run) and kinds[other] == "T" and other not in used:
+            if 0 <= other < len(run) and kinds[other] == accept and other not in used:
                 used.add(other)
                 line = lines[index]
                 title, current = _status(lines[run[other]].text, line)
