@@ -60,7 +60,7 @@ TITLE_HEADS = _words(
     partnerin architektin techniker technikerin monteur kaufmann kauffrau
     vorstandsvorsitzender vorstandsvorsitzende finanzvorstand finanzvorstandin
     bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter kontakt
-    pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin
+    geschaftsfuhrung pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin
     kassenwart kassierer kassiererin schriftfuhrer schriftfuhrerin jugendleiter vorsitz
     designerin schreinermeister gesellschafterin stellvertreter stellvertreterin"""
     # French

@@ -35,7 +35,7 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
-from research.extract.records import layout_people, spells_name
+from research.extract.records import read_layout, spells_name
 from research.extract.rosters import script_people
 from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
 from research.extract.titles import TitleSpan, as_title, title_spans
@@ -79,10 +79,12 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         *_record_people(doc, not_people),
         *_prose_people(doc.lines, not_people),
         *_labelled_founders(doc, not_people),
-        *(
-            Found(r.name, r.title, r.reader, r.snippet, r.current, r.email)
-            for r in layout_people(doc, not_people)
-        ),
+    ]
+    layout = read_layout(doc, tuple(not_people))
+    # Quotation authors and customers named after a title are nobody's staff on this page.
+    readings = [r for r in readings if r.reader == "structured" or r.name not in layout.not_staff]
+    readings += [
+        Found(r.name, r.title, r.reader, r.snippet, r.current, r.email) for r in layout.readings
     ]
     stated = fold(doc.grounding_text)
     readings = [r for r in readings if _printed(r.name, stated)]

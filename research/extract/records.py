@@ -82,6 +82,7 @@ _HONORIFIC_MASK = re.compile(
     r"\.?(?:\s+(?:med|dent|rer|nat|phil|jur)\.)*\s+(?=[A-ZÀ-Ý])"
 )
 
+_CAPITALIZED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’-]+")
 _ELISION = re.compile(r"(?<![\w])[dlj][’'](?=[A-ZÀ-Ý])")
 
 # Words between a name and the title after it: verbs, determiners, adverbs, in each language.
@@ -209,6 +210,13 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
     """(start, end, name) of the people a sentence names, honorifics dropped."""
     masked = _HONORIFIC_MASK.sub(lambda m: " " * len(m.group(0)), text)
     masked = _ELISION.sub("  ", masked)  # "la nomination d'Antoine Mercier"
+    # German capitalizes nouns: "Geschäftsführer Andreas Eder" holds a title before the name.
+    masked = _CAPITALIZED.sub(
+        lambda m: " " * len(m.group(0))
+        if is_title_word(m.group(0)) and not is_first_name(m.group(0))
+        else m.group(0),
+        masked,
+    )
     found = []
     for span in find_names(masked, exclude=not_people):
         start, words = span.start, span.text.split()
@@ -229,8 +237,8 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
             continue
         if not _plain_words(text_) or _opens(text_, not_people):
             continue
-        after = text[start + len(text_) :].split(" ", 2)
-        if len(after) > 1 and after[1][:1].isupper() and is_title_word(after[1]):
+        following = re.match(r"^ ([A-ZÀ-Ý][\w'’-]*)", text[start + len(text_) :])
+        if following and is_title_word(following.group(1)):
             continue  # "Site Reliability Engineer": the name is a title's own words
         if _JOINED.search(text[:start]):
             continue  # "joins Acme Forge as": the company joined, not a person
@@ -330,6 +338,20 @@ def _singular(word: str) -> str | None:
 
 def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     """Everyone the page's lines, rows, cards and sentences name with a title."""
+    return read_layout(doc, tuple(not_people)).readings
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the layout reader found: people, and names it knows are not the company's people
+    (quotation authors, customers named after a title)."""
+
+    readings: list[Reading]
+    not_staff: frozenset[str]
+
+
+def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
+    """People of the page's layout, and the names that are customers or quoted authors."""
     headings = {
         squash(element_text(h))
         for tag in ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -339,6 +361,7 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     lines = [_classify(text, text in headings, not_people) for text in doc.lines]
     in_quotes = False
     former_section = False
+    quoted_names: set[str] = set()
     for line in lines:
         if line.heading:
             in_quotes = bool(_TESTIMONIAL.search(line.text))
@@ -352,14 +375,17 @@ def layout_people(doc: Document, not_people: Collection[str]) -> list[Reading]:
     for index, line in enumerate(lines[1:], start=1):
         previous = lines[index - 1]
         if line.kind in {"N", "P"} and _QUOTATION.match(previous.text):
+            quoted_names.update(line.names)
             line.kind = "Q"
             if index + 1 < len(lines) and lines[index + 1].kind in {"T", "P"}:
+                quoted_names.update(lines[index + 1].names)  # "VP Finance, Summit Foods"
                 lines[index + 1].kind = "Q"
     readings: list[Reading] = []
-    readings += _pair_lines(lines, not_people)
+    elsewhere: set[str] = set()
+    readings += _pair_lines(lines, not_people, elsewhere)
     readings += _runs(lines)
     readings += _prose(lines, not_people)
-    return readings
+    return Layout(readings, frozenset(quoted_names | elsewhere))
 
 
 def _quoted_texts(doc: Document) -> set[str]:
@@ -495,7 +521,9 @@ def _segment_kind(segment: str, not_people: Collection[str]) -> tuple[str, str]:
     return "O", segment
 
 
-def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, str | None]]:
+def _pair_segments(
+    text: str, not_people: Collection[str], elsewhere: set[str] | None = None
+) -> list[tuple[str, str | None]]:
     """(name, title) pairs of a line that holds both: titles after a name win, then before."""
     kinds = _kinds(text, not_people)
     pairs: list[tuple[str, str | None]] = []
@@ -517,6 +545,8 @@ def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, st
         if after is None and before is not None and re.search(
             rf"{re.escape(before)}\s*,\s*{re.escape(value)}\s*$", text
         ):
+            if elsewhere is not None:
+                elsewhere.add(value)
             continue  # "VP Finance, Summit Foods": a title at another company, not a person
         title = after or before
         if title is None and " | " in text:
@@ -525,11 +555,13 @@ def _pair_segments(text: str, not_people: Collection[str]) -> list[tuple[str, st
     return pairs
 
 
-def _pair_lines(lines: list[_Line], not_people: Collection[str]) -> Iterator[Reading]:
+def _pair_lines(
+    lines: list[_Line], not_people: Collection[str], elsewhere: set[str]
+) -> Iterator[Reading]:
     for line in lines:
         if line.kind != "P":
             continue
-        for name, title in _pair_segments(line.text, not_people):
+        for name, title in _pair_segments(line.text, not_people, elsewhere):
             if title is None:
                 continue
             title, current = _status(title, line)
