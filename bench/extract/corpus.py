@@ -26,7 +26,7 @@ _HONORIFICS = frozenset(
 )
 _LEGAL = re.compile(
     r"\b(?:inc|ltd|llc|llp|gmbh|ag|kg|sarl|sas|sa|sl|s\.l|s\.a|bv|b\.v|nv|ab|plc|corp|co|"
-    r"limited|partg|mbb|oy|as|aps)\b\.?",
+    r"limited|partg|mbb|oy|as|aps|eg|e\.v|ev)\b\.?",
     re.IGNORECASE,
 )
 

@@ -41,7 +41,7 @@ DOMAIN_WEIGHT = 3.0
 MAX_NAME_WORDS = 7
 
 LEGAL_FORMS = (
-    r"GmbH\s*&\s*Co\.?\s*KG|GmbH|gGmbH|mbH|AG|KG|OHG|GbR|e\.\s?V\.|PartG(?:\s+mbB)?|UG"
+    r"GmbH\s*&\s*Co\.?\s*KG|GmbH|gGmbH|mbH|AG|KG|OHG|GbR|e\.\s?V\.?|eG|e\.K\.|PartG(?:\s+mbB)?|UG"
     r"|S\.?A\.?R\.?L\.?|SARL|SAS|S\.A\.S\.|S\.A\.|SA|SCI|EURL|SNC"
     r"|S\.L\.U?\.?|S\.L|SL|S\.L\.L\.|S\.Coop\."
     r"|B\.V\.|BV|N\.V\.|NV|V\.O\.F\.|VOF"
@@ -51,7 +51,8 @@ LEGAL_FORMS = (
 )
 _LEGAL_TAIL = re.compile(rf"(?:,?\s+(?:{LEGAL_FORMS}))+\.?\s*$")
 _LEGAL_NAME = re.compile(
-    rf"(?P<name>(?:[A-ZÀ-Ý][\w&'’.\-]*\s+(?:&\s+|und\s+|and\s+|et\s+|y\s+|de\s+|des\s+|du\s+)?){{1,6}}?)"
+    r"(?P<name>[A-ZÀ-Ý][\w&'’.\-]*(?:\s+(?:(?:&|und|and|et|y|de|des|du)\s+)?"
+    r"[A-ZÀ-Ý0-9][\w&'’.\-]*){0,5}?),?\s+"
     rf"(?P<form>{LEGAL_FORMS})(?![\w])"
 )
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|&copy;", re.IGNORECASE)
@@ -142,7 +143,8 @@ def strip_legal_form(name: str) -> str:
 
 
 def _display(name: str) -> str:
-    return strip_legal_form(squash(name).strip(" ,.;:-–—|·"))
+    name = squash(name).strip(" ,;:-–—|·")
+    return strip_legal_form(name).strip(" ,.;:-–—|·")
 
 
 def _candidates(doc: Document) -> list[Candidate]:
@@ -198,8 +200,9 @@ def _logo_texts(doc: Document) -> list[str]:
             continue
         if element.tag == "img":
             alt = _LOGO_WORDS.sub(" ", element.get("alt") or "")
-            if squash(alt):
-                texts.append(squash(alt))
+            alt = _TITLE_SPLIT.split(squash(alt))[0] if squash(alt) else ""
+            if alt:
+                texts.append(alt)  # "Maison Verdier – Chocolatier depuis 1954": the first part
         elif element.tag in {"a", "div", "span", "p", "h1", "strong"}:
             text = squash(element_text(element))
             if text and len(text) < 60:
@@ -214,8 +217,8 @@ def _copyright_holders(line: str) -> list[str]:
     for index, piece in enumerate(pieces):
         if not _COPYRIGHT.search(piece):
             continue
-        holder = _COPYRIGHT.sub(" ", piece)
-        holder = _YEARS.sub(" ", holder)
+        holder = squash(_COPYRIGHT.sub(" ", piece))
+        holder = re.sub(rf"^(?:{_YEARS.pattern}[\s,.]*)+|(?:[\s,]+{_YEARS.pattern})+$", " ", holder)
         holder = squash(holder).strip(" ,.;:-–—")
         if holder and re.search(r"[A-Za-zÀ-ÿ]", holder):
             holders.append(holder)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from text_to_num import alpha2digit
 
 from research.extract.lexicon import fold_word, is_title_word
+from research.extract.records import sentences_of
 
 TEXT2NUM_LANGUAGES = frozenset({"en", "fr", "es", "de", "nl", "pt", "it", "da"})
 MAX_GAP_WORDS = 3
@@ -36,7 +37,7 @@ NOUNS: dict[str, tuple[str, ...]] = {
     "employees": _stems(
         """employee people staff person persons personnes salarie collaborateur collaboratrice
         employe mitarbeiter mitarbeitende beschaftigte menschen kopfe kollegen leute
-        empleado trabajador personas profesional medewerker werknemer mensen anstallda
+        emplead trabajador personas profesional medewerker werknemer mensen anstallda
         medarbetare personer fte team members"""
     ),
     "locations": _stems(
@@ -46,7 +47,7 @@ NOUNS: dict[str, tuple[str, ...]] = {
         terminal entrepot warehouse plant coffee bars cafe-bars praxen manufacturing"""
     ),
     "customers": _stems(
-        """customer client kunde kunden cliente klant kunder user usuario utilisateur nutzer
+        """customer client kunde kunden kundin cliente klant kunder user usuario utilisateur nutzer
         comercio entreprises clientes hospital websites teams utilities cafes"""
     ),
 }
@@ -97,7 +98,7 @@ _YEAR = r"(?P<year>(?:18|19|20)\d{2})"
 _FOUNDED_AFTER = re.compile(
     r"\b(?:founded|established|started|began|opened|incorporated|gegr[üu]ndet|gr[üu]ndete"
     r"|fond[ée]e?|cr[ée][ée]e?|fundad[ao]|naci[óo]|se\s+fund[óo]|opgericht|grundades|grundad"
-    r"|grundade)\b[^.;]{0,80}?\b" + _YEAR,
+    r"|grundade)\b(?:[^.;]|\b(?:Dr|Mr|Mrs|Ms|Prof|St)\.){0,80}?\b" + _YEAR,
     re.IGNORECASE,
 )
 _FOUNDED_BEFORE = re.compile(
@@ -117,7 +118,12 @@ _HIRING = re.compile(
 _SINCE_OWNED = re.compile(
     r"(?:^|owned|operated|familial|familiale|family|famille|business|trading)\s*$", re.IGNORECASE
 )
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+(?=[A-ZÀ-Ý0-9\"“«])")
+_PIECES = re.compile(r"\s+[·|•]\s+")
+_FINITE_VERB = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|been|come|came|ist|sind|war|hat|haben|est|sont|"
+    r"[ée]tait|es|son|fue|era|ha|han|[äa]r|var|har|zijn|heeft|hebben)\b|['’]ve\b|['’]s\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +151,7 @@ def digits(text: str, language: str | None) -> str:
 def counts(lines: Iterable[str], language: str | None = None) -> Iterator[Count]:
     """Every count the lines state, in order."""
     for line in lines:
-        for sentence in _SENTENCE.split(line):
+        for sentence in sentences_of(line):
             yield from _sentence_counts(digits(sentence, language))
 
 
@@ -233,13 +239,19 @@ def read_counts(
 def founded_year(lines: Iterable[str], *, has_person: Callable[[str], bool] | None = None) -> int | None:
     """The year the company was founded, as a sentence states it, in any of the languages."""
     for line in lines:
-        for sentence in _SENTENCE.split(line):
+        for sentence in sentences_of(line):
             for pattern in (_FOUNDED_AFTER, _FOUNDED_BEFORE):
                 match = pattern.search(sentence)
                 if match:
                     return int(match.group("year"))
-            match = _SINCE.search(sentence)
-            if match and _SINCE_OWNED.search(sentence[: match.start()].strip(" ,")):
-                if not (has_person and has_person(sentence)):
+            for piece in _PIECES.split(sentence):
+                match = _SINCE.search(piece)
+                if not match or (has_person and has_person(piece)):
+                    continue
+                # "Since 2019.", "family-owned since 2006", "… à Tours depuis 2005." with no
+                # verb: the business's age, not when something else began.
+                opening = _SINCE_OWNED.search(piece[: match.start()].strip(" ,"))
+                verbless = not _FINITE_VERB.search(piece) and piece[match.end() :].strip(" .") == ""
+                if opening or verbless:
                     return int(match.group("year"))
     return None

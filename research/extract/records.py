@@ -680,6 +680,11 @@ _ABBREVIATION_END = re.compile(
 )
 
 
+def sentences_of(text: str) -> list[str]:
+    """A line split into sentences, not after abbreviations ('Dr.', 'S.L.', '1. Oktober')."""
+    return _sentences(text)
+
+
 def _sentences(text: str) -> list[str]:
     pieces = _SENTENCE_END.split(text)
     merged: list[str] = []
