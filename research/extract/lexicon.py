@@ -57,7 +57,7 @@ TITLE_HEADS = _words(
     meister meisterin braumeister zahnarzt zahnarztin arzt arztin fachangestellte
     fachangestellter mitarbeiter mitarbeiterin sekretarin sekretar buchhalter buchhalterin
     beauftragter beauftragte datenschutzbeauftragter vertrieb einkauf personal
-    partnerin architektin techniker technikerin monteur kaufmann kauffrau
+    partnerin architekt architektin techniker technikerin monteur kaufmann kauffrau
     vorstandsvorsitzender vorstandsvorsitzende finanzvorstand finanzvorstandin
     bereichsleiter abteilungsleiter teamleiter projektleiter vertriebsleiter kontakt
     geschaftsfuhrung pressekontakt pressesprecher pressesprecherin ansprechpartner ansprechpartnerin
@@ -88,12 +88,13 @@ TITLE_HEADS = _words(
     aparejador aparejadora vocal agente gerenta abogado farmaceutico farmaceutica osteopata
     fisioterapeuta terapeuta psicologo psicologa logopeda nutricionista veterinario
     veterinaria auxiliar concejal concejala alcalde alcaldesa teniente profesor profesora
-    maestro maestra"""
+    maestro maestra gestor gestora colegiado colegiada"""
     # Dutch
     """ directeur-eigenaar eigenaar eigenaresse oprichter medeoprichter projectleider leider
     hoofd adviseur medewerker hovenier voorman monteur vennoot bestuurder voorzitter
     secretaris penningmeester ontwikkelaar advocaat notaris compagnon bedrijfsleider
-    accountmanager notaris kandidaat-notaris"""
+    accountmanager notaris kandidaat-notaris arts huisarts tandarts dierenarts assistente
+    verpleegkundige praktijkmanager"""
     # Swedish
     """ vd ordforande chef konsult ansvarig grundare delagare ekonomichef saljare utvecklare
     ingenjor tekniker styrelseledamot ledamot redovisningskonsult lonekonsult platschef
@@ -108,7 +109,7 @@ COMPOUND_HEADS = tuple(
     vorsitzender vorsitzende konsult chef ansvarig ledare ledamot leider adviseur manager
     director direktor direkteur officer engineer developer designer master notaris inhaber
     inhaberin therapeut therapeutin arzt arztin fachangestellte fachangestellter kraft mastare
-    bakker baker bakare kontakt""".split()
+    bakker baker bakare kontakt arts assistente architekt architektin""".split()
 )
 MIN_COMPOUND = 8
 # Bodies whose heading makes everyone under it a member ("Vorstand", "Board of Directors").
@@ -187,7 +188,8 @@ DEPARTMENT_WORDS = _words(
     finance engineering research security facilities affaires publiques ressources
     verwaltung vertrieb einkauf buchhaltung kommunikation entwicklung inquiries enquiries
     office offices contact contacts questions requests stellen positionen openings positions
-    vacancies jobs ofertas vacantes postes vacatures tjanster roles"""
+    vacancies jobs ofertas vacantes postes vacatures tjanster roles name names nom nombre
+    vorname nachname apellido apellidos surname"""
 )
 HONORIFICS = _words(
     """dr dr. dra dra. prof prof. mr mr. mrs mrs. ms ms. miss mx sir dame maitre me mme mlle
@@ -234,9 +236,13 @@ def is_title_word(word: str) -> bool:
     for suffix in ("s", "es", "en", "innen", "in", "e", "er"):
         if folded.endswith(suffix) and folded[: -len(suffix)] in TITLE_HEADS:
             return True
-    if len(folded) >= MIN_COMPOUND:
-        return any(folded.endswith(head) and folded != head for head in COMPOUND_HEADS)
-    return False
+    if len(folded) >= MIN_COMPOUND and any(
+        folded.endswith(head) and folded != head for head in COMPOUND_HEADS
+    ):
+        return True
+    # "Président-directeur", "Directeur-eigenaar": a hyphenated pair of titles.
+    parts = [p for p in folded.split("-") if p]
+    return len(parts) > 1 and any(p in TITLE_HEADS for p in parts)
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*")
@@ -285,7 +291,7 @@ def strip_honorifics(text: str) -> str:
     return " ".join(words).strip(" ,")
 
 
-_ABBREVIATION = re.compile(r"^(?:\w*[.'’]|[A-Z][a-z]?[A-Z]\w*)$")
+_ABBREVIATION = re.compile(r"^(?:[\w.-]*[.'’]|[A-Z][a-z]?[A-Z]\w*)$")
 
 
 def is_former_word(word: str) -> bool:

@@ -41,7 +41,7 @@ DOMAIN_WEIGHT = 3.0
 MAX_NAME_WORDS = 7
 
 LEGAL_FORMS = (
-    r"GmbH\s*&\s*Co\.?\s*KG|GmbH|gGmbH|mbH|AG|KG|OHG|GbR|e\.\s?V\.?|eG|e\.K\.|PartG(?:\s+mbB)?|UG"
+    r"GmbH\s*&\s*Co\.?\s*KG|GmbH|gGmbH|mbH|AG|KG|OHG|GbR|e\.\s?V\.?|eG|e\.K\.|PartG(?:\s*mbB)?|PartGmbB|UG"
     r"|S\.?A\.?R\.?L\.?|SARL|SAS|S\.A\.S\.|S\.A\.|SA|SCI|EURL|SNC"
     r"|S\.L\.U?\.?|S\.L|SL|S\.L\.L\.|S\.Coop\."
     r"|B\.V\.|BV|N\.V\.|NV|V\.O\.F\.|VOF"

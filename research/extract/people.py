@@ -94,6 +94,9 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         for r in script_people(doc, not_people)
     ]
     readings = [_own_email(_without_greeting(r)) for r in readings]
+    # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
+    companies = [fold(n) + " " for n in not_people if n]
+    readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
     return _merge(readings)
 
 

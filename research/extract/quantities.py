@@ -85,7 +85,7 @@ _ENGINEERING_TEAM_OF = re.compile(
 _SERVES = re.compile(
     r"(?:serves?|serving|supplying|supplies|supply|used\s+by|trusted\s+by|roast\s+for"
     r"|work\s+with|works\s+with|beliefern|betreuen|[ée]quipons|accompagne|equipamos"
-    r"|damos\s+servicio\s+a|procesa\s+pagos\s+para|for)\s+"
+    r"|damos\s+servicio\s+a|procesa\s+pagos\s+para|for|para|pour|f[üu]r)\s+"
     r"(?:(?:over|more\s+than|[üu]ber|mehr\s+als|plus\s+de|m[áa]s\s+de|meer\s+dan|[öo]ver)\s+)?$",
     re.IGNORECASE,
 )
@@ -97,6 +97,7 @@ _TRUST_AFTER = re.compile(
 _YEAR = r"(?P<year>(?:18|19|20)\d{2})"
 _FOUNDED_AFTER = re.compile(
     r"\b(?:founded|established|started|began|opened|incorporated|gegr[üu]ndet|gr[üu]ndete"
+    r"|er[öo]ffnet|abri[óo]|ouvert|ouverte|startade|[öo]ppnade|geopend"
     r"|fond[ée]e?|cr[ée][ée]e?|fundad[ao]|naci[óo]|se\s+fund[óo]|opgericht|grundades|grundad"
     r"|grundade)\b(?:[^.;]|\b(?:Dr|Mr|Mrs|Ms|Prof|St)\.){0,80}?\b" + _YEAR,
     re.IGNORECASE,
@@ -203,16 +204,23 @@ def _is_year(raw: str, before: str) -> bool:
 def _noun_after(after: str, only: str | None = None) -> str | None:
     """What the words right after a number count: a noun, after at most a few modifiers."""
     words = re.findall(r"[^\W\d_][\w'’-]*|[,.;:()]", after)[: MAX_GAP_WORDS + 1]
+    capitalized_seen = False
     for word in words:
         if word in {",", ".", ";", ":", "(", ")"}:
             return None
         folded = fold_word(word)
+        tail = folded.rsplit("-", 1)[-1]  # "Abo-Kunden" counts customers
         for what, stems in NOUNS.items():
-            if (only is None or what == only) and any(folded.startswith(s) for s in stems):
+            if (only is None or what == only) and any(
+                folded.startswith(s) or tail.startswith(s) for s in stems
+            ):
                 return what
         if only is None and folded.endswith("s") and is_title_word(word):
             return "employees"  # "34 architects and designers", "45 consultants"
         if folded in _GAP_WORDS or (word.islower() and len(word) > 2 and folded not in _STOPS):
+            continue
+        if word[:1].isupper() and not capitalized_seen:
+            capitalized_seen = True  # "our 2 Tampa offices": a place before the noun
             continue
         return None
     return None

@@ -180,14 +180,18 @@ def _opens(name: str, not_people: Collection[str]) -> bool:
 _INITIALS_AND_NAME = re.compile(
     r"(?:\b(?:mr|dr|ir|drs|ing|prof)\.\s*)?(?:[A-Z]\.\s?){1,4}\s*\(([A-ZÀ-Ý][\w'’-]+)\)\s+"
 )
+_ABSTRACT = re.compile(r"\w{4,}(?:ung|heit|keit|schaft|tion|itat|ness|ship|cion|sion)$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _PARTICLES = frozenset("de da di du del della van von der den ter ten la le el y e zu af av".split())
 
 
 def _plain_words(name: str) -> bool:
-    """No capitalized determiner ('Unsere Geschichte') and no department ('Public Affairs')."""
+    """No capitalized determiner ('Unsere Geschichte'), no department ('Public Affairs') and no
+    abstract noun ('Gesetzliche Berufsbezeichnung')."""
     words = name.split()
     if fold_word(words[-1]) in DEPARTMENT_WORDS:
+        return False
+    if any(_ABSTRACT.search(fold_word(w)) for w in words):
         return False
     for word in words:
         folded = fold_word(word)
@@ -358,7 +362,8 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
         for h in doc.root.iter(tag)
     }
     quoted = _quoted_texts(doc)
-    lines = [_classify(text, text in headings, not_people) for text in doc.lines]
+    texts = _joined_name_columns(doc.lines)
+    lines = [_classify(text, text in headings, not_people) for text in texts]
     in_quotes = False
     former_section = False
     quoted_names: set[str] = set()
@@ -371,6 +376,10 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
         line.former = former_section
+    # A heading right under a name heading is that person's title ("Maggie Finch" / "Partner").
+    for index, line in enumerate(lines[1:], start=1):
+        if line.kind == "H" and lines[index - 1].kind == "N" and looks_like_title(line.text):
+            line.kind = "T"
     # A name (and its title) right under a quotation is the quote's author: a customer.
     for index, line in enumerate(lines[1:], start=1):
         previous = lines[index - 1]
@@ -386,6 +395,34 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
     readings += _runs(lines)
     readings += _prose(lines, not_people)
     return Layout(readings, frozenset(quoted_names | elsewhere))
+
+
+_LAST_NAME = re.compile(r"^(?:last\s*name|surname|family\s+name|nachname|nom|apellidos?|achternaam|efternamn)$", re.I)
+_FIRST_NAME = re.compile(r"^(?:first\s*name|given\s+name|vorname|pr[ée]nom|nombre|voornaam|f[öo]rnamn)$", re.I)
+
+
+def _joined_name_columns(lines: list[str]) -> list[str]:
+    """Tables with 'Last Name | First Name' columns, read as one 'First Last' cell."""
+    out: list[str] = []
+    columns: tuple[int, int, int] | None = None
+    for text in lines:
+        cells = [c.strip() for c in text.rstrip(" |").split(" | ")]
+        if len(cells) > 1:
+            last = next((i for i, c in enumerate(cells) if _LAST_NAME.match(c)), None)
+            first = next((i for i, c in enumerate(cells) if _FIRST_NAME.match(c)), None)
+            if last is not None and first is not None:
+                columns = (first, last, len(cells))
+                out.append("")  # the header row names no one
+                continue
+        if columns and max(columns[0], columns[1]) < len(cells) <= columns[2]:
+            first, last, _ = columns
+            joined = f"{cells[first]} {cells[last]}"
+            kept = [c for i, c in enumerate(cells) if i not in (first, last)]
+            out.append(" | ".join([joined, *kept]))
+            continue
+        columns = None if len(cells) == 1 else columns
+        out.append(text)
+    return [t for t in out]
 
 
 def _quoted_texts(doc: Document) -> set[str]:
@@ -489,7 +526,7 @@ def _split_segment(segment: str, not_people: Collection[str]) -> list[tuple[str,
         names = [clean_name(p, not_people) for p in parts]
         if all(names):
             return [("N", n) for n in names if n]
-    words = segment.split()
+    words = strip_honorifics(segment).split()
     # Only a known given name opens a name run into its title ("Site Reliability Engineer").
     if len(words) <= MAX_CAPTION_WORDS and is_first_name(words[0]):
         # "Ignacio Ribera Arquitecto socio fundador": a caption with no separator.
@@ -805,13 +842,19 @@ def _title_before(text: str) -> tuple[str | None, bool]:
     if not heads:
         return None, False
     tail = phrase[heads[-1] + 1 :]
-    if tail and not (fold_word(tail[0]) in _OF_WORDS and len(tail) <= 4):
-        return None, False
-    former = False
-    # The words must all belong to the title: no verb or clause between.
-    clause = [i for i, w in enumerate(phrase[: heads[-1]]) if fold_word(w) in _CLAUSE_WORDS]
-    if clause:
-        phrase = phrase[clause[-1] + 1 :]
+    of_phrase = fold_word(tail[0]) in _OF_WORDS or _ELIDED_OF.match(tail[0]) if tail else True
+    if tail and not (of_phrase and len(tail) <= 4):
+        return None, False  # "chef d'atelier" and "Delegado de protección" end in their area
+    former = any(is_former_word(w) for w in phrase[: heads[-1]])
+    # The words must all belong to the title: it starts after the last determiner, clause
+    # word or preposition before its head ("sous la responsabilité de notre chef d'atelier").
+    cut = [
+        i
+        for i, w in enumerate(phrase[: heads[-1]])
+        if fold_word(w) in _CLAUSE_WORDS | _DETERMINERS | _OF_WORDS and not is_former_word(w)
+    ]
+    if cut:
+        phrase = phrase[cut[-1] + 1 :]
     while phrase and (
         fold_word(phrase[0]) in _DETERMINERS
         or is_former_word(phrase[0])
@@ -822,7 +865,7 @@ def _title_before(text: str) -> tuple[str | None, bool]:
         phrase = phrase[1:]
     if not phrase or not any(is_title_word(w) for w in phrase) or len(phrase) > MAX_TITLE_PHRASE:
         return None, False
-    if any(w[:1].islower() and not _title_like(w) for w in phrase[:1]):
+    if len(phrase) > MAX_BEFORE_TITLE or not phrase[0][:1].isalpha():
         return None, False
     return " ".join(phrase), former
 
@@ -832,6 +875,7 @@ def _title_like(word: str) -> bool:
 
 
 # "Technischer Geschäftsführer ist Jens Albrecht": the title, a copula, then the name.
+_ELIDED_OF = re.compile(r"^[dD][’'][\w-]+$")
 _COPULA_END = re.compile(r"\s+(?:ist|is|est|es|är|was|war|era|heißt|heter|heet)$", re.IGNORECASE)
 _ALIAS_LINK = re.compile(
     rf"^\s+(?:{_LINK_VERBS})\s+|^\s+(?:now\s+)?(?:serves|acts|works)\s+as\s+", re.IGNORECASE
