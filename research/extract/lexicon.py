@@ -139,7 +139,10 @@ DEPARTURE = re.compile(
     r"|verstorben|est\s+d[ée]c[ée]d[ée]|im\s+ruhestand|verl[äa]sst|verlie[sß]|ausgeschieden|hat\s+das\s+unternehmen\s+verlassen"
     r"|a\s+quitt[ée]|quitte|est\s+parti|a\s+pris\s+sa\s+retraite|rejoint\s+une\s+autre"
     r"|a\s+rejoint\s+une\s+autre|dej[óo]|abandon[óo]|se\s+jubil[óo]"
-    r"|vertrokken|is\s+vertrokken|met\s+pensioen|slutade|l[äa]mnade|har\s+g[åa]tt\s+i\s+pension)\b",
+    r"|vertrokken|is\s+vertrokken|met\s+pensioen|slutade|l[äa]mnade|har\s+g[åa]tt\s+i\s+pension"
+    r"|g[åa]r\s+i\s+pension|pensionerad|part\s+[àa]\s+la\s+retraite|prend\s+sa\s+retraite"
+    r"|retrait[ée]e?|se\s+jubila|jubilad[oa]|se\s+retir[óo]|wechselte|verabschiedet"
+    r"|will\s+retire|is\s+retiring|who\s+left|has\s+since\s+left)\b",
     re.IGNORECASE,
 )
 # "X succeeds Y": Y held the title before.
@@ -147,7 +150,8 @@ SUCCESSION = re.compile(
     r"\b(?:succeeds|succeeded|succeeding|replaces|replaced|replacing|takes\s+over\s+from"
     r"|folgt\s+auf|folgte\s+auf|l[öo]st|succ[èe]de\s+[àa]|a\s+succ[ée]d[ée]\s+[àa]|remplace"
     r"|sustituye\s+a|sustituy[óo]\s+a|sucede\s+a|sucedi[óo]\s+a|reemplaza\s+a|reemplaz[óo]\s+a"
-    r"|volgt|volgde|efterträder"
+    r"|volgt|volgde|efterträder|[üu]bernimmt\s+(?:die\s+\w+\s+)?von|[üu]bernahm\s+(?:die\s+\w+\s+)?von"
+    r"|tritt\s+die\s+nachfolge\s+von|prend\s+la\s+suite\s+de|toma\s+el\s+relevo\s+de"
     r"|eftertr[äa]der)\s+$",
     re.IGNORECASE,
 )
@@ -295,5 +299,12 @@ _ABBREVIATION = re.compile(r"^(?:[\w.-]*[.'’]|[A-Z][a-z]?[A-Z]\w*)$")
 
 
 def is_former_word(word: str) -> bool:
-    """Whether a word says the role is over ('former', 'ehemaliger', 'ancienne')."""
-    return fold_word(word.strip(".,;:()")) in FORMER_WORDS
+    """Whether a word says the role is over ('former', 'ehemaliger', 'ancienne', 'exsocio')."""
+    folded = fold_word(word.strip(".,;:()"))
+    if folded in FORMER_WORDS:
+        return True
+    # "Ex-CEO", "exsocio", "oud-directeur": a prefix on the title itself.
+    for prefix in ("ex-", "oud-", "ehemals-"):
+        if folded.startswith(prefix) and len(folded) > len(prefix) + 2:
+            return True
+    return folded.startswith("ex") and folded[2:] in TITLE_HEADS and len(folded) > 5
