@@ -234,6 +234,13 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
         if len(words) > 2 and is_first_name(words[1]) and not is_first_name(words[0]):
             start += len(words[0]) + 1  # "Sohn Rolf Keller", "Dockmaster Tina Alvarez"
             words = words[1:]
+        # "Julia Sander das Geschäft": a lowercase word that is an article, not a particle.
+        cut = next(
+            (i for i, w in enumerate(words) if i >= 2 and fold_word(w) in _DETERMINERS - _PARTICLES),
+            None,
+        )
+        if cut is not None:
+            words = words[:cut]
         text_ = " ".join(words)
         if re.search(r"[^\W\d_]{2,}\.\s", text_):
             continue  # "Jansen. Marieke": two sentences, not one name
