@@ -270,7 +270,13 @@ def looks_like_title(text: str, *, max_words: int = 9) -> bool:
     heads = title_words(text)
     if not heads:
         return False
-    return not (len(words) == 1 and fold_word(heads[0]) in WEAK_HEADS)
+    if all(fold_word(h) in WEAK_HEADS for h in heads):
+        if len(words) == 1 or any(fold_word(w) in _PRONOUNS for w in words):
+            return False  # "Kontakt", "Contact us"
+    return True
+
+
+_PRONOUNS = frozenset("us me nous uns nos oss ons nosotros".split())
 
 
 def is_shared_inbox(address: str) -> bool:

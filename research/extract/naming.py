@@ -175,8 +175,8 @@ def _candidates(doc: Document) -> list[Candidate]:
             continue
         if _COPYRIGHT.search(line):
             found += [Candidate(text, "copyright") for text in _copyright_holders(line)]
-        for match in _LEGAL_NAME.finditer(line):
-            name = match.group("name").strip()
+        for match in _LEGAL_NAME.finditer(_COPYRIGHT.sub(" ", line)):
+            name = _edge_years(match.group("name").strip(), trailing=False)
             if name:
                 name = _ARTICLE.sub("", name)
                 found.append(Candidate(f"{name} {match.group('form')}", "legal"))
@@ -217,8 +217,7 @@ def _copyright_holders(line: str) -> list[str]:
     for index, piece in enumerate(pieces):
         if not _COPYRIGHT.search(piece):
             continue
-        holder = squash(_COPYRIGHT.sub(" ", piece))
-        holder = re.sub(rf"^(?:{_YEARS.pattern}[\s,.]*)+|(?:[\s,]+{_YEARS.pattern})+$", " ", holder)
+        holder = _edge_years(squash(_COPYRIGHT.sub(" ", piece)))
         holder = squash(holder).strip(" ,.;:-–—")
         if holder and re.search(r"[A-Za-zÀ-ÿ]", holder):
             holders.append(holder)
@@ -228,12 +227,23 @@ def _copyright_holders(line: str) -> list[str]:
     return holders
 
 
+def _edge_years(text: str, *, trailing: bool = True) -> str:
+    """'2013 BetterBuilders', 'Acme, 2019' without the years; a legal name before its form
+    keeps a year that is part of it ('TSV Grünwald 1908 e.V.')."""
+    text = re.sub(rf"^(?:{_YEARS.pattern}[\s,.]*)+", "", text.strip())
+    if trailing:
+        text = re.sub(rf"(?:[\s,]+{_YEARS.pattern})+$", "", text)
+    return text.strip()
+
+
 def _acceptable(text: str) -> bool:
     text = squash(text).strip(" ,.;:-–—|·")
     if not text or len(text) > 80 or not re.search(r"[A-Za-zÀ-ÿ]", text):
         return False
     words = text.split()
     if len(words) > MAX_NAME_WORDS or "@" in text or re.search(r"https?:|www\.", text):
+        return False
+    if _COPYRIGHT.search(text):
         return False
     folded = fold_word(text).strip()
     if folded in PAGE_NAMES or folded in THIRD_PARTIES:

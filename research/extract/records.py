@@ -380,12 +380,24 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
             former_section = bool(FORMER_HEADING.search(line.text))
             if in_quotes:
                 line.kind = "Q"
+        elif in_quotes:
+            quoted_names.update(line.names)  # everyone in a testimonials section
+            line.kind = "Q"
+            line.former = former_section
+            continue
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
             line.kind = "Q"
         line.former = former_section
     # A heading right under a name heading is that person's title ("Maggie Finch" / "Partner").
     for index, line in enumerate(lines[1:], start=1):
-        if line.kind == "H" and lines[index - 1].kind == "N" and looks_like_title(line.text):
+        previous = lines[index - 1]
+        if (
+            line.kind == "H"
+            and previous.kind == "N"
+            and previous.heading
+            and looks_like_title(line.text)
+            and not any(_singular(w) for w in line.text.split())
+        ):
             line.kind = "T"
     # A name (and its title) right under a quotation is the quote's author: a customer.
     for index, line in enumerate(lines[1:], start=1):
@@ -740,15 +752,22 @@ def _sentences(text: str) -> list[str]:
     return merged
 
 
+_ADJECTIVE = re.compile(
+    r"(?:ique|ico|ica|al|ale|ales|el|elle|if|ive|ier|iere|ero|era|ado|ada|ido|ida|ivo|iva|ario"
+    r"|aria|ial|iel|ien|ienne|ista|ante|ente|aire|isch|ische|ischer)\.?$"
+)
 _TOKEN = re.compile(r"[\w'’&/.-]+|[,;:()—–]")
 
 
-def _title_after(text: str) -> tuple[str | None, bool]:
-    """The title a name's following words give it, and whether they call it former."""
+def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
+    """The title a name's following words give it, and whether they call it former.
+
+    ``appointed``: the words before the name appoint them ("Acme has named Jane Doe its CFO").
+    """
     rest = text
     match = re.match(r"^\s*(?:,|\(|—|–|-|:)?\s*", rest)
     rest = rest[match.end() :] if match else rest
-    linked = False
+    linked = appointed
     verb = re.match(rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+", rest, re.IGNORECASE)
     if verb:
         rest, linked = rest[verb.end() :], True
@@ -803,6 +822,10 @@ def _title_after(text: str) -> tuple[str | None, bool]:
             if index + 1 < len(tokens) and tokens[index + 1][:1].isupper() and tokens[index + 1] not in {"(", ")"}:
                 phrase.append(tokens[index + 1].rstrip("."))
                 index += 1
+        elif head_seen and word.islower() and _ADJECTIVE.search(folded) and len(phrase) < 4:
+            phrase.append(word.rstrip("."))  # "directeur technique", "director financiero"
+            if word.endswith("."):
+                break
         elif not head_seen and len(phrase) < 3 and folded not in _CLAUSE_WORDS and folded not in _JOINERS:
             phrase.append(word.rstrip("."))
             if word.endswith("."):
@@ -812,13 +835,26 @@ def _title_after(text: str) -> tuple[str | None, bool]:
         index += 1
     if not head_seen:
         return None, False
-    while phrase and not is_title_word(phrase[-1]) and fold_word(phrase[-2] if len(phrase) > 1 else "") not in _OF_WORDS and not (len(phrase) > 2 and fold_word(phrase[-3]) in _OF_WORDS):
+    while phrase and not _keeps_tail(phrase):
         phrase.pop()
     title = " ".join(phrase)
     following = " ".join(tokens[index : index + 3])
     if re.match(r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following):
         return None, False  # a role at another company ("previously CFO at Brightline")
     return (title or None), former
+
+
+def _keeps_tail(phrase: list[str]) -> bool:
+    """Whether a title phrase may end on its last word: a title word, the area after 'of',
+    or an adjective after a title word ('directeur technique')."""
+    last = phrase[-1]
+    if is_title_word(last):
+        return True
+    if len(phrase) > 1 and fold_word(phrase[-2]) in _OF_WORDS:
+        return True
+    if len(phrase) > 2 and fold_word(phrase[-3]) in _OF_WORDS:
+        return True
+    return bool(_ADJECTIVE.search(fold_word(last))) and any(is_title_word(w) for w in phrase)
 
 
 def _title_ahead(tokens: list[str], index: int) -> bool:
@@ -882,6 +918,11 @@ def _title_like(word: str) -> bool:
 
 
 # "Technischer Geschäftsführer ist Jens Albrecht": the title, a copula, then the name.
+_APPOINTS = re.compile(
+    r"\b(?:named|names|appointed|appoints|promoted|nomme|a\s+nomm[ée]|nombra|ha\s+nombrado\s+a"
+    r"|nombrado\s+a|ernennt|hat|benoemt|utser|utnämner)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$",
+    re.IGNORECASE,
+)
 _ELIDED_OF = re.compile(r"^[dD][’'][\w-]+$")
 _COPULA_END = re.compile(r"\s+(?:ist|is|est|es|är|was|war|era|heißt|heter|heet)$", re.IGNORECASE)
 _ALIAS_LINK = re.compile(
@@ -955,7 +996,8 @@ def _sentence_people(
     emails = [e.address for e in find_emails(sentence)]
     for position, (start, end, name) in enumerate(names):
         next_start = names[position + 1][0] if position + 1 < len(names) else len(sentence)
-        title, former = _title_after(sentence[end:next_start])
+        appointed = bool(_APPOINTS.search(sentence[:start]))
+        title, former = _title_after(sentence[end:next_start], appointed)
         if title is None:
             previous_end = names[position - 1][1] if position else 0
             title, former = _title_before(sentence[previous_end:start])
