@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from research.extract import PageFacts, extract_page
+from research.extract.lexicon import words_in
 
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "pages"
 FACTS = ("employees", "engineers", "locations", "customers", "founded")
 _HONORIFICS = frozenset(
-    "dr dr. prof prof. mr mrs ms miss med dent med. dent. maitre me mme m sr sra dra ir ing "
-    "mag dipl dipl.-ing. sir dame".split()
+    words_in(
+        "dr dr. prof prof. mr mrs ms miss med dent med. dent. maitre me mme m sr sra dra ir ing "
+        "mag dipl dipl.-ing. sir dame"
+    )
 )
 _LEGAL = re.compile(
     r"\b(?:inc|ltd|llc|llp|gmbh|ag|kg|sarl|sas|sa|sl|s\.l|s\.a|bv|b\.v|nv|ab|plc|corp|co|"
@@ -229,7 +232,9 @@ def score_page(page: Page, facts: PageFacts | None = None) -> Tally:
         if person.email and email and email.lower() == person.email.lower():
             tally.attached += 1
         elif person.email:
-            tally.errors.append(f"{page.id}: email of {person.name} {email!r}, expected {person.email}")
+            tally.errors.append(
+                f"{page.id}: email of {person.name} {email!r}, expected {person.email}"
+            )
     for i, claim in enumerate(facts.people):
         if i not in used:
             tally.errors.append(f"{page.id}: extra person {claim.full_name!r} ({claim.title!r})")
@@ -238,8 +243,8 @@ def score_page(page: Page, facts: PageFacts | None = None) -> Tally:
         if not email:
             continue
         tally.emails_given += 1
-        person = next((p for p in page.people if same_person(p.name, claim.full_name)), None)
-        if person and person.email and person.email.lower() == email.lower():
+        owner = next((p for p in page.people if same_person(p.name, claim.full_name)), None)
+        if owner and owner.email and owner.email.lower() == email.lower():
             tally.emails_right += 1
         else:
             tally.errors.append(f"{page.id}: wrong email {email} for {claim.full_name}")

@@ -17,14 +17,14 @@ from typing import Any
 
 import pycountry
 
-from research.extract.records import names_in
-from research.extract.naming import company_name
-from research.extract.quantities import founded_year, read_counts
 from research.domains import domain_label, registrable_domain
 from research.extract.contacts import find_phones, phone_e164, social_link
 from research.extract.dates import find_dates
 from research.extract.html import Document, as_list, first_text, squash, types_of, walk_items
+from research.extract.naming import company_name
 from research.extract.people import sentences
+from research.extract.quantities import founded_year, read_counts
+from research.extract.records import names_in
 from research.extract.titles import EXTRA_TITLE_NOUNS, title_spans
 from research.extract.types import CompanyClaims, FundingClaim, PageKind
 from research.planner.lexicon import (

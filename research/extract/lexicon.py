@@ -15,6 +15,11 @@ import unicodedata
 from functools import lru_cache
 
 
+def words_in(text: str) -> list[str]:
+    """The whitespace-separated words of a word list."""
+    return text.split()
+
+
 def fold_word(text: str) -> str:
     """Lowercase ASCII: 'Geschäftsführerin' -> 'geschaftsfuhrerin'."""
     text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe")
@@ -103,13 +108,13 @@ TITLE_HEADS = _words(
 # Word endings that make a compound a title ("Vertriebsleiterin", "Lönekonsult").
 COMPOUND_HEADS = tuple(
     fold_word(w)
-    for w in """leiter leiterin leitung fuhrer fuhrerin meister meisterin berater beraterin
+    for w in words_in("""leiter leiterin leitung fuhrer fuhrerin meister meisterin berater beraterin
     beauftragter beauftragte vorstand vorstandin referent referentin entwickler entwicklerin
     ingenieur ingenieurin assistent assistentin anwalt anwaltin kaufmann kauffrau
     vorsitzender vorsitzende konsult chef ansvarig ledare ledamot leider adviseur manager
     director direktor direkteur officer engineer developer designer master notaris inhaber
     inhaberin therapeut therapeutin arzt arztin fachangestellte fachangestellter kraft mastare
-    bakker baker bakare kontakt arts assistente architekt architektin""".split()
+    bakker baker bakare kontakt arts assistente architekt architektin""")
 )
 MIN_COMPOUND = 8
 # Bodies whose heading makes everyone under it a member ("Vorstand", "Board of Directors").
@@ -222,11 +227,11 @@ def _first_names() -> frozenset[str]:
     return frozenset(names)
 
 
-FIRST_NAME_LOCALES = (
+FIRST_NAME_LOCALES = words_in(
     "en_US en_GB en_IE en_IN de_DE de_AT fr_FR es_ES es_MX nl_NL sv_SE da_DK no_NO fi_FI "
     "it_IT pt_PT pt_BR pl_PL cs_CZ hu_HU ro_RO tr_TR el_GR ru_RU uk_UA hi_IN ja_JP zh_CN "
     "ko_KR ar_AA fa_IR he_IL id_ID vi_VN th_TH tw_GH yo_NG zu_ZA"
-).split()
+)
 
 
 @lru_cache(maxsize=32_768)
@@ -270,13 +275,12 @@ def looks_like_title(text: str, *, max_words: int = 9) -> bool:
     heads = title_words(text)
     if not heads:
         return False
-    if all(fold_word(h) in WEAK_HEADS for h in heads):
-        if len(words) == 1 or any(fold_word(w) in _PRONOUNS for w in words):
-            return False  # "Kontakt", "Contact us"
-    return True
+    weak = all(fold_word(h) in WEAK_HEADS for h in heads)
+    # "Kontakt", "Contact us": a weak head alone or with a pronoun is no title.
+    return not (weak and (len(words) == 1 or any(fold_word(w) in _PRONOUNS for w in words)))
 
 
-_PRONOUNS = frozenset("us me nous uns nos oss ons nosotros".split())
+_PRONOUNS = frozenset(words_in("us me nous uns nos oss ons nosotros"))
 
 
 def is_shared_inbox(address: str) -> bool:

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from research.domains import registrable_domain
 from research.extract.html import Document, element_text, first_text, squash, types_of, walk_items
-from research.extract.lexicon import fold_word, looks_like_title
+from research.extract.lexicon import fold_word, looks_like_title, words_in
 
 ORGANIZATION_TYPES = frozenset(
     {"Organization", "Corporation", "LocalBusiness", "Company", "NGO", "EducationalOrganization"}
@@ -80,17 +80,24 @@ _THIRD_PARTY = re.compile(
     re.IGNORECASE,
 )
 THIRD_PARTIES = frozenset(
-    "google google maps openstreetmap mapbox wordpress wix squarespace shopify ovh ovh sas "
-    "unsplash shutterstock facebook instagram linkedin twitter youtube apple microsoft "
-    "cloudflare godaddy ionos strato hetzner".split("  ")
-) | frozenset(
-    "google openstreetmap mapbox wordpress wix squarespace shopify ovh unsplash shutterstock "
-    "facebook instagram linkedin twitter youtube cloudflare godaddy ionos strato hetzner "
-    "jimdo webflow hubspot mailchimp".split()
+    {"google maps", "ovh sas"}
+    | set(
+        words_in(
+            "google openstreetmap mapbox wordpress wix squarespace shopify ovh unsplash "
+            "shutterstock facebook instagram linkedin twitter youtube apple microsoft cloudflare "
+            "godaddy ionos strato hetzner jimdo webflow hubspot mailchimp"
+        )
+    )
 )
+
+
+def _pipe_list(text: str) -> list[str]:
+    return text.split("|")
+
+
 PAGE_NAMES = frozenset(
     fold_word(p)
-    for p in (
+    for p in _pipe_list(
         "home|homepage|welcome|about|about us|our story|our history|history|who we are|team|"
         "our team|the team|meet the team|people|our people|leadership|our leadership|"
         "management|board|staff|staff directory|directory|contact|contact us|get in touch|"
@@ -106,7 +113,7 @@ PAGE_NAMES = frozenset(
         "om oss|medarbetare|kontakta oss|kontakt|jobb|nyheter|personal|"
         "our leadership|leadership team|board of directors|board of trustees|the studio|studio|"
         "vorstand|aufsichtsrat|direction|comité de direction|annuaire|socios|abogados"
-    ).split("|")
+    )
 )
 
 
@@ -254,9 +261,8 @@ def _acceptable(text: str) -> bool:
         return False  # "garden design and maintenance": a tagline or category, not a name
     if text.endswith((".", "!", "?")) and len(words) > 3:
         return False
-    if len(words) <= 2 and looks_like_title(text) and not _LEGAL_TAIL.search(text):
-        return False  # "Managing Director", "Our Team"
-    return True
+    # "Managing Director", "Our Team"
+    return not (len(words) <= 2 and looks_like_title(text) and not _LEGAL_TAIL.search(text))
 
 
 def _key(text: str) -> str:
@@ -279,7 +285,7 @@ def _domain_label(url: str) -> str:
 
 
 def _spells_domain(key: str, label: str) -> float:
-    """How well a name spells the domain label: 1.0 for 'Brightwater Dental' and brightwaterdental."""
+    """How well a name spells the domain label ('Brightwater Dental', brightwaterdental: 1.0)."""
     if not key or not label:
         return 0.0
     if key == label or (min(len(label), len(key)) >= 4 and (label in key or key in label)):

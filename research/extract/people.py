@@ -35,9 +35,9 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
+from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
 from research.extract.records import read_layout, spells_name
 from research.extract.rosters import script_people
-from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
 from research.extract.titles import TitleSpan, as_title, title_spans
 from research.extract.types import PersonClaim
 
@@ -114,14 +114,18 @@ _GREETING = re.compile(
 
 
 def _without_greeting(reading: Found) -> Found:
-    """"I'm Carlos Ruiz" is Carlos Ruiz."""
+    """ "I'm Carlos Ruiz" is Carlos Ruiz."""
     name = _GREETING.sub("", reading.name)
     return replace(reading, name=name) if name != reading.name else reading
 
 
 def _own_email(reading: Found) -> Found:
     """An address belongs to a person only when it spells their name (or data says so)."""
-    if reading.email and reading.reader != "structured" and not spells_name(reading.email, reading.name):
+    if (
+        reading.email
+        and reading.reader != "structured"
+        and not spells_name(reading.email, reading.name)
+    ):
         return replace(reading, email=None)
     return reading
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
-from research.extract.lexicon import fold_word, is_title_word
+from research.extract.lexicon import fold_word, is_title_word, words_in
 from research.extract.records import sentences_of
 
 TEXT2NUM_LANGUAGES = frozenset({"en", "fr", "es", "de", "nl", "pt", "it", "da"})
@@ -54,13 +54,13 @@ NOUNS: dict[str, tuple[str, ...]] = {
 # Words that never follow a count of people or places ("2019 edition", "€5 million").
 _GAP_WORDS = frozenset(
     fold_word(w)
-    for w in """happy satisfied loyal full-time fulltime dedicated talented active skilled
+    for w in words_in("""happy satisfied loyal full-time fulltime dedicated talented active skilled
     engineering software permanent qualified amazing more other different passionate
     zufriedene engagierte feste hochqualifizierte qualifizierte fest
     clients satisfaits fideles permanents
     felices fijos satisfechos
     tevreden vaste nöjda fasta
-    manufacturing coffee""".split()
+    manufacturing coffee""")
 )
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<n>\d{1,3}(?:(?:[,.\u00a0\u202f ])\d{3})+|\d+)(?P<plus>\+)?(?![\w])"
@@ -107,9 +107,7 @@ _FOUNDED_BEFORE = re.compile(
     r"|fundad[ao]|opgericht|grundades|grundade)\b",
     re.IGNORECASE,
 )
-_SINCE = re.compile(
-    r"\b(?:since|seit|depuis|desde|sinds|sedan)\s+" + _YEAR + r"\b", re.IGNORECASE
-)
+_SINCE = re.compile(r"\b(?:since|seit|depuis|desde|sinds|sedan)\s+" + _YEAR + r"\b", re.IGNORECASE)
 _HIRING = re.compile(
     r"\b(?:hiring|hire|looking\s+for|seeking|recrutons|recrute|suchen|buscamos|contratamos"
     r"|zoeken|s[öo]ker|einstellen)\s+(?:\w+\s+)?$",
@@ -226,12 +224,10 @@ def _noun_after(after: str, only: str | None = None) -> str | None:
     return None
 
 
-_STOPS = frozenset(fold_word(w) for w in "of and und et y en och in at de du des van".split())
+_STOPS = frozenset(fold_word(w) for w in words_in("of and und et y en och in at de du des van"))
 
 
-def read_counts(
-    lines: Iterable[str], language: str | None = None
-) -> dict[str, int]:
+def read_counts(lines: Iterable[str], language: str | None = None) -> dict[str, int]:
     """The first acceptable count of each kind: exact or approximate, or a floor for customers."""
     found: dict[str, int] = {}
     weak: dict[str, int] = {}
@@ -244,7 +240,9 @@ def read_counts(
     return weak | found
 
 
-def founded_year(lines: Iterable[str], *, has_person: Callable[[str], bool] | None = None) -> int | None:
+def founded_year(
+    lines: Iterable[str], *, has_person: Callable[[str], bool] | None = None
+) -> int | None:
     """The year the company was founded, as a sentence states it, in any of the languages."""
     for line in lines:
         for sentence in sentences_of(line):

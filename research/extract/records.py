@@ -27,14 +27,14 @@ from research.extract.contacts import find_emails, is_role_mailbox
 from research.extract.html import Document, element_text, squash
 from research.extract.lexicon import (
     CLOSED_YEARS,
-    CREDENTIALS,
     COLLECTIVES,
+    CREDENTIALS,
     DEPARTMENT_WORDS,
+    DEPARTURE,
     FORMER_HEADING,
     STAYS,
-    WEAK_HEADS,
-    DEPARTURE,
     SUCCESSION,
+    WEAK_HEADS,
     fold_word,
     is_first_name,
     is_former_word,
@@ -42,6 +42,7 @@ from research.extract.lexicon import (
     is_title_word,
     looks_like_title,
     strip_honorifics,
+    words_in,
 )
 from research.extract.names import find_names, fold, is_person_name, name_words
 from research.roles import FUNCTION_PHRASES
@@ -54,8 +55,13 @@ MAX_BEFORE_TITLE = 5
 MAX_VERB_GAP = 8
 MAX_CAPTION_WORDS = 8
 
-_SEPARATORS = re.compile(r"\s*[|•·]\s*|\s+[–—-]\s+|\s*[–—]\s*|\s*:\s+|\s*,\s*|\s*\(\s*|\s*\)\s*|\s*;\s*")
-_PHONE = re.compile(r"^(?:(?:tel|phone|fax|mobile|mob|t|f|m|telefon|téléphone|tél|teléfono|tfn)\.?\s*:?\s*)?[+(]?\d[\d\s().\-/]{5,}$", re.IGNORECASE)
+_SEPARATORS = re.compile(
+    r"\s*[|•·]\s*|\s+[–—-]\s+|\s*[–—]\s*|\s*:\s+|\s*,\s*|\s*\(\s*|\s*\)\s*|\s*;\s*"
+)
+_PHONE = re.compile(
+    r"^(?:(?:tel|phone|fax|mobile|mob|t|f|m|telefon|téléphone|tél|teléfono|tfn)\.?\s*:?\s*)?[+(]?\d[\d\s().\-/]{5,}$",
+    re.IGNORECASE,
+)
 _CONTACT_LABEL = re.compile(
     r"^(?:e-?mail|mail|email|courriel|correo|tel|phone|telefon|téléphone|tél|fax|mobile|"
     r"linkedin|twitter|x|vcard|profile|profil|perfil|bio|mehr|more|read more|en savoir plus)\.?$",
@@ -101,27 +107,27 @@ _STRONG_AS = r"au\s+poste\s+de|en\s+tant\s+que|to\s+the\s+role\s+of|zum|zur|en\s
 _AS = r"as|als|comme|en\s+tant\s+que|como|som|au\s+poste\s+de|zum|zur|to\s+the\s+role\s+of"
 _DETERMINERS = frozenset(
     fold_word(w)
-    for w in """our the its their his her a an new now today currently also current
+    for w in words_in("""our the its their his her a an new now today currently also current
     sein seine seiner seinen ihr ihre ihrer ihren aktuelle aktueller son sa ses actuel actuelle
     su sus actual hennes nuvarande zijn huidige
     unser unsere unserer unseren der die das ein eine neuer neue neuen heute jetzt derzeit
     notre nos le la les l un une nouveau nouvelle nouvel aujourd'hui actuellement
     nuestro nuestra nuestros el los las un una nuevo nueva hoy actualmente
     vår vårt vara en ett ny nya idag nu
-    onze ons de het een nieuwe nu thans""".split()
+    onze ons de het een nieuwe nu thans""")
 )
-_JOINERS = frozenset(fold_word(w) for w in "and & und et y och en e /".split())
+_JOINERS = frozenset(fold_word(w) for w in words_in("and & und et y och en e /"))
 _OF_WORDS = frozenset(
-    fold_word(w) for w in "of for de des du del d' der für för van voor für i".split()
+    fold_word(w) for w in words_in("of for de des du del d' der für för van voor für i")
 )
 _CLAUSE_WORDS = frozenset(
     fold_word(w)
-    for w in """who which that whose since at in on with from to by where when while
+    for w in words_in("""who which that whose since at in on with from to by where when while
     qui que dont depuis chez dans avec sur pour par
     der die das seit bei mit von zu im in auf für
     que quien desde con en por para
     som sedan med från hos
-    die dat sinds bij met van""".split()
+    die dat sinds bij met van""")
 )
 
 
@@ -159,7 +165,7 @@ def clean_name(text: str, not_people: Collection[str]) -> str | None:
     text = _INITIALS_AND_NAME.sub(r"\1 ", text)
     name = strip_honorifics(text)
     # "Douglas R. Whitney": a middle initial is part of the name but not of the check.
-    bare = " ".join(w for i, w in enumerate(name.split()) if not (0 < i and _INITIAL.match(w)))
+    bare = " ".join(w for i, w in enumerate(name.split()) if not (i > 0 and _INITIAL.match(w)))
     if not is_person_name(bare, exclude=not_people) or not _plain_words(bare):
         return None
     if _title_not_name(name) or _opens(name, not_people):
@@ -182,7 +188,9 @@ _INITIALS_AND_NAME = re.compile(
 )
 _ABSTRACT = re.compile(r"\w{4,}(?:ung|heit|keit|schaft|tion|itat|ness|ship|cion|sion)$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
-_PARTICLES = frozenset("de da di du del della van von der den ter ten la le el y e zu af av".split())
+_PARTICLES = frozenset(
+    words_in("de da di du del della van von der den ter ten la le el y e zu af av")
+)
 
 
 def _plain_words(name: str) -> bool:
@@ -216,9 +224,11 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
     masked = _ELISION.sub("  ", masked)  # "la nomination d'Antoine Mercier"
     # German capitalizes nouns: "Geschäftsführer Andreas Eder" holds a title before the name.
     masked = _CAPITALIZED.sub(
-        lambda m: " " * len(m.group(0))
-        if is_title_word(m.group(0)) and not is_first_name(m.group(0))
-        else m.group(0),
+        lambda m: (
+            " " * len(m.group(0))
+            if is_title_word(m.group(0)) and not is_first_name(m.group(0))
+            else m.group(0)
+        ),
         masked,
     )
     found = []
@@ -236,7 +246,11 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
             words = words[1:]
         # "Julia Sander das Geschäft": a lowercase word that is an article, not a particle.
         cut = next(
-            (i for i, w in enumerate(words) if i >= 2 and fold_word(w) in _DETERMINERS - _PARTICLES),
+            (
+                i
+                for i, w in enumerate(words)
+                if i >= 2 and fold_word(w) in _DETERMINERS - _PARTICLES
+            ),
             None,
         )
         if cut is not None:
@@ -271,9 +285,9 @@ _JOINED = re.compile(
 def email_of(name: str, addresses: Collection[str]) -> str | None:
     """The address among these whose local part spells the name ('g.pollard', 'jlherrero')."""
     for address in addresses:
-        if not is_shared_inbox(address) and not is_role_mailbox(address):
-            if spells_name(address, name):
-                return address.lower()
+        shared = is_shared_inbox(address) or is_role_mailbox(address)
+        if not shared and spells_name(address, name):
+            return address.lower()
     return None
 
 
@@ -416,8 +430,12 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
     return Layout(readings, frozenset(quoted_names | elsewhere))
 
 
-_LAST_NAME = re.compile(r"^(?:last\s*name|surname|family\s+name|nachname|nom|apellidos?|achternaam|efternamn)$", re.I)
-_FIRST_NAME = re.compile(r"^(?:first\s*name|given\s+name|vorname|pr[ée]nom|nombre|voornaam|f[öo]rnamn)$", re.I)
+_LAST_NAME = re.compile(
+    r"^(?:last\s*name|surname|family\s+name|nachname|nom|apellidos?|achternaam|efternamn)$", re.I
+)
+_FIRST_NAME = re.compile(
+    r"^(?:first\s*name|given\s+name|vorname|pr[ée]nom|nombre|voornaam|f[öo]rnamn)$", re.I
+)
 
 
 def _joined_name_columns(lines: list[str]) -> list[str]:
@@ -441,7 +459,7 @@ def _joined_name_columns(lines: list[str]) -> list[str]:
             continue
         columns = None if len(cells) == 1 else columns
         out.append(text)
-    return [t for t in out]
+    return out
 
 
 def _quoted_texts(doc: Document) -> set[str]:
@@ -465,7 +483,9 @@ def _classify(text: str, heading: bool, not_people: Collection[str]) -> _Line:
         if name:
             line.kind, line.names = "N", [name]
             return line
-        pairs = _pair_segments(text, not_people) if len(text.split()) <= MAX_SEGMENT_LINE_WORDS else []
+        pairs = (
+            _pair_segments(text, not_people) if len(text.split()) <= MAX_SEGMENT_LINE_WORDS else []
+        )
         if any(title for _, title in pairs):
             line.kind, line.names = "P", [name for name, _ in pairs]
             return line
@@ -529,12 +549,14 @@ def _caption_title(words: list[str]) -> bool:
     if not words[0][:1].isupper():
         return False
     return all(
-        w[:1].isupper() or is_title_word(w) or fold_word(w) in _JOINERS | _OF_WORDS
-        for w in words
+        w[:1].isupper() or is_title_word(w) or fold_word(w) in _JOINERS | _OF_WORDS for w in words
     )
 
 
-_OPEN_YEARS = re.compile(r"(?:since\s+|seit\s+|depuis\s+|desde\s+|sedan\s+)?(?:19|20)\d{2}\s*[–—-]?\s*(?:today|present|heute|now)?", re.IGNORECASE)
+_OPEN_YEARS = re.compile(
+    r"(?:since\s+|seit\s+|depuis\s+|desde\s+|sedan\s+)?(?:19|20)\d{2}\s*[–—-]?\s*(?:today|present|heute|now)?",
+    re.IGNORECASE,
+)
 _CONJUNCTION = re.compile(r"\s+(?:und|and|et|y|och|en|&)\s+")
 
 
@@ -598,8 +620,10 @@ def _pair_segments(
             if earlier_kind == "T":
                 before = earlier
                 break
-        if after is None and before is not None and re.search(
-            rf"{re.escape(before)}\s*,\s*{re.escape(value)}\s*$", text
+        if (
+            after is None
+            and before is not None
+            and re.search(rf"{re.escape(before)}\s*,\s*{re.escape(value)}\s*$", text)
         ):
             if elsewhere is not None:
                 elsewhere.add(value)
@@ -768,15 +792,23 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
     match = re.match(r"^\s*(?:,|\(|—|–|-|:)?\s*", rest)
     rest = rest[match.end() :] if match else rest
     linked = appointed
-    verb = re.match(rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+", rest, re.IGNORECASE)
+    verb = re.match(
+        rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+",
+        rest,
+        re.IGNORECASE,
+    )
     if verb:
         rest, linked = rest[verb.end() :], True
     strong = re.match(rf"^(?:{_STRONG_AS})\s+", rest, re.IGNORECASE)
     if strong:
         rest, linked = rest[strong.end() :], True
     gap = "0" if linked else "1"
-    as_match = None if strong else re.match(
-        rf"^(?:[^\s,.;:]+\s+){{{gap},{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE
+    as_match = (
+        None
+        if strong
+        else re.match(
+            rf"^(?:[^\s,.;:]+\s+){{{gap},{MAX_VERB_GAP}}}?(?:{_AS})\s+", rest, re.IGNORECASE
+        )
     )
     if as_match and not re.search(r"[,.;:]", as_match.group(0)):
         rest, linked = rest[as_match.end() :], True
@@ -819,14 +851,23 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
             if nxt.endswith("."):
                 break
             # "CEO of Tallis Health": a name of two words may follow.
-            if index + 1 < len(tokens) and tokens[index + 1][:1].isupper() and tokens[index + 1] not in {"(", ")"}:
+            if (
+                index + 1 < len(tokens)
+                and tokens[index + 1][:1].isupper()
+                and tokens[index + 1] not in {"(", ")"}
+            ):
                 phrase.append(tokens[index + 1].rstrip("."))
                 index += 1
         elif head_seen and word.islower() and _ADJECTIVE.search(folded) and len(phrase) < 4:
             phrase.append(word.rstrip("."))  # "directeur technique", "director financiero"
             if word.endswith("."):
                 break
-        elif not head_seen and len(phrase) < 3 and folded not in _CLAUSE_WORDS and folded not in _JOINERS:
+        elif (
+            not head_seen
+            and len(phrase) < 3
+            and folded not in _CLAUSE_WORDS
+            and folded not in _JOINERS
+        ):
             phrase.append(word.rstrip("."))
             if word.endswith("."):
                 break
@@ -839,7 +880,9 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
         phrase.pop()
     title = " ".join(phrase)
     following = " ".join(tokens[index : index + 3])
-    if re.match(r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following):
+    if re.match(
+        r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following
+    ):
         return None, False  # a role at another company ("previously CFO at Brightline")
     return (title or None), former
 
@@ -983,7 +1026,9 @@ def _alias_people(sentence: str, aliases: dict[str, str], named: set[str]) -> It
                 title = None
         email = email_of(name, emails)
         if title or email:
-            yield Reading(name, _display(title) if title else None, PROSE_READER, sentence, True, email)
+            yield Reading(
+                name, _display(title) if title else None, PROSE_READER, sentence, True, email
+            )
 
 
 def _sentence_people(

@@ -109,7 +109,8 @@ def test_a_successor_ends_the_predecessors_role_unless_they_stay() -> None:
 
 def test_alumni_and_year_spans_are_former() -> None:
     found = people(
-        "<h2>Team</h2><ul><li><b>Ana Ruiz</b> — Partner</li><li><b>Bo Lind</b> — Principal</li></ul>"
+        "<h2>Team</h2><ul><li><b>Ana Ruiz</b> — Partner</li>"
+        "<li><b>Bo Lind</b> — Principal</li></ul>"
         "<h2>Alumni</h2><ul><li><b>Eva Stone</b> — Partner</li></ul>"
         "<p><b>Tom Field</b><br>Founding Engineer (2019–2022)</p>",
         url="https://ridge-example.vc/people",
@@ -176,7 +177,9 @@ def test_the_company_name_agrees_with_the_domain(html: str, name: str) -> None:
         ("Team size: 11–50 employees", "en", {}),
     ],
 )  # fmt: skip
-def test_counts_are_bound_to_what_they_count(text: str, lang: str, expected: dict[str, int]) -> None:
+def test_counts_are_bound_to_what_they_count(
+    text: str, lang: str, expected: dict[str, int]
+) -> None:
     assert read_counts([text], lang) == expected
 
 
