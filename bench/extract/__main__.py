@@ -7,6 +7,7 @@ people delivered as current, and the share of stated facts read, overall, per la
 layout. With ``--sandbox`` it prints the same person figures on a sandbox web beside them.
 
     .venv/bin/python -m bench.extract [--split test|dev|all] [-v] [--json out.json]
+        [--sandbox SEED]
 """
 
 from __future__ import annotations
@@ -40,12 +41,31 @@ def _row(label: str, tally: Tally) -> str:
     return f"{label:<16}" + " ".join(cells)
 
 
+def _print_sandbox(seed: int) -> None:
+    """The same page-level figures on a generated sandbox web, beside the corpus."""
+    from tests.extract.scoring import extract_web, score_emails, score_former, score_people
+
+    extracted = extract_web(seed)
+    people = score_people(extracted)
+    emails = score_emails(extracted)
+    former = score_former(extracted)
+    print(f"-- sandbox seed {seed}")
+    print(
+        f"person recall {people.recall:.3f}  precision {people.precision:.3f}  "
+        f"email recall {emails.recall:.3f}  precision {emails.precision:.3f}  "
+        f"former flagged {former.flagged}/{former.mentioned}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Score the corpus and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=("dev", "test", "all"))
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument(
+        "--sandbox", type=int, metavar="SEED", help="also score a sandbox web of this seed"
+    )
     args = parser.parse_args(argv)
     pages = load(None if args.split == "all" else args.split)
     scored = list(score_pages(pages))
@@ -64,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     print("-- per layout")
     for name, tally in by_layout.items():
         print(_row(name, tally))
+    if args.sandbox is not None:
+        _print_sandbox(args.sandbox)
     if args.verbose:
         print("-- errors")
         for line in total.errors:

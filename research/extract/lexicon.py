@@ -147,7 +147,8 @@ DEPARTURE = re.compile(
     r"|vertrokken|is\s+vertrokken|met\s+pensioen|slutade|l[äa]mnade|har\s+g[åa]tt\s+i\s+pension"
     r"|g[åa]r\s+i\s+pension|pensionerad|part\s+[àa]\s+la\s+retraite|prend\s+sa\s+retraite"
     r"|retrait[ée]e?|se\s+jubila|jubilad[oa]|se\s+retir[óo]|wechselte|verabschiedet"
-    r"|will\s+retire|is\s+retiring|who\s+left|has\s+since\s+left)\b",
+    r"|will\s+retire|is\s+retiring|who\s+left|has\s+since\s+left|zur[üu]ckzog|zur[üu]ckgezogen"
+    r"|stepped\s+back|withdrew|se\s+retir[óo]|s['’]est\s+retir[ée]e?)\b",
     re.IGNORECASE,
 )
 # "X succeeds Y": Y held the title before.

@@ -47,6 +47,7 @@ LEGAL_FORMS = (
     r"|B\.V\.|BV|N\.V\.|NV|V\.O\.F\.|VOF"
     r"|AB|HB|Oy|A/S|ApS|AS|ASA"
     r"|Ltd\.?|Limited|LLC|L\.L\.C\.|LLP|LP|Inc\.?|Incorporated|Corp\.?|Corporation|PLC|plc|Co\.?"
+    r"|P\.C\.?|PC|P\.A\.?|PLLC|S\.L\.P\.?|SLP|SCP|SELARL|EARL|SCOP|SA\s+de\s+CV"
     r"|Pty\.?\s+Ltd\.?|S\.p\.A\.|S\.r\.l\.|SRL"
 )
 _LEGAL_TAIL = re.compile(rf"(?:,?\s+(?:{LEGAL_FORMS}))+\.?\s*$")

@@ -263,7 +263,7 @@ def names_in(text: str, not_people: Collection[str]) -> list[tuple[int, int, str
         if not _plain_words(text_) or _opens(text_, not_people):
             continue
         following = re.match(r"^ ([A-ZÀ-Ý][\w'’-]*)", text[start + len(text_) :])
-        if following and is_title_word(following.group(1)):
+        if following and is_title_word(following.group(1)) and not is_first_name(words[0]):
             continue  # "Site Reliability Engineer": the name is a title's own words
         if _JOINED.search(text[:start]):
             continue  # "joins Acme Forge as": the company joined, not a person
@@ -962,8 +962,12 @@ def _title_like(word: str) -> bool:
 
 # "Technischer Geschäftsführer ist Jens Albrecht": the title, a copula, then the name.
 _APPOINTS = re.compile(
-    r"\b(?:named|names|appointed|appoints|promoted|nomme|a\s+nomm[ée]|nombra|ha\s+nombrado\s+a"
-    r"|nombrado\s+a|ernennt|hat|benoemt|utser|utnämner)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$",
+    r"\b(?:named|names|appointed|appoints|promoted|hired|hires|welcomes|recruited|taps|tapped"
+    r"|nomme|a\s+nomm[ée]|recrute|embauche|nombra|ha\s+nombrado\s+a|nombrado\s+a|ficha\s+a"
+    r"|contrata\s+a|incorpora\s+a|ha\s+incorporado\s+a|ernennt|gewinnt|holt|hat|benoemt"
+    r"|utser|utn[äa]mner|anst[äa]ller"
+    # German and Swedish put the verb before the subject: "Seitdem ist Birte Hansen …".
+    r"|ist|war|wird|wurde|blir|[äa]r|var)\s+(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?$",
     re.IGNORECASE,
 )
 _ELIDED_OF = re.compile(r"^[dD][’'][\w-]+$")
