@@ -36,7 +36,7 @@ NOUNS: dict[str, tuple[str, ...]] = {
     ),
     "employees": _stems(
         """employee people staff person persons personnes salarie collaborateur collaboratrice
-        employe mitarbeiter mitarbeitende beschaftigte menschen kopfe kollegen leute
+        employe mitarbeiter mitarbeitende beschaftigte menschen kopfe kollegen kollegin leute
         emplead trabajador personas profesional medewerker werknemer mensen anstallda
         medarbetare personer fte team members"""
     ),

@@ -186,6 +186,9 @@ def _opens(name: str, not_people: Collection[str]) -> bool:
 _INITIALS_AND_NAME = re.compile(
     r"(?:\b(?:mr|dr|ir|drs|ing|prof)\.\s*)?(?:[A-Z]\.\s?){1,4}\s*\(([A-ZÀ-Ý][\w'’-]+)\)\s+"
 )
+_LEGAL_WORD = re.compile(
+    r"(?:^|-)(?:GmbH|AG|KG|Ltd|LLC|Inc|SARL|SAS|BV|AB|PLC|Corp|S\.L\.?|S\.A\.?)\.?$"
+)
 _ABSTRACT = re.compile(r"\w{4,}(?:ung|heit|keit|schaft|tion|itat|ness|ship|cion|sion)$")
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 _PARTICLES = frozenset(
@@ -199,7 +202,7 @@ def _plain_words(name: str) -> bool:
     words = name.split()
     if fold_word(words[-1]) in DEPARTMENT_WORDS:
         return False
-    if any(_ABSTRACT.search(fold_word(w)) for w in words):
+    if any(_ABSTRACT.search(fold_word(w)) or _LEGAL_WORD.search(w) for w in words):
         return False
     for word in words:
         folded = fold_word(word)
@@ -292,7 +295,16 @@ def email_of(name: str, addresses: Collection[str]) -> str | None:
 
 
 def spells_name(address: str, name: str) -> bool:
-    """Whether an address's local part is made of the person's names or initials."""
+    """Whether an address's local part is made of the person's names or initials
+    ('h.kuehne' spells 'Hartmut Kühne' as German addresses write umlauts)."""
+    umlauts = name.translate(_UMLAUTS)
+    return _spells(address, name) or (umlauts != name and _spells(address, umlauts))
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _spells(address: str, name: str) -> bool:
     local = fold(address.split("@", 1)[0])
     words = [re.sub(r"[^a-z]", "", w) for w in name_words(strip_honorifics(name))]
     words = [w for w in words if w]
@@ -383,7 +395,7 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
         for h in doc.root.iter(tag)
     }
     quoted = _quoted_texts(doc)
-    texts = _joined_name_columns(doc.lines)
+    texts = _cells_apart(_joined_name_columns(doc.lines), not_people)
     lines = [_classify(text, text in headings, not_people) for text in texts]
     in_quotes = False
     former_section = False
@@ -458,6 +470,19 @@ def _joined_name_columns(lines: list[str]) -> list[str]:
             out.append(" | ".join([joined, *kept]))
             continue
         columns = None if len(cells) == 1 else columns
+        out.append(text)
+    return out
+
+
+def _cells_apart(lines: list[str], not_people: Collection[str]) -> list[str]:
+    """Table cells that each hold a card ("email | Lagerleitung") read as separate lines."""
+    out: list[str] = []
+    for text in lines:
+        cells = [c.strip() for c in text.split(" | ") if c.strip()]
+        kinds = [_segment_kind(c, not_people)[0] for c in cells]
+        if len(cells) > 1 and "N" not in kinds and kinds[0] == "C":
+            out.extend(cells)
+            continue
         out.append(text)
     return out
 
@@ -688,42 +713,39 @@ def _pair_run(
     if not run:
         return
     kinds = [lines[i].kind for i in run]
-    title_first = next((k for k in kinds if k != "S"), "N") == "T"
+    # A run that opens with a title (or a short label before a name) lists titles first.
+    title_first = kinds[0] in {"T", "S"} and len(kinds) > 1 and kinds[1] == "N"
+    title_first = title_first or next((k for k in kinds if k != "S"), "N") == "T"
+    step = -1 if title_first else 1
+    names = [p for p, k in enumerate(kinds) if k == "N"]
+    primary = [p + step for p in names if 0 <= p + step < len(kinds)]
+    # Short labels count as titles only where the roster pairs most names that way.
+    labels_ok = sum(1 for p in primary if kinds[p] in {"T", "S"}) >= max(2, len(names) // 2 + 1)
     used: set[int] = set()
-    titled = list(_pair_pass(lines, run, kinds, title_first, used, "T"))
-    yield from titled
-    # Short labels count as titles only in a roster whose other lines are titles.
-    if len(titled) >= 2:
-        yield from _pair_pass(lines, run, kinds, title_first, used, "S")
-
-
-def _pair_pass(
-    lines: list[_Line],
-    run: list[int],
-    kinds: list[str],
-    title_first: bool,
-    used: set[int],
-    accept: str,
-) -> Iterator[Reading]:
-    for position, index in enumerate(run):
-        if kinds[position] != "N" or lines[index].titled:
+    for position in names:
+        index = run[position]
+        if lines[index].titled:
             continue
-        order = (position - 1, position + 1) if title_first else (position + 1, position - 1)
-        for other in order:
-            if 0 <= other < len(run) and kinds[other] == accept and other not in used:
-                used.add(other)
-                line = lines[index]
-                title, current = _status(lines[run[other]].text, line)
-                line.titled = True
-                yield Reading(
-                    line.names[0],
-                    title,
-                    READER,
-                    f"{line.text} — {title}",
-                    current,
-                    _email_near(lines, index),
-                )
-                break
+        for other, accept in ((position + step, {"T", "S"} if labels_ok else {"T"}),
+                              (position - step, {"T"})):  # fmt: skip
+            if not (0 <= other < len(run)) or other in used or kinds[other] not in accept:
+                continue
+            ahead = position + step
+            if other == position - step and 0 <= ahead < len(run) and kinds[ahead] in {"T", "S"}:
+                continue  # our own side holds a title: the other side's is someone else's
+            used.add(other)
+            line = lines[index]
+            title, current = _status(lines[run[other]].text, line)
+            line.titled = True
+            yield Reading(
+                line.names[0],
+                title,
+                READER,
+                f"{line.text} — {title}",
+                current,
+                _email_near(lines, index),
+            )
+            break
 
 
 def _email_near(lines: list[_Line], index: int) -> str | None:
