@@ -405,8 +405,163 @@ def _precedence(title: NormalizedTitle) -> tuple[int, bool, bool]:
     )
 
 
+# Titles as French, German, Spanish, Dutch and Swedish pages print them, in English words, so
+# that "Directeur technique", "Technischer Leiter" and "CTO" name one role. Keys are folded
+# (lowercase, no accents); longer phrases are tried first.
+FOREIGN_TITLES: dict[str, str] = {
+    # French
+    "president-directeur general": "ceo",
+    "presidente-directrice generale": "ceo",
+    "pdg": "ceo",
+    "directeur general delegue": "deputy ceo",
+    "directrice generale deleguee": "deputy ceo",
+    "directeur general": "ceo",
+    "directrice generale": "ceo",
+    "directeur technique": "cto",
+    "directrice technique": "cto",
+    "directeur des systemes d'information": "cio",
+    "directrice des systemes d'information": "cio",
+    "directeur administratif et financier": "cfo",
+    "directrice administrative et financiere": "cfo",
+    "directeur financier": "cfo",
+    "directrice financiere": "cfo",
+    "daf": "cfo",
+    "directeur des operations": "coo",
+    "directrice des operations": "coo",
+    "directeur commercial": "vp sales",
+    "directrice commerciale": "vp sales",
+    "directeur marketing": "cmo",
+    "directrice marketing": "cmo",
+    "directeur des ressources humaines": "chief people officer",
+    "directrice des ressources humaines": "chief people officer",
+    "drh": "chief people officer",
+    "directeur de l'ingenierie": "vp engineering",
+    "cofondateur": "co-founder",
+    "cofondatrice": "co-founder",
+    "co-fondateur": "co-founder",
+    "co-fondatrice": "co-founder",
+    "fondateur": "founder",
+    "fondatrice": "founder",
+    "gerant": "managing director",
+    "gerante": "managing director",
+    "ingenieur": "engineer",
+    "ingenieure": "engineer",
+    "developpeur": "developer",
+    "developpeuse": "developer",
+    "chef de projet": "project manager",
+    "cheffe de projet": "project manager",
+    # German
+    "vorsitzender des vorstands": "ceo",
+    "vorsitzende des vorstands": "ceo",
+    "vorstandsvorsitzender": "ceo",
+    "vorstandsvorsitzende": "ceo",
+    "vorsitzende der geschaftsfuhrung": "ceo",
+    "vorsitzender der geschaftsfuhrung": "ceo",
+    "technischer geschaftsfuhrer": "cto",
+    "technische geschaftsfuhrerin": "cto",
+    "kaufmannischer geschaftsfuhrer": "cfo",
+    "kaufmannische geschaftsfuhrerin": "cfo",
+    "geschaftsfuhrer": "managing director",
+    "geschaftsfuhrerin": "managing director",
+    "finanzvorstand": "cfo",
+    "finanzvorstandin": "cfo",
+    "finanzchef": "cfo",
+    "finanzchefin": "cfo",
+    "technischer leiter": "cto",
+    "technische leiterin": "cto",
+    "leiter technik": "cto",
+    "leiterin technik": "cto",
+    "vertriebsleiter": "head of sales",
+    "vertriebsleiterin": "head of sales",
+    "leiter vertrieb": "head of sales",
+    "leiterin vertrieb": "head of sales",
+    "personalleiter": "head of people",
+    "personalleiterin": "head of people",
+    "leiter personal": "head of people",
+    "leiterin personal": "head of people",
+    "marketingleiter": "head of marketing",
+    "marketingleiterin": "head of marketing",
+    "leiter marketing": "head of marketing",
+    "leiterin marketing": "head of marketing",
+    "entwicklungsleiter": "head of engineering",
+    "entwicklungsleiterin": "head of engineering",
+    "leiter entwicklung": "head of engineering",
+    "leiterin entwicklung": "head of engineering",
+    "mitgrunder": "co-founder",
+    "mitgrunderin": "co-founder",
+    "grunder": "founder",
+    "grunderin": "founder",
+    "inhaber": "owner",
+    "inhaberin": "owner",
+    "softwareentwickler": "software engineer",
+    "softwareentwicklerin": "software engineer",
+    "entwickler": "developer",
+    "entwicklerin": "developer",
+    # Spanish
+    "consejero delegado": "ceo",
+    "consejera delegada": "ceo",
+    "director general": "ceo",
+    "directora general": "ceo",
+    "director de tecnologia": "cto",
+    "directora de tecnologia": "cto",
+    "director tecnico": "cto",
+    "directora tecnica": "cto",
+    "director financiero": "cfo",
+    "directora financiera": "cfo",
+    "director de operaciones": "coo",
+    "directora de operaciones": "coo",
+    "director comercial": "vp sales",
+    "directora comercial": "vp sales",
+    "director de marketing": "cmo",
+    "directora de marketing": "cmo",
+    "cofundador": "co-founder",
+    "cofundadora": "co-founder",
+    "fundador": "founder",
+    "fundadora": "founder",
+    "ingeniero": "engineer",
+    "ingeniera": "engineer",
+    "desarrollador": "developer",
+    "desarrolladora": "developer",
+    "gerente": "managing director",
+    # Dutch
+    "algemeen directeur": "ceo",
+    "financieel directeur": "cfo",
+    "technisch directeur": "cto",
+    "medeoprichter": "co-founder",
+    "oprichter": "founder",
+    "ontwikkelaar": "developer",
+    # Swedish
+    "verkstallande direktor": "ceo",
+    "vd": "ceo",
+    "ekonomichef": "cfo",
+    "finanschef": "cfo",
+    "teknisk chef": "cto",
+    "teknikchef": "cto",
+    "forsaljningschef": "head of sales",
+    "saljchef": "head of sales",
+    "medgrundare": "co-founder",
+    "grundare": "founder",
+    "utvecklare": "developer",
+}
+_FOREIGN = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(k) for k in sorted(FOREIGN_TITLES, key=len, reverse=True))
+    + r")(?![\w-])"
+)
+
+
+def _in_english(text: str) -> str:
+    """A title's foreign words replaced by their English role ('directeur technique' -> 'cto')."""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+    if folded.isascii() and not _FOREIGN.search(folded):
+        return text
+    return _FOREIGN.sub(lambda m: FOREIGN_TITLES[m.group(0)], folded)
+
+
 def _segments(text: str) -> list[str]:
-    cleaned = unicodedata.normalize("NFKC", text).lower().replace("'s", "")
+    cleaned = unicodedata.normalize("NFKC", _in_english(text)).lower().replace("'s", "")
     cleaned = _EMPLOYER_SUFFIX.sub("", cleaned)
     for phrase, replacement in _PROTECTED_PHRASES.items():
         cleaned = cleaned.replace(phrase, replacement)

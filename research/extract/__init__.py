@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lxml.html import HtmlElement
+
 from research.domains import registrable_domain
 from research.extract.classify import LISTING_ARTICLES, classify_page
 from research.extract.combine import combine_claims, current_team, latest_round
@@ -43,7 +45,8 @@ def extract_page(url: str, html: str, *, fetched_at: datetime | None = None) -> 
     """Everything one page states: its kind, the company, people, emails and links."""
     doc = Document(url, html)
     name = site_name(doc)
-    articles = sum(1 for _ in doc.root.iter("article"))
+    # Stories in a listing carry a date or a link to themselves; cards in <article> do not.
+    articles = sum(1 for article in doc.root.iter("article") if _is_story(article))
     kind = classify_page(
         url,
         title=doc.title,
@@ -71,6 +74,16 @@ def extract_page(url: str, html: str, *, fetched_at: datetime | None = None) -> 
         emails=_emails(doc, people),
         links=doc.links,
         external_domains=list(dict.fromkeys(external)),
+    )
+
+
+def _is_story(article: HtmlElement) -> bool:
+    if any(True for _ in article.iter("time")):
+        return True
+    return any(
+        not (anchor.get("href") or "").startswith("mailto:")
+        for heading in article.iter("h1", "h2", "h3", "h4")
+        for anchor in heading.iter("a")
     )
 
 

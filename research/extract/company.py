@@ -21,7 +21,10 @@ from research.domains import domain_label, registrable_domain
 from research.extract.contacts import find_phones, phone_e164, social_link
 from research.extract.dates import find_dates
 from research.extract.html import Document, as_list, first_text, squash, types_of, walk_items
+from research.extract.naming import company_name
 from research.extract.people import sentences
+from research.extract.quantities import founded_year, read_counts
+from research.extract.records import names_in
 from research.extract.titles import EXTRA_TITLE_NOUNS, title_spans
 from research.extract.types import CompanyClaims, FundingClaim, PageKind
 from research.planner.lexicon import (
@@ -51,7 +54,10 @@ _LEGAL_TAIL = re.compile(r",?\s+(?:inc|ltd|llc|gmbh|sas|bv|ag|plc|corp)\.?$", re
 
 
 def site_name(doc: Document) -> str | None:
-    """The name the site gives itself: its Organization, og:site_name or © line."""
+    """The name the site gives itself, as its signals agree on it (see ``naming``)."""
+    agreed = company_name(doc)
+    if agreed:
+        return agreed
     for item, _ in walk_items(doc.structured):
         if types_of(item) & ORGANIZATION_TYPES and _same_site(doc.url, item.get("url")):
             name = first_text(item.get("name"))
@@ -624,6 +630,14 @@ def _facts(doc: Document, kind: PageKind, claims: CompanyClaims) -> CompanyClaim
     for field, read in readers.items():
         if getattr(claims, field) is None:
             update[field] = read()
+    # Counts and founding years in ordinary sentences, in the page's language.
+    language = doc.root.get("lang")
+    stated = read_counts(doc.undated_lines, language)
+    for field in ("employees", "engineers", "customers", "locations"):
+        if getattr(claims, field) is None and update.get(field) is None:
+            update[field] = stated.get(field)
+    if claims.founded_year is None and update.get("founded_year") is None:
+        update["founded_year"] = founded_year(lines, has_person=_names_someone)
     if claims.hq_city is None and claims.hq_country is None:
         city, country = _hq(lines, labelled)
         update["hq_city"], update["hq_country"] = city, country
@@ -634,6 +648,10 @@ def _facts(doc: Document, kind: PageKind, claims: CompanyClaims) -> CompanyClaim
 
 
 POST_KINDS = frozenset({"press", "news"})
+
+
+def _names_someone(sentence: str) -> bool:
+    return bool(names_in(sentence, ()))
 
 
 def _hq(lines: Sequence[str], labelled: Sequence[tuple[str, str]]) -> tuple[str | None, str | None]:

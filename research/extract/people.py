@@ -36,11 +36,13 @@ from research.extract.html import (
     walk_items,
 )
 from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
+from research.extract.records import read_layout, spells_name
+from research.extract.rosters import script_people
 from research.extract.titles import TitleSpan, as_title, title_spans
 from research.extract.types import PersonClaim
 
 # Where a claim was read, best first: a title from structured data beats one from prose.
-READERS: tuple[str, ...] = ("structured", "record", "prose", "founders")
+READERS: tuple[str, ...] = ("structured", "record", "prose", "founders", "layout", "sentence")
 # Structured-data properties that hold people of the organization, and the title they imply.
 PEOPLE_PROPERTIES: dict[str, str | None] = {
     "employee": None,
@@ -78,9 +80,54 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         *_prose_people(doc.lines, not_people),
         *_labelled_founders(doc, not_people),
     ]
+    layout = read_layout(doc, tuple(not_people))
+    # Quotation authors and customers named after a title are nobody's staff on this page.
+    readings = [r for r in readings if r.reader == "structured" or r.name not in layout.not_staff]
+    readings += [
+        Found(r.name, r.title, r.reader, r.snippet, r.current, r.email) for r in layout.readings
+    ]
     stated = fold(doc.grounding_text)
-    readings = [r for r in readings if fold(r.name) in stated]
+    readings = [r for r in readings if _printed(r.name, stated)]
+    # A roster a script renders is stated in the page's source, as structured data is.
+    readings += [
+        Found(r.name, r.title, r.reader, r.snippet, r.current, r.email)
+        for r in script_people(doc, not_people)
+    ]
+    readings = [_own_email(_without_greeting(r)) for r in readings]
+    # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
+    companies = [fold(n) + " " for n in not_people if n]
+    readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
     return _merge(readings)
+
+
+def _printed(name: str, stated: str) -> bool:
+    """The name as printed, or each of its words ('mr. H.J. (Hans) de Boer')."""
+    folded = fold(name)
+    if folded in stated:
+        return True
+    return all(re.search(rf"\b{re.escape(word)}\b", stated) for word in folded.split())
+
+
+_GREETING = re.compile(
+    r"^(?:I['’]m|I\s+am|Hi|Hello|Ich\s+bin|Je\s+suis|Soy|Jag\s+är|Ik\s+ben)\s+", re.IGNORECASE
+)
+
+
+def _without_greeting(reading: Found) -> Found:
+    """ "I'm Carlos Ruiz" is Carlos Ruiz."""
+    name = _GREETING.sub("", reading.name)
+    return replace(reading, name=name) if name != reading.name else reading
+
+
+def _own_email(reading: Found) -> Found:
+    """An address belongs to a person only when it spells their name (or data says so)."""
+    if (
+        reading.email
+        and reading.reader != "structured"
+        and not spells_name(reading.email, reading.name)
+    ):
+        return replace(reading, email=None)
+    return reading
 
 
 def _merge(readings: list[Found]) -> list[PersonClaim]:

@@ -30,6 +30,8 @@ class CompanyClaims(BaseModel):
     funding: list[FundingClaim] = Field(default_factory=list)
     employees: int | None = None
     engineers: int | None = None
+    customers: int | None = Field(default=None, description="Customers the page says it has.")
+    locations: int | None = Field(default=None, description="Offices, sites or stores.")
     tech_stack: list[str] = Field(default_factory=list)
     open_roles: list[str] = Field(default_factory=list)
     linkedin: str | None = None

@@ -121,6 +121,8 @@ def extraction_tool() -> ToolParam:
             "funding": {"type": "array", "items": funding},
             "employees": _nullable("integer", "Headcount the page states."),
             "engineers": _nullable("integer", "Engineering headcount the page states."),
+            "customers": _nullable("integer", "Number of customers the page states."),
+            "locations": _nullable("integer", "Number of offices, sites or stores stated."),
             "tech_stack": _strings("Technologies the company uses."),
             "open_roles": _strings("Job titles the company is hiring for."),
             "linkedin": _nullable("string", "The company's LinkedIn URL."),
@@ -326,6 +328,8 @@ def _grounded_company(claims: CompanyClaims, ground: Ground) -> CompanyClaims:
         # Headcounts must stand next to words saying what is counted, not just anywhere.
         employees=ground.value(claims.employees, "employees"),
         engineers=ground.value(claims.engineers, "engineers"),
+        customers=ground.value(claims.customers),
+        locations=ground.value(claims.locations),
         tech_stack=unique(ground.values(claims.tech_stack), str.casefold),
         open_roles=unique(ground.values(claims.open_roles), str.casefold),
         linkedin=ground.value(claims.linkedin, "linkedin"),
