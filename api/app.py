@@ -18,6 +18,7 @@ from api.messages.endpoints import router as messages_router
 from api.middleware import BodyLimitMiddleware, HeadMiddleware, RequestIdMiddleware
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
+from api.schedules.endpoints import router as schedules_router
 from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
 from api.threads.endpoints import router as threads_router
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         artifacts_router,
         downloads_router,
         search_router,
+        schedules_router,
         account_router,
         usage_router,
     ):

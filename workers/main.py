@@ -26,6 +26,7 @@ from activities.browser import BrowserActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
 from activities.retention import RetentionActivities
+from activities.schedules import ScheduleActivities
 from core.config import Settings
 from core.temporal import connect
 from research.planner import planner_for
@@ -40,6 +41,7 @@ from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
 from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
 from workflows.retention_types import RetentionRequest
+from workflows.schedules import ScheduleRunWorkflow
 
 logger = logging.getLogger("leadex.worker")
 
@@ -51,6 +53,7 @@ WORKFLOWS = (
     ReconcileWorkflow,
     RetentionWorkflow,
     ThreadDeletionWorkflow,
+    ScheduleRunWorkflow,
 )
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
@@ -113,6 +116,7 @@ def build_workers(
             retention_days=settings.artifact_retention_days,
         )
         attachments = AttachmentActivities(guard_factory(settings))
+        schedule_activities = ScheduleActivities(database, settings)
         workers.append(
             _worker(
                 client,
@@ -126,6 +130,8 @@ def build_workers(
                     job_activities.conclude_interrupted,
                     job_activities.reconcile,
                     attachments.load,
+                    schedule_activities.start_run,
+                    schedule_activities.await_job,
                 ],
             )
         )

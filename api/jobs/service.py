@@ -83,6 +83,7 @@ async def approve(
     max_credits: int | None,
     webhook_url: str | None,
     temporal: TemporalGateway,
+    schedule_id: str | None = None,
 ) -> Job:
     """Start a pending job's workflow; anything but a pending job is a 409.
 
@@ -108,7 +109,7 @@ async def approve(
         session, job, max_credits=max_credits, webhook_url=webhook_url, key_id=principal.key_id
     )
     await session.flush()
-    await temporal.start_job(job, max_credits=ceiling)
+    await temporal.start_job(job, max_credits=ceiling, schedule_id=schedule_id)
     return job
 
 
