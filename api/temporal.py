@@ -44,7 +44,7 @@ from core.temporal import (
 )
 from store.models import Job
 from workflows import names
-from workflows.job_types import JobInput, StopRequest
+from workflows.job_types import JobInput, StopRequest, WatchdogPolicy
 from workflows.planning import PlanningInput, PlanningOutcome
 from workflows.queues import TaskQueues
 from workflows.retention_types import DeletionRequest
@@ -165,7 +165,12 @@ class TemporalGateway:
         await self.terminate(names.supervisor_id(job_id), reason)
 
     async def start_job(
-        self, job: Job, *, max_credits: int | None, schedule_id: str | None = None
+        self,
+        job: Job,
+        *,
+        max_credits: int | None,
+        schedule_id: str | None = None,
+        watchdog: WatchdogPolicy | None = None,
     ) -> None:
         """Start the job's supervisor, which runs JobWorkflow with workflow id = job id; a
         second start is a 409."""
@@ -173,7 +178,9 @@ class TemporalGateway:
         try:
             await client.start_workflow(
                 names.JOB_SUPERVISOR_WORKFLOW,
-                JobInput(job_id=job.id, queues=self.queues, max_credits=max_credits),
+                JobInput(
+                    job_id=job.id, queues=self.queues, max_credits=max_credits, watchdog=watchdog
+                ),
                 id=names.supervisor_id(job.id),
                 task_queue=self.queues.workflows,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from prometheus_client import start_http_server
 from temporalio.client import (
     Client,
     Schedule,
@@ -28,11 +29,12 @@ from activities.planning import PlanningActivities
 from activities.retention import RetentionActivities
 from activities.schedules import ScheduleActivities
 from core.config import Settings
-from core.temporal import connect
+from core.temporal import connect, prometheus_runtime
 from research.planner import planner_for
 from store.blobs import open_blob_store
 from store.db import Database
 from workers.research import engine_factory, guard_factory, renderer_factory, source_cache
+from workers.telemetry import MetricsInterceptor
 from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
@@ -77,6 +79,7 @@ def _worker(
         max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
         default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
         graceful_shutdown_timeout=timedelta(seconds=5),
+        interceptors=[MetricsInterceptor()],
     )
 
 
@@ -200,7 +203,14 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
 
 async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
     """Poll the given queues until cancelled, then shut down gracefully."""
-    client = await connect(settings)
+    runtime = (
+        prometheus_runtime(f"0.0.0.0:{settings.temporal_metrics_port}")
+        if settings.temporal_metrics_port is not None
+        else None
+    )
+    client = await connect(settings, runtime)
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port)
     database = Database(settings.resolved_database_url)
     workers = build_workers(client, settings, kinds, database)
     if not workers:
