@@ -205,6 +205,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "LEADEX_PUBLIC_BASE_URL": os.environ.get(
             "LEADEX_PUBLIC_BASE_URL", f"http://{host}:{args.port}"
         ),
+        # Jobs link to their run in the dev server's UI.
+        "LEADEX_TEMPORAL_UI_URL": os.environ.get(
+            "LEADEX_TEMPORAL_UI_URL", f"http://{host}:{args.ui_port}"
+        ),
     }
     if args.sandbox:
         if not _port_free(host, args.sandbox_port):

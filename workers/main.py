@@ -20,6 +20,7 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleSpec,
 )
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.attachments import AttachmentActivities
@@ -201,16 +202,28 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
     )
 
 
+def _temporal_metrics_runtime(settings: Settings) -> Runtime | None:
+    """A runtime exporting the Temporal SDK's metrics, when a port is configured."""
+    if settings.temporal_metrics_port is None:
+        return None
+    try:
+        return prometheus_runtime(f"0.0.0.0:{settings.temporal_metrics_port}")
+    except Exception as error:  # the SDK's core raises plain exceptions for a taken port
+        logger.error(
+            "Temporal SDK metrics not exported on :%s: %s", settings.temporal_metrics_port, error
+        )
+        return None
+
+
 async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
     """Poll the given queues until cancelled, then shut down gracefully."""
-    runtime = (
-        prometheus_runtime(f"0.0.0.0:{settings.temporal_metrics_port}")
-        if settings.temporal_metrics_port is not None
-        else None
-    )
-    client = await connect(settings, runtime)
+    client = await connect(settings, _temporal_metrics_runtime(settings))
     if settings.metrics_port is not None:
-        start_http_server(settings.metrics_port)
+        try:
+            start_http_server(settings.metrics_port)
+        except OSError as error:
+            # Metrics are for operators; a taken port must not keep the work from running.
+            logger.error("worker metrics not served on :%s: %s", settings.metrics_port, error)
     database = Database(settings.resolved_database_url)
     workers = build_workers(client, settings, kinds, database)
     if not workers:

@@ -47,6 +47,13 @@ SNIFFED_MEDIA_TYPES = frozenset({"", "application/octet-stream", "binary/octet-s
 BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
 
 
+# Every series exists from the start (at zero), so a dashboard can tell "none" from "unknown".
+for _source in ("network", "cache"):
+    metrics.PAGES_FETCHED.labels(_source)
+for _reason in FetchError.REASONS:
+    metrics.FETCH_ERRORS.labels(_reason)
+
+
 @dataclass
 class _Hop:
     """One request's answer: a redirect, a status to act on, or a body."""
