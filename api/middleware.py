@@ -60,10 +60,18 @@ class MetricsMiddleware:
 
 
 def _route(scope: Scope) -> str:
-    """The matched route's template (bounded label values), never the raw path."""
+    """The matched route's full template (bounded label values), never the raw path.
+
+    A route of an included router knows its path below the router's prefix only; the prefix
+    is static, so it is the raw path's leading segments the template does not cover."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else "unmatched"
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    raw_parts = str(scope.get("path", "")).split("/")
+    extra = len(raw_parts) - len(str(template).split("/"))
+    prefix = "/".join(raw_parts[: extra + 1]) if extra > 0 else ""
+    return prefix + str(template)
 
 
 class RequestIdMiddleware:

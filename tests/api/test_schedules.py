@@ -276,13 +276,13 @@ async def test_bad_schedules_are_refused_precisely(stack: Stack, org: Keys) -> N
         foreign = (await client.post("/v1/threads", json={"title": "theirs"})).json()["id"]
     async with stack.client(org.test) as client:
         cases: list[tuple[dict[str, Any], int, str | None]] = [
-            ({"cron": YEARLY}, 400, None),
-            ({"prompt": "x", "thread_id": "thr_x", "content": "y", "cron": YEARLY}, 400, None),
-            ({"prompt": QUICKSTART}, 400, None),
-            ({"prompt": QUICKSTART, "cron": YEARLY, "calendar": {"hour": 9}}, 400, None),
-            ({"prompt": QUICKSTART, "cron": YEARLY, "timezone": "Mars/Olympus"}, 400, None),
-            ({"prompt": QUICKSTART, "calendar": {"day_of_week": "funday"}}, 400, None),
-            ({"prompt": QUICKSTART, "calendar": {"hour": 24}}, 400, None),
+            ({"cron": YEARLY}, 422, None),
+            ({"prompt": "x", "thread_id": "thr_x", "content": "y", "cron": YEARLY}, 422, None),
+            ({"prompt": QUICKSTART}, 422, None),
+            ({"prompt": QUICKSTART, "cron": YEARLY, "calendar": {"hour": 9}}, 422, None),
+            ({"prompt": QUICKSTART, "cron": YEARLY, "timezone": "Mars/Olympus"}, 422, "timezone"),
+            ({"prompt": QUICKSTART, "calendar": {"day_of_week": "funday"}}, 422, "calendar"),
+            ({"prompt": QUICKSTART, "calendar": {"hour": 24}}, 422, "calendar"),
             ({"prompt": QUICKSTART, "cron": "every tuesday-ish"}, 422, "cron"),
             ({"thread_id": foreign, "content": QUICKSTART, "cron": YEARLY}, 404, "thread_id"),
         ]
@@ -290,7 +290,7 @@ async def test_bad_schedules_are_refused_precisely(stack: Stack, org: Keys) -> N
             response = await client.post("/v1/schedules", json=body)
             assert response.status_code == status, (body, response.text)
             if param is not None:
-                assert response.json()["error"]["param"] == param, (body, response.text)
+                assert response.json()["error"]["param"].startswith(param), (body, response.text)
         assert (await client.get("/v1/schedules")).json()["data"] == []
 
 
