@@ -4,11 +4,15 @@ the watchdog, as the spec's recipe and as the organization's built-in policy."""
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 
+from cli import processes
 from cli.accounts import set_plan
 from tests.support.flows import QUICKSTART, draft, run_to_end, wait_for_status
 from tests.support.sse import read_stream
@@ -119,3 +123,44 @@ async def test_the_built_in_watchdog_stops_jobs_past_the_policy(stack: Stack) ->
         logs = (await client.get(f"/v1/jobs/{job['id']}/logs", params={"limit": 100})).json()
     assert job["status"] == "stopped", job
     assert "limit of 1 s" in (job["summary"] or "") + str(logs), job
+
+
+@pytest.mark.backends("sqlite")  # what is logged does not depend on the database
+async def test_json_logs_carry_the_request_and_job_ids(
+    stack: Stack, org: Keys, tmp_path: Path
+) -> None:
+    """A second API over the same database, with JSON logs and an unreachable Temporal: the
+    warning an approval logs names the request and the job."""
+    async with stack.client(org.test) as client:
+        pending = await draft(client, QUICKSTART, hints={"max_rows": 2})
+    job_id = pending["job"]["id"]
+    port = processes.free_port()
+    log = tmp_path / "api-json.log"
+    api = processes.spawn(
+        [sys.executable, "-m", "cli.main", "api", "--port", str(port)],
+        env={
+            **stack.env,
+            "LEADEX_TEMPORAL_ADDRESS": f"127.0.0.1:{processes.free_port()}",
+            "LEADEX_LOG_FORMAT": "json",
+            "LEADEX_LOG_LEVEL": "INFO",
+        },
+        log=log,
+    )
+    try:
+        processes.wait_for_port("127.0.0.1", port, timeout=60, process=api)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {org.test}", "X-Request-Id": "trace-json-1"},
+            timeout=60,
+        ) as client:
+            response = await client.post(f"/v1/jobs/{job_id}/approve", json={})
+    finally:
+        processes.stop(api)
+    assert response.status_code == 503, response.text
+    entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    assert entries, log.read_text()[-2000:]
+    warned = [e for e in entries if e["message"].startswith("temporal unavailable")]
+    assert warned, entries
+    assert warned[0]["request_id"] == "trace-json-1"
+    assert warned[0]["job_id"] == job_id
+    assert warned[0]["level"] == "warning"
