@@ -250,8 +250,9 @@ class ScheduleObject(BaseModel):
     metadata: dict[str, str]
     paused: bool
     note: str | None
-    next_run_times: list[Timestamp] = Field(
-        description="Upcoming runs as Temporal computes them; empty while paused."
+    next_run_times: list[Timestamp] | None = Field(
+        description="Upcoming runs as Temporal computes them; empty while paused, null while "
+        "Temporal cannot be reached."
     )
     recent_runs: list[ScheduleRunObject] = Field(description="The latest runs, newest first.")
     created_at: Timestamp
@@ -285,7 +286,7 @@ class ScheduleObject(BaseModel):
             metadata=dict(row.meta or {}),
             paused=row.paused,
             note=row.note,
-            next_run_times=list(next_run_times or []),
+            next_run_times=None if next_run_times is None else list(next_run_times),
             recent_runs=[ScheduleRunObject.from_row(run) for run in recent_runs or []],
             created_at=as_utc(row.created_at),
             updated_at=as_utc(row.updated_at),

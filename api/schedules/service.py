@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,7 +37,7 @@ from api.threads import service as thread_service
 from api.threads.schemas import ThreadCreate
 from core.clock import utcnow
 from core.config import Settings
-from core.errors import LeadexError, NotFoundError
+from core.errors import LeadexError, NotFoundError, ServiceUnavailableError
 from core.ids import Prefix, new_id
 from store.db import Database
 from store.models import Schedule
@@ -114,8 +115,18 @@ async def get(session: AsyncSession, tenant: Tenant, schedule_id: str) -> Schedu
 async def render(session: AsyncSession, row: Schedule, temporal: TemporalGateway) -> ScheduleObject:
     """The schedule object: the row, Temporal's next run times and the recent runs."""
     runs = await schedules.recent_runs(session, row.id, RECENT_RUNS)
-    upcoming = await temporal.next_run_times(row.id)
+    upcoming = await _next_run_times(temporal, row.id)
     return ScheduleObject.from_row(row, next_run_times=upcoming, recent_runs=runs)
+
+
+async def _next_run_times(temporal: TemporalGateway, schedule_id: str) -> list[datetime] | None:
+    """Temporal's upcoming firings; None (not an error) while Temporal cannot be reached, so
+    reading schedules keeps working through an outage."""
+    try:
+        upcoming = await temporal.next_run_times(schedule_id)
+    except ServiceUnavailableError:
+        return None
+    return upcoming or []
 
 
 async def create(
@@ -175,7 +186,7 @@ async def list_schedules(
     """A page of the organization's schedules."""
     found = await schedules.list_page(session, tenant, page)
     runs = [await schedules.recent_runs(session, row.id, RECENT_RUNS) for row in found.items]
-    upcoming = await asyncio.gather(*(temporal.next_run_times(row.id) for row in found.items))
+    upcoming = await asyncio.gather(*(_next_run_times(temporal, row.id) for row in found.items))
     return Page(
         items=[
             ScheduleObject.from_row(row, next_run_times=times, recent_runs=recent)
