@@ -37,7 +37,12 @@ from api.threads import service as thread_service
 from api.threads.schemas import ThreadCreate
 from core.clock import utcnow
 from core.config import Settings
-from core.errors import LeadexError, NotFoundError, ServiceUnavailableError
+from core.errors import (
+    LeadexError,
+    NotFoundError,
+    ServiceUnavailableError,
+    UnprocessableError,
+)
 from core.ids import Prefix, new_id
 from store.db import Database
 from store.models import Schedule
@@ -102,9 +107,11 @@ def temporal_schedule(row: Schedule, queues: TaskQueues) -> TemporalSchedule:
     )
 
 
-async def get(session: AsyncSession, tenant: Tenant, schedule_id: str) -> Schedule:
+async def get(
+    session: AsyncSession, tenant: Tenant, schedule_id: str, *, for_update: bool = False
+) -> Schedule:
     """The schedule, or a 404 that names it."""
-    row = await schedules.get(session, tenant, schedule_id)
+    row = await schedules.get(session, tenant, schedule_id, for_update=for_update)
     if row is None:
         raise NotFoundError(
             f"Schedule {schedule_id} was not found in your organization.", param="schedule_id"
@@ -206,11 +213,7 @@ async def update(
     temporal: TemporalGateway,
 ) -> ScheduleObject:
     """Change the fields sent, then the Temporal Schedule to match."""
-    row = await schedules.get(session, tenant, schedule_id, for_update=True)
-    if row is None:
-        raise NotFoundError(
-            f"Schedule {schedule_id} was not found in your organization.", param="schedule_id"
-        )
+    row = await get(session, tenant, schedule_id, for_update=True)
     sent = body.model_fields_set
     if body.prompt is not None:
         if row.prompt is None:
@@ -245,8 +248,6 @@ async def update(
 
 
 def _wrong_target(param: str, why: str) -> LeadexError:
-    from core.errors import UnprocessableError
-
     return UnprocessableError(f"This schedule {why}.", param=param)
 
 
@@ -260,11 +261,7 @@ async def set_paused(
     temporal: TemporalGateway,
 ) -> ScheduleObject:
     """Pause or resume the schedule, keeping the note."""
-    row = await schedules.get(session, tenant, schedule_id, for_update=True)
-    if row is None:
-        raise NotFoundError(
-            f"Schedule {schedule_id} was not found in your organization.", param="schedule_id"
-        )
+    row = await get(session, tenant, schedule_id, for_update=True)
     row.paused = paused
     row.note = body.note or ("Paused" if paused else "Resumed")
     row.updated_at = utcnow()
