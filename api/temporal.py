@@ -11,7 +11,6 @@ from temporalio.client import (
     Client,
     Schedule,
     ScheduleAlreadyRunningError,
-    ScheduleOverlapPolicy,
     ScheduleUpdate,
     ScheduleUpdateInput,
     WorkflowFailureError,
@@ -290,10 +289,11 @@ class TemporalGateway:
             raise _schedule_error(error) from error
 
     async def trigger_schedule(self, schedule_id: str) -> None:
-        """Start a run now; the run itself applies the overlap policy and records a skip."""
+        """Start a run now under the schedule's own policy (a skip is applied, and recorded,
+        by the run itself; buffer_one queues it behind a running one)."""
         handle = (await self.client()).get_schedule_handle(schedule_id)
         try:
-            await handle.trigger(overlap=ScheduleOverlapPolicy.ALLOW_ALL)
+            await handle.trigger()
         except RPCError as error:
             raise _schedule_error(error) from error
 

@@ -11,6 +11,8 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    StrictBool,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -50,7 +52,7 @@ Cron = Annotated[
         description="A cron expression, e.g. '0 9 * * MON' (minute hour day month weekday).",
     ),
 ]
-Values = int | list[int]
+Values = StrictInt | list[StrictInt]
 
 
 class CalendarSpec(BaseModel):
@@ -64,7 +66,7 @@ class CalendarSpec(BaseModel):
     hour: Values = Field(default=0, description="0–23.")
     day_of_month: Values | None = Field(default=None, description="1–31; default every day.")
     month: Values | None = Field(default=None, description="1–12; default every month.")
-    day_of_week: int | str | list[int | str] | None = Field(
+    day_of_week: StrictInt | str | list[StrictInt | str] | None = Field(
         default=None, description="0–6 from Sunday, or names (MON, tue…); default every day."
     )
 
@@ -127,8 +129,8 @@ class ScheduleCreate(BaseModel):
         default=None, max_length=40, description="Each run posts `content` to this thread."
     )
     content: Prompt | None = None
-    max_rows: int | None = Field(default=None, ge=1, le=10_000)
-    max_credits: int | None = Field(default=None, ge=1, description="Ceiling per run.")
+    max_rows: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    max_credits: StrictInt | None = Field(default=None, ge=1, description="Ceiling per run.")
     cron: Cron | None = None
     calendar: CalendarSpec | None = None
     timezone: TimeZone = "UTC"
@@ -137,12 +139,12 @@ class ScheduleCreate(BaseModel):
         description="When the previous run's job is still running: skip this run (recorded "
         "with its reason), run one after it (buffer_one), or run anyway (allow_all).",
     )
-    exclude_previous: bool = Field(
+    exclude_previous: StrictBool = Field(
         default=False, description="Leads an earlier run delivered are not delivered again."
     )
     webhook_url: HttpUrl | None = None
     metadata: Metadata | None = None
-    paused: bool = False
+    paused: StrictBool = False
     note: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
@@ -165,13 +167,13 @@ class ScheduleUpdate(BaseModel):
 
     prompt: Prompt | None = None
     content: Prompt | None = None
-    max_rows: int | None = Field(default=None, ge=1, le=10_000)
-    max_credits: int | None = Field(default=None, ge=1)
+    max_rows: StrictInt | None = Field(default=None, ge=1, le=10_000)
+    max_credits: StrictInt | None = Field(default=None, ge=1)
     cron: Cron | None = None
     calendar: CalendarSpec | None = None
     timezone: TimeZone | None = None
     overlap: Overlap | None = None
-    exclude_previous: bool | None = None
+    exclude_previous: StrictBool | None = None
     webhook_url: HttpUrl | None = None
     metadata: Metadata | None = None
 
