@@ -31,6 +31,7 @@ from core.errors import (
     ServiceUnavailableError,
     UnprocessableError,
 )
+from core.ids import Prefix, new_id
 from core.temporal import (
     JOB_ID,
     LIVEMODE,
@@ -47,6 +48,7 @@ from workflows.job_types import JobInput, StopRequest, WatchdogPolicy
 from workflows.planning import PlanningInput, PlanningOutcome
 from workflows.queues import TaskQueues
 from workflows.retention_types import DeletionRequest
+from workflows.schedule_types import ScheduleRunInput
 
 logger = logging.getLogger("leadex.api")
 
@@ -288,14 +290,26 @@ class TemporalGateway:
         except RPCError as error:
             raise _schedule_error(error) from error
 
-    async def trigger_schedule(self, schedule_id: str) -> None:
-        """Start a run now under the schedule's own policy (a skip is applied, and recorded,
-        by the run itself; buffer_one queues it behind a running one)."""
-        handle = (await self.client()).get_schedule_handle(schedule_id)
+    async def start_schedule_run(
+        self, schedule_id: str, params: ScheduleRunInput, attributes: TypedSearchAttributes
+    ) -> str:
+        """Start one run of a schedule now, under an id of its own: two triggers within the
+        same second would share the id Temporal gives a schedule's action, and one be lost.
+        The run applies the skip policy itself, and records it."""
+        client = await self.client()
+        workflow_id = f"{names.schedule_run_id(schedule_id)}-now-{new_id(Prefix.SCHEDULE_RUN)}"
         try:
-            await handle.trigger()
+            await client.start_workflow(
+                names.SCHEDULE_RUN_WORKFLOW,
+                params,
+                id=workflow_id,
+                task_queue=self.queues.workflows,
+                search_attributes=attributes,
+                static_summary=f"Run of schedule {schedule_id}, triggered",
+            )
         except RPCError as error:
-            raise _schedule_error(error) from error
+            raise unavailable(error) from error
+        return workflow_id
 
     async def delete_schedule(self, schedule_id: str) -> None:
         """Delete the Temporal Schedule (runs already started go on to their end)."""

@@ -274,9 +274,14 @@ async def set_paused(
 async def trigger(
     session: AsyncSession, tenant: Tenant, schedule_id: str, *, temporal: TemporalGateway
 ) -> ScheduleObject:
-    """Start a run now, even while paused; it is recorded like any other run."""
+    """Start a run now, even while paused; it is recorded like any other run (a skip
+    included); buffer_one does not queue it."""
     row = await get(session, tenant, schedule_id)
-    await temporal.trigger_schedule(row.id)
+    await temporal.start_schedule_run(
+        row.id,
+        ScheduleRunInput(schedule_id=row.id, queues=temporal.queues),
+        tenant_attributes(row.org_id, row.thread_id, row.livemode, schedule_id=row.id),
+    )
     return await render(session, row, temporal)
 
 

@@ -188,7 +188,7 @@ async def test_a_run_while_the_last_job_runs_is_skipped_and_recorded(
     stack: Stack, org: Keys
 ) -> None:
     async with stack.client(org.test) as client:
-        schedule = await _create(client, prompt=QUICKSTART, max_rows=500, cron=YEARLY)
+        schedule = await _create(client, prompt=QUICKSTART, max_rows=2000, cron=YEARLY)
         first = await _trigger(client, schedule["id"], 1)
         assert first["status"] == "started"
         job = await wait_for_status(client, first["job_id"], ("running", *ENDED))
