@@ -40,7 +40,7 @@ from store.db import Database
 from store.exports import TableLead, artifact_columns, company_table, render_csv, render_json
 from store.models import Artifact, Job, Lead, Plan, Thread
 from store.objects import LeadObject, dump
-from store.repositories import artifacts, events, jobs, leads, ledger, messages
+from store.repositories import artifacts, events, jobs, leads, ledger, messages, schedules
 from workflows import names
 from workflows.job_types import (
     ArtifactSummary,
@@ -307,6 +307,7 @@ class JobActivities:
         _, criteria = _plan_parts(plan)
         async with self.database.transaction() as session:
             working = await leads.all_working(session, job.id)
+            delivered_before = await schedules.previously_delivered_keys(session, job.id)
         activity.heartbeat()
         final = assemble_leads(
             working,
@@ -314,6 +315,8 @@ class JobActivities:
             roles=[role.column_prefix for role in criteria.roles],
             target_rows=plan.target_rows,
         )
+        # A schedule with exclude_previous: what its earlier runs delivered is not delivered again.
+        final = [c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before]
         batch_size = max(request.batch_size, math.ceil(len(final) / MAX_DELIVERY_BATCHES))
         batches = math.ceil(len(final) / batch_size) if final else 0
         async with self.database.transaction() as session:

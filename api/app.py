@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI, Response
 from fastapi.openapi.utils import get_openapi
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from api.account.endpoints import router as account_router
 from api.artifacts.endpoints import downloads_router
@@ -15,16 +16,25 @@ from api.docs import install_docs
 from api.errors import install_error_handlers
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
-from api.middleware import BodyLimitMiddleware, HeadMiddleware, RequestIdMiddleware
+from api.middleware import (
+    BodyLimitMiddleware,
+    HeadMiddleware,
+    MetricsMiddleware,
+    RequestIdMiddleware,
+)
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
+from api.schedules.endpoints import router as schedules_router
 from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
 from api.threads.endpoints import router as threads_router
 from api.usage.endpoints import router as usage_router
+from core import metrics
 from core.config import Settings, get_settings
+from core.temporal import mode_of
 from store.blobs import open_blob_store
 from store.db import Database
+from store.repositories import jobs
 
 API_VERSION = "2026-11-28"
 
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_docs(app, "/v1/openapi.json")
     install_error_handlers(app)
     # Added last, so it runs first: every response, 413s included, carries the request id.
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HeadMiddleware)
     app.add_middleware(RequestIdMiddleware, version=API_VERSION, sunset=settings.sunset_http_date())
@@ -80,6 +91,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
 
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics() -> Response:
+        # Aggregates only (no organization's data): scraped without a key, like any exporter.
+        async with app.state.database.transaction() as session:
+            counts = await jobs.count_by_status(session)
+        metrics.JOBS.clear()
+        for status, livemode, count in counts:
+            metrics.JOBS.labels(status, mode_of(livemode)).set(count)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     @app.get("/v1/openapi.yaml", include_in_schema=False)
     async def openapi_yaml() -> Response:
         return Response(document_yaml(app.openapi()), media_type="application/yaml")
@@ -93,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         artifacts_router,
         downloads_router,
         search_router,
+        schedules_router,
         account_router,
         usage_router,
     ):

@@ -5,17 +5,73 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import envelope, internal_error_body
+from core import metrics
 from core.errors import ErrorCode, PayloadTooLargeError
 from core.ids import Prefix, new_id
+from core.logs import JOB_ID, REQUEST_ID
 
 logger = logging.getLogger("leadex.api")
 
 # Echo what clients send when it is a plausible trace id; never reflect arbitrary bytes.
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+_JOB_PATH = re.compile(r"^/v1/jobs/(job_[0-9A-Za-z]{26})")
+
+
+class MetricsMiddleware:
+    """Counts requests by route template and status, and times them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        timed = False
+
+        def observe() -> None:
+            nonlocal timed
+            if not timed:
+                timed = True
+                metrics.HTTP_LATENCY.labels(_route(scope), scope["method"]).observe(
+                    time.perf_counter() - started
+                )
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                # Streams run for minutes: latency is the time to the first byte.
+                observe()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            observe()
+            metrics.HTTP_REQUESTS.labels(_route(scope), scope["method"], str(status)).inc()
+
+
+def _route(scope: Scope) -> str:
+    """The matched route's full template (bounded label values), never the raw path.
+
+    A route of an included router knows its path below the router's prefix only; the prefix
+    is static, so it is the raw path's leading segments the template does not cover."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not template:
+        return "unmatched"
+    raw_parts = str(scope.get("path", "")).split("/")
+    extra = len(raw_parts) - len(str(template).split("/"))
+    prefix = "/".join(raw_parts[: extra + 1]) if extra > 0 else ""
+    return prefix + str(template)
 
 
 class RequestIdMiddleware:
@@ -33,6 +89,9 @@ class RequestIdMiddleware:
             return
         request_id = self._request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
+        request_token = REQUEST_ID.set(request_id)
+        job = _JOB_PATH.match(scope.get("path", ""))
+        job_token = JOB_ID.set(job.group(1) if job else None)
         started = False
 
         async def send_with_id(message: Message) -> None:
@@ -67,6 +126,9 @@ class RequestIdMiddleware:
                 }
             )
             await send({"type": "http.response.body", "body": body})
+        finally:
+            JOB_ID.reset(job_token)
+            REQUEST_ID.reset(request_token)
 
     def _extra_headers(self, scope: Scope, request_id: str) -> list[tuple[bytes, bytes]]:
         headers = [(b"x-request-id", request_id.encode())]

@@ -51,6 +51,8 @@ class TurnRequest:
     replaces_plan_id: str | None = None
     # The body field the prompt came in, named by a rejection (``prompt`` for /v1/search).
     prompt_param: str = "content"
+    # The schedule whose run this turn is, so its planning run carries the schedule's id.
+    schedule_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,9 @@ async def draft_turn(
     outcome = await temporal.draft_plan(
         plan_id,
         PlanningInput(request=request, queues=TaskQueues.from_settings(settings)),
-        attributes=tenant_attributes(tenant.org_id, turn.thread_id, tenant.livemode),
+        attributes=tenant_attributes(
+            tenant.org_id, turn.thread_id, tenant.livemode, schedule_id=turn.schedule_id
+        ),
     )
     if outcome.invalid_attachment is not None:
         raise UnprocessableError(outcome.invalid_attachment, param="attachments")

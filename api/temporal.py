@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from temporalio.client import Client, WorkflowFailureError
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleAlreadyRunningError,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+    WorkflowFailureError,
+)
 from temporalio.common import (
     SearchAttributePair,
     TypedSearchAttributes,
@@ -17,14 +25,30 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.config import Settings
-from core.errors import ConflictError, ServiceUnavailableError
-from core.temporal import LIVEMODE, ORG_ID, THREAD_ID, connect
+from core.errors import (
+    ConflictError,
+    NotFoundError,
+    ServiceUnavailableError,
+    UnprocessableError,
+)
+from core.ids import Prefix, new_id
+from core.temporal import (
+    JOB_ID,
+    LIVEMODE,
+    MODE,
+    ORG_ID,
+    SCHEDULE_ID,
+    THREAD_ID,
+    connect,
+    mode_of,
+)
 from store.models import Job
 from workflows import names
-from workflows.job_types import JobInput, StopRequest
+from workflows.job_types import JobInput, StopRequest, WatchdogPolicy
 from workflows.planning import PlanningInput, PlanningOutcome
 from workflows.queues import TaskQueues
 from workflows.retention_types import DeletionRequest
+from workflows.schedule_types import ScheduleRunInput
 
 logger = logging.getLogger("leadex.api")
 
@@ -50,15 +74,27 @@ def unavailable(error: Exception) -> ServiceUnavailableError:
     )
 
 
-def tenant_attributes(org_id: str, thread_id: str, livemode: bool) -> TypedSearchAttributes:
+def tenant_attributes(
+    org_id: str,
+    thread_id: str | None,
+    livemode: bool,
+    *,
+    job_id: str | None = None,
+    schedule_id: str | None = None,
+) -> TypedSearchAttributes:
     """The search attributes every run of a thread carries, so one filter finds them all."""
-    return TypedSearchAttributes(
-        [
-            SearchAttributePair(ORG_ID, org_id),
-            SearchAttributePair(THREAD_ID, thread_id),
-            SearchAttributePair(LIVEMODE, livemode),
-        ]
-    )
+    pairs: list[SearchAttributePair[Any]] = [
+        SearchAttributePair(ORG_ID, org_id),
+        SearchAttributePair(LIVEMODE, livemode),
+        SearchAttributePair(MODE, mode_of(livemode)),
+    ]
+    if thread_id:
+        pairs.append(SearchAttributePair(THREAD_ID, thread_id))
+    if job_id:
+        pairs.append(SearchAttributePair(JOB_ID, job_id))
+    if schedule_id:
+        pairs.append(SearchAttributePair(SCHEDULE_ID, schedule_id))
+    return TypedSearchAttributes(pairs)
 
 
 class TemporalGateway:
@@ -129,19 +165,34 @@ class TemporalGateway:
         await self.terminate(job_id, reason)
         await self.terminate(names.supervisor_id(job_id), reason)
 
-    async def start_job(self, job: Job, *, max_credits: int | None) -> None:
+    async def start_job(
+        self,
+        job: Job,
+        *,
+        max_credits: int | None,
+        schedule_id: str | None = None,
+        watchdog: WatchdogPolicy | None = None,
+    ) -> None:
         """Start the job's supervisor, which runs JobWorkflow with workflow id = job id; a
         second start is a 409."""
         client = await self.client()
         try:
             await client.start_workflow(
                 names.JOB_SUPERVISOR_WORKFLOW,
-                JobInput(job_id=job.id, queues=self.queues, max_credits=max_credits),
+                JobInput(
+                    job_id=job.id, queues=self.queues, max_credits=max_credits, watchdog=watchdog
+                ),
                 id=names.supervisor_id(job.id),
                 task_queue=self.queues.workflows,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-                search_attributes=tenant_attributes(job.org_id, job.thread_id, job.livemode),
+                search_attributes=tenant_attributes(
+                    job.org_id,
+                    job.thread_id,
+                    job.livemode,
+                    job_id=job.id,
+                    schedule_id=schedule_id,
+                ),
                 static_summary=f"Supervises job {job.id} (plan {job.plan_id})",
             )
         except WorkflowAlreadyStartedError:
@@ -201,3 +252,93 @@ class TemporalGateway:
                 return False
             return True
         return False
+
+    # Schedules: one Temporal Schedule per Leadex schedule, under the same id.
+
+    async def create_schedule(
+        self, schedule_id: str, schedule: Schedule, attributes: TypedSearchAttributes
+    ) -> None:
+        """Create the Temporal Schedule; a spec Temporal refuses is a 422 on ``param``."""
+        client = await self.client()
+        try:
+            await client.create_schedule(schedule_id, schedule, search_attributes=attributes)
+        except ScheduleAlreadyRunningError:
+            raise ConflictError(f"Schedule {schedule_id} already exists.") from None
+        except RPCError as error:
+            raise _schedule_error(error) from error
+
+    async def update_schedule(self, schedule_id: str, schedule: Schedule) -> None:
+        """Replace the Temporal Schedule's action, spec, policy and state."""
+        handle = (await self.client()).get_schedule_handle(schedule_id)
+
+        def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+            return ScheduleUpdate(schedule=schedule)
+
+        try:
+            await handle.update(replace)
+        except RPCError as error:
+            raise _schedule_error(error) from error
+
+    async def pause_schedule(self, schedule_id: str, *, paused: bool, note: str) -> None:
+        """Pause or resume the Temporal Schedule, with the note the UI shows."""
+        handle = (await self.client()).get_schedule_handle(schedule_id)
+        try:
+            if paused:
+                await handle.pause(note=note)
+            else:
+                await handle.unpause(note=note)
+        except RPCError as error:
+            raise _schedule_error(error) from error
+
+    async def start_schedule_run(
+        self, schedule_id: str, params: ScheduleRunInput, attributes: TypedSearchAttributes
+    ) -> str:
+        """Start one run of a schedule now, under an id of its own: two triggers within the
+        same second would share the id Temporal gives a schedule's action, and one be lost.
+        The run applies the skip policy itself, and records it."""
+        client = await self.client()
+        workflow_id = f"{names.schedule_run_id(schedule_id)}-now-{new_id(Prefix.SCHEDULE_RUN)}"
+        try:
+            await client.start_workflow(
+                names.SCHEDULE_RUN_WORKFLOW,
+                params,
+                id=workflow_id,
+                task_queue=self.queues.workflows,
+                search_attributes=attributes,
+                static_summary=f"Run of schedule {schedule_id}, triggered",
+            )
+        except RPCError as error:
+            raise unavailable(error) from error
+        return workflow_id
+
+    async def delete_schedule(self, schedule_id: str) -> None:
+        """Delete the Temporal Schedule (runs already started go on to their end)."""
+        handle = (await self.client()).get_schedule_handle(schedule_id)
+        try:
+            await handle.delete()
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise unavailable(error) from error
+
+    async def next_run_times(self, schedule_id: str) -> list[datetime] | None:
+        """The schedule's upcoming firings as Temporal computes them (None: not found)."""
+        handle = (await self.client()).get_schedule_handle(schedule_id)
+        try:
+            described = await handle.describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise unavailable(error) from error
+        if described.schedule.state.paused:
+            return []
+        return list(described.info.next_action_times)
+
+
+def _schedule_error(error: RPCError) -> Exception:
+    if error.status == RPCStatusCode.INVALID_ARGUMENT:
+        return UnprocessableError(
+            f"Temporal refused the schedule's spec: {error.message}", param="cron"
+        )
+    if error.status == RPCStatusCode.NOT_FOUND:
+        return NotFoundError("The schedule's Temporal Schedule was not found.")
+    return unavailable(error)

@@ -66,9 +66,16 @@ async def has_key(database_url: str, org_name: str, *, livemode: bool) -> bool:
 
 
 async def set_plan(
-    database_url: str, org_name: str, *, tier: str | None, credits: int | None
+    database_url: str,
+    org_name: str,
+    *,
+    tier: str | None,
+    credits: int | None,
+    watchdog_minutes: float | None = None,
+    watchdog_credits: int | None = None,
 ) -> Organization | None:
-    """Change an organization's tier and included credits; None when it does not exist."""
+    """Change an organization's tier, included credits and watchdog policy (0 removes a
+    watchdog limit); None when the organization does not exist."""
     database = Database(database_url)
     try:
         async with database.transaction() as session:
@@ -79,6 +86,11 @@ async def set_plan(
                 org.tier = tier
             if credits is not None:
                 org.credits_included = credits
+            if watchdog_minutes is not None:
+                seconds = round(watchdog_minutes * 60)
+                org.watchdog_max_runtime_seconds = seconds if seconds > 0 else None
+            if watchdog_credits is not None:
+                org.watchdog_max_credits = watchdog_credits if watchdog_credits > 0 else None
             session.add(org)
             await session.flush()
             return org

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import os
 import signal
 import subprocess
@@ -32,10 +31,9 @@ def _settings(data_dir: str | None = None, **overrides: object) -> Settings:
 
 
 def _configure_logging() -> None:
-    logging.basicConfig(
-        level=os.environ.get("LEADEX_LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from core import logs
+
+    logs.configure(os.environ.get("LEADEX_LOG_LEVEL", "INFO"), _settings().log_format)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -92,11 +90,44 @@ def cmd_orgs_set(args: argparse.Namespace) -> int:
     settings = _settings(args.data_dir)
     migrate.upgrade(settings.resolved_database_url)
     org = asyncio.run(
-        set_plan(settings.resolved_database_url, args.org, tier=args.tier, credits=args.credits)
+        set_plan(
+            settings.resolved_database_url,
+            args.org,
+            tier=args.tier,
+            credits=args.credits,
+            watchdog_minutes=args.watchdog_max_minutes,
+            watchdog_credits=args.watchdog_max_credits,
+        )
     )
     if org is None:
         raise SystemExit(f"No organization named {args.org!r}.")
     print(f"{org.name} ({org.id}): tier {org.tier}, {org.credits_included} included credits")
+    if org.watchdog_max_runtime_seconds or org.watchdog_max_credits:
+        print(
+            f"Watchdog: jobs stop past {org.watchdog_max_runtime_seconds or '∞'} s or "
+            f"{org.watchdog_max_credits or '∞'} credits"
+        )
+    return 0
+
+
+def cmd_temporal_setup(args: argparse.Namespace) -> int:
+    """Register Leadex's search attributes in the configured Temporal namespace."""
+    from core.temporal import SEARCH_ATTRIBUTES, connect, ensure_search_attributes
+
+    settings = _settings()
+
+    async def setup() -> list[str]:
+        client = await connect(settings)
+        return await ensure_search_attributes(client)
+
+    added = asyncio.run(setup())
+    namespace = settings.temporal_namespace
+    for name in added:
+        print(f"Registered search attribute {name} in namespace {namespace!r}.")
+    print(
+        f"Namespace {namespace!r} at {settings.temporal_address} has all "
+        f"{len(SEARCH_ATTRIBUTES)} Leadex search attributes."
+    )
     return 0
 
 
@@ -126,6 +157,8 @@ def cmd_api(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level=os.environ.get("LEADEX_LOG_LEVEL", "info").lower(),
+        # JSON logs: keep the root logger's handler rather than uvicorn's own text one.
+        log_config=None if _settings().log_format == "json" else uvicorn.config.LOGGING_CONFIG,
     )
     return 0
 
@@ -171,6 +204,10 @@ def cmd_dev(args: argparse.Namespace) -> int:
         "LEADEX_TEMPORAL_ADDRESS": f"{host}:{args.temporal_port}",
         "LEADEX_PUBLIC_BASE_URL": os.environ.get(
             "LEADEX_PUBLIC_BASE_URL", f"http://{host}:{args.port}"
+        ),
+        # Jobs link to their run in the dev server's UI.
+        "LEADEX_TEMPORAL_UI_URL": os.environ.get(
+            "LEADEX_TEMPORAL_UI_URL", f"http://{host}:{args.ui_port}"
         ),
     }
     if args.sandbox:
@@ -425,8 +462,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--tier", choices=[t.value for t in TierName], default=None, help="The new tier."
     )
     set_parser.add_argument("--credits", type=int, default=None, help="Included credits.")
+    set_parser.add_argument(
+        "--watchdog-max-minutes",
+        type=float,
+        default=None,
+        help="Stop any job of the organization running longer than this (0 removes the limit).",
+    )
+    set_parser.add_argument(
+        "--watchdog-max-credits",
+        type=int,
+        default=None,
+        help="Stop any job before it uses more credits than this (0 removes the limit).",
+    )
     set_parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     set_parser.set_defaults(handler=cmd_orgs_set)
+
+    temporal = sub.add_parser("temporal", help="Prepare a Temporal cluster for Leadex.")
+    temporal_sub = temporal.add_subparsers(dest="temporal_command", required=True)
+    setup = temporal_sub.add_parser(
+        "setup",
+        help="Register the search attributes (LeadexOrgId, LeadexJobId, LeadexScheduleId…) "
+        "in LEADEX_TEMPORAL_NAMESPACE; safe to run again.",
+    )
+    setup.set_defaults(handler=cmd_temporal_setup)
     return parser
 
 

@@ -110,6 +110,29 @@ class Settings(BaseSettings):
     search_sync_timeout_seconds: float = Field(default=300.0, gt=0)
     default_target_rows: int = Field(default=30, ge=1, le=10_000)
 
+    temporal_ui_url: str | None = Field(
+        default=None,
+        description="The Temporal web UI's base URL, e.g. http://127.0.0.1:8233; jobs link to it.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="json: one JSON object per log line, with request/job ids."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Where a worker serves /metrics for Prometheus (None: not served).",
+    )
+    temporal_metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="Where a worker exports the Temporal SDK's own metrics (None: not exported).",
+    )
+    schedule_run_poll_seconds: float = Field(
+        default=10.0, gt=0, description="How often a schedule's run checks on its job."
+    )
+
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod
     def _split_networks(cls, value: object) -> object:

@@ -28,6 +28,8 @@ class Prefix(StrEnum):
     CREDIT_ENTRY = "cre"
     STREAM = "sse"
     DELETION = "del"
+    SCHEDULE = "sch"
+    SCHEDULE_RUN = "schrun"
 
 
 def new_id(prefix: Prefix) -> str:

@@ -53,6 +53,9 @@ class Organization(SQLModel, table=True):
     credits_included: int = 0
     credits_rollover: int = 0
     budget_monthly: int | None = None
+    # The built-in watchdog: every job of the organization stops past these (None: no limit).
+    watchdog_max_runtime_seconds: int | None = None
+    watchdog_max_credits: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
@@ -361,6 +364,57 @@ class Event(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
+class Schedule(SQLModel, table=True):
+    """A recurring search: one Temporal Schedule (same id) starts each of its runs."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (Index("ix_schedules_tenant_id", "org_id", "livemode", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    prompt: str | None = None
+    thread_id: str | None = Field(default=None, max_length=40)
+    content: str | None = None
+    max_rows: int | None = None
+    max_credits: int | None = None
+    cron: str | None = Field(default=None, max_length=200)
+    calendar: dict[str, Any] | None = Field(default=None, sa_column=_json_column(nullable=True))
+    timezone: str = Field(default="UTC", max_length=64)
+    overlap: str = Field(default="skip", max_length=20)
+    exclude_previous: bool = False
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    meta: dict[str, str] = Field(default_factory=dict, sa_column=_json_column("metadata"))
+    paused: bool = False
+    note: str | None = Field(default=None, max_length=500)
+    created_by_key_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class ScheduleRun(SQLModel, table=True):
+    """One firing of a schedule: the job it started, or why it was skipped."""
+
+    __tablename__ = "schedule_runs"
+    __table_args__ = (
+        Index("ix_schedule_runs_schedule_id", "schedule_id", "id"),
+        UniqueConstraint("workflow_id", name="uq_schedule_runs_workflow_id"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    schedule_id: str = Field(sa_column=_fk("schedules.id", index=False))
+    workflow_id: str = Field(max_length=200)
+    status: str = Field(max_length=20)  # started | skipped
+    reason: str | None = Field(default=None, max_length=1000)
+    thread_id: str | None = Field(default=None, max_length=40)
+    plan_id: str | None = Field(default=None, max_length=40)
+    job_id: str | None = Field(default=None, max_length=40, index=True)
+    scheduled_at: datetime = Field(sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 __all__ = [
     "ApiKey",
     "Artifact",
@@ -375,6 +429,8 @@ __all__ = [
     "Organization",
     "Plan",
     "RateWindow",
+    "Schedule",
+    "ScheduleRun",
     "SourcePage",
     "StreamLease",
     "Thread",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from core.clock import as_utc, isoformat
+from core.config import get_settings
 from store.models import Artifact, Job, Lead, Message, Plan, Thread
 
 
@@ -199,6 +201,10 @@ class JobObject(PublicObject):
     error: JobErrorObject | None
     metadata: dict[str, str]
     created_at: Timestamp
+    temporal_url: str | None = Field(
+        default=None,
+        description="The job's run in the Temporal UI, when LEADEX_TEMPORAL_UI_URL is set.",
+    )
 
     @classmethod
     def from_row(cls, row: Job, artifact: ArtifactRef | None = None) -> JobObject:
@@ -223,7 +229,18 @@ class JobObject(PublicObject):
             error=JobErrorObject.model_validate(row.error) if row.error else None,
             metadata=dict(row.meta or {}),
             created_at=as_utc(row.created_at),
+            temporal_url=temporal_ui_link(row.id),
         )
+
+
+def temporal_ui_link(workflow_id: str) -> str | None:
+    """The workflow's page in the Temporal UI, when the UI's URL is configured."""
+    settings = get_settings()
+    if not settings.temporal_ui_url:
+        return None
+    base = settings.temporal_ui_url.rstrip("/")
+    namespace = quote(settings.temporal_namespace, safe="")
+    return f"{base}/namespaces/{namespace}/workflows/{quote(workflow_id, safe='')}"
 
 
 class LeadCompany(BaseModel):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
+from prometheus_client import start_http_server
 from temporalio.client import (
     Client,
     Schedule,
@@ -19,6 +20,7 @@ from temporalio.client import (
     SchedulePolicy,
     ScheduleSpec,
 )
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 
 from activities.attachments import AttachmentActivities
@@ -26,12 +28,14 @@ from activities.browser import BrowserActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
 from activities.retention import RetentionActivities
+from activities.schedules import ScheduleActivities
 from core.config import Settings
-from core.temporal import connect
+from core.temporal import connect, prometheus_runtime
 from research.planner import planner_for
 from store.blobs import open_blob_store
 from store.db import Database
 from workers.research import engine_factory, guard_factory, renderer_factory, source_cache
+from workers.telemetry import MetricsInterceptor
 from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
@@ -40,6 +44,7 @@ from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
 from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
 from workflows.retention_types import RetentionRequest
+from workflows.schedules import ScheduleRunWorkflow
 
 logger = logging.getLogger("leadex.worker")
 
@@ -51,6 +56,7 @@ WORKFLOWS = (
     ReconcileWorkflow,
     RetentionWorkflow,
     ThreadDeletionWorkflow,
+    ScheduleRunWorkflow,
 )
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
@@ -74,6 +80,7 @@ def _worker(
         max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
         default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
         graceful_shutdown_timeout=timedelta(seconds=5),
+        interceptors=[MetricsInterceptor()],
     )
 
 
@@ -113,6 +120,7 @@ def build_workers(
             retention_days=settings.artifact_retention_days,
         )
         attachments = AttachmentActivities(guard_factory(settings))
+        schedule_activities = ScheduleActivities(database, settings)
         workers.append(
             _worker(
                 client,
@@ -126,6 +134,8 @@ def build_workers(
                     job_activities.conclude_interrupted,
                     job_activities.reconcile,
                     attachments.load,
+                    schedule_activities.start_run,
+                    schedule_activities.await_job,
                 ],
             )
         )
@@ -192,9 +202,28 @@ async def ensure_schedules(client: Client, settings: Settings) -> None:
     )
 
 
+def _temporal_metrics_runtime(settings: Settings) -> Runtime | None:
+    """A runtime exporting the Temporal SDK's metrics, when a port is configured."""
+    if settings.temporal_metrics_port is None:
+        return None
+    try:
+        return prometheus_runtime(f"0.0.0.0:{settings.temporal_metrics_port}")
+    except Exception as error:  # the SDK's core raises plain exceptions for a taken port
+        logger.error(
+            "Temporal SDK metrics not exported on :%s: %s", settings.temporal_metrics_port, error
+        )
+        return None
+
+
 async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
     """Poll the given queues until cancelled, then shut down gracefully."""
-    client = await connect(settings)
+    client = await connect(settings, _temporal_metrics_runtime(settings))
+    if settings.metrics_port is not None:
+        try:
+            start_http_server(settings.metrics_port)
+        except OSError as error:
+            # Metrics are for operators; a taken port must not keep the work from running.
+            logger.error("worker metrics not served on :%s: %s", settings.metrics_port, error)
     database = Database(settings.resolved_database_url)
     workers = build_workers(client, settings, kinds, database)
     if not workers:

@@ -37,6 +37,13 @@ class JobPlan(BaseModel):
     livemode: bool = False
 
 
+class WatchdogPolicy(BaseModel):
+    """The organization's built-in watchdog: the run stops itself past either limit."""
+
+    max_runtime_seconds: int | None = None
+    max_credits: int | None = None
+
+
 class JobState(BaseModel):
     """Progress carried across continue-as-new."""
 
@@ -45,7 +52,10 @@ class JobState(BaseModel):
     batch_no: int = 0
     credits_metered: float = 0.0
     stop_reason: str | None = None
-    stop_kind: Literal["user", "ceiling"] | None = None
+    stop_kind: Literal["user", "ceiling", "watchdog"] | None = None
+    started_at: datetime | None = Field(
+        default=None, description="When the run began, for the watchdog's runtime limit."
+    )
 
 
 class JobInput(BaseModel):
@@ -55,6 +65,7 @@ class JobInput(BaseModel):
     queues: TaskQueues
     max_credits: int | None = None
     state: JobState = Field(default_factory=JobState)
+    watchdog: WatchdogPolicy | None = None
 
 
 class StartRequest(BaseModel):

@@ -9,6 +9,7 @@ and written to the artifact, so nothing collected is lost.
 from __future__ import annotations
 
 import asyncio
+import builtins
 import math
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -44,6 +45,7 @@ from workflows.job_types import (
     StartRequest,
     StepInfo,
     StopRequest,
+    WatchdogPolicy,
 )
 
 with workflow.unsafe.imports_passed_through():
@@ -96,6 +98,7 @@ class JobWorkflow:
     def __init__(self) -> None:
         self.stop_requested: str | None = None
         self.state = JobState()
+        self.watchdog: WatchdogPolicy | None = None
 
     @workflow.signal(name=names.JOB_STOP_SIGNAL)
     def stop(self, request: StopRequest) -> None:
@@ -117,6 +120,9 @@ class JobWorkflow:
     async def run(self, params: JobInput) -> JobOutcome:
         """Run the steps, then deliver and finalize whatever happened."""
         self.state = params.state
+        self.watchdog = params.watchdog
+        if self.watchdog is not None and self.state.started_at is None:
+            self.state.started_at = workflow.now()
         if self.state.stop_reason and self.stop_requested is None:
             self.stop_requested = self.state.stop_reason
         if self.state.plan is None:
@@ -206,6 +212,11 @@ class JobWorkflow:
             self.state.stop_reason = self.stop_requested
             self.state.stop_kind = "user"
             return False
+        watchdog = self._watchdog_reason(plan, step)
+        if watchdog is not None:
+            self.state.stop_reason = watchdog
+            self.state.stop_kind = "watchdog"
+            return False
         if self._ceiling_hit(plan, step):
             self.state.stop_reason = (
                 f"credit ceiling: the next batch of {step.title!r} would exceed "
@@ -214,6 +225,35 @@ class JobWorkflow:
             self.state.stop_kind = "ceiling"
             return False
         return True
+
+    def _runtime_left(self) -> float | None:
+        """Seconds before the watchdog's runtime limit (None: no such limit)."""
+        policy = self.watchdog
+        if policy is None or policy.max_runtime_seconds is None or self.state.started_at is None:
+            return None
+        ran = (workflow.now() - self.state.started_at).total_seconds()
+        return policy.max_runtime_seconds - ran
+
+    def _watchdog_reason(self, plan: JobPlan, step: StepInfo) -> str | None:
+        """Why the organization's watchdog stops the job before this batch, if it does."""
+        policy = self.watchdog
+        if policy is None:
+            return None
+        left = self._runtime_left()
+        if left is not None and left <= 0:
+            return (
+                f"watchdog: the job ran past the organization's limit of "
+                f"{policy.max_runtime_seconds} s"
+            )
+        if policy.max_credits is not None:
+            next_batch = plan.batch_size * (step.unit_cost + step.email_cost)
+            if math.ceil(self.state.credits_metered + next_batch - 1e-9) > policy.max_credits:
+                return (
+                    f"watchdog: the next batch of {step.title!r} would take the job past the "
+                    f"organization's limit of {policy.max_credits} credits "
+                    f"({self.state.credits_metered:g} credits metered)"
+                )
+        return None
 
     async def _run_steps(self, params: JobInput, plan: JobPlan) -> None:
         while self.state.step_index < len(plan.steps):
@@ -245,6 +285,7 @@ class JobWorkflow:
                         queues=params.queues,
                         max_credits=params.max_credits,
                         state=self.state,
+                        watchdog=params.watchdog,
                     )
                 )
 
@@ -304,10 +345,21 @@ class JobWorkflow:
 
     async def _until_done_or_stopped(self, handle: asyncio.Future[Any]) -> bool:
         """Wait for an activity; False when a stop (or a cancellation) comes first."""
+        left = self._runtime_left()
         try:
-            await workflow.wait_condition(lambda: handle.done() or self.stop_requested is not None)
+            # Only a watchdog with a runtime limit adds a timer: other runs replay unchanged.
+            await workflow.wait_condition(
+                lambda: handle.done() or self.stop_requested is not None,
+                timeout=max(left, 1.0) if left is not None else None,
+            )
         except asyncio.CancelledError:
             self._cancelled()
+        except builtins.TimeoutError:
+            if self.stop_requested is None:
+                self.stop_requested = (
+                    f"watchdog: the job ran past the organization's limit of "
+                    f"{self.watchdog.max_runtime_seconds if self.watchdog else 0} s"
+                )
         return handle.done()
 
     @staticmethod

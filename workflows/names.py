@@ -32,3 +32,13 @@ RETENTION_SCHEDULE_ID = "leadex-retention"
 def supervisor_id(job_id: str) -> str:
     """The workflow id of the run that supervises a job's run (whose id is the job id)."""
     return f"{job_id}-supervisor"
+
+
+SCHEDULE_RUN_WORKFLOW = "leadex.schedules.run"
+SCHEDULE_START_RUN_ACTIVITY = "leadex.schedules.start_run"
+SCHEDULE_AWAIT_JOB_ACTIVITY = "leadex.schedules.await_job"
+
+
+def schedule_run_id(schedule_id: str) -> str:
+    """The workflow id of a schedule's runs (Temporal appends each run's start time)."""
+    return f"{schedule_id}-run"

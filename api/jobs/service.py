@@ -16,6 +16,7 @@ from api.jobs.events import JobEventSource, StreamEvent, parse_event_id
 from api.limits import check_concurrent_jobs
 from api.sse import PING_SECONDS
 from api.temporal import TemporalGateway
+from core import metrics
 from core.errors import (
     ConflictError,
     InvalidRequestError,
@@ -28,8 +29,9 @@ from store.db import Database
 from store.models import Job
 from store.objects import JobObject, artifact_ref
 from store.pagination import Page, PageRequest
-from store.repositories import artifacts, jobs, ledger, ratelimits
+from store.repositories import artifacts, jobs, ledger, orgs, ratelimits
 from store.tenancy import Tenant
+from workflows.job_types import WatchdogPolicy
 
 STOP_WAIT_SECONDS = 5.0
 
@@ -84,6 +86,7 @@ async def approve(
     max_credits: int | None,
     webhook_url: str | None,
     temporal: TemporalGateway,
+    schedule_id: str | None = None,
 ) -> Job:
     """Start a pending job's workflow; anything but a pending job is a 409.
 
@@ -109,8 +112,26 @@ async def approve(
         session, job, max_credits=max_credits, webhook_url=webhook_url, key_id=principal.key_id
     )
     await session.flush()
-    await temporal.start_job(job, max_credits=ceiling)
+    await temporal.start_job(
+        job,
+        max_credits=ceiling,
+        schedule_id=schedule_id,
+        watchdog=await _watchdog(session, job.org_id),
+    )
     return job
+
+
+async def _watchdog(session: AsyncSession, org_id: str) -> WatchdogPolicy | None:
+    """The organization's built-in watchdog, which the job's run enforces itself."""
+    org = await orgs.get(session, org_id)
+    if org is None or (
+        org.watchdog_max_runtime_seconds is None and org.watchdog_max_credits is None
+    ):
+        return None
+    return WatchdogPolicy(
+        max_runtime_seconds=org.watchdog_max_runtime_seconds,
+        max_credits=org.watchdog_max_credits,
+    )
 
 
 async def stop(
@@ -187,9 +208,11 @@ class JobStream:
 
     async def __aenter__(self) -> JobStream:
         self._renewing = asyncio.create_task(self._keep_lease())
+        metrics.SSE_CONNECTIONS.inc()
         return self
 
     async def __aexit__(self, *_: object) -> None:
+        metrics.SSE_CONNECTIONS.dec()
         if self._renewing is not None:
             self._renewing.cancel()
         # The client may be gone and this task cancelled; giving the lease back must still

@@ -17,6 +17,7 @@ import httpx
 from charset_normalizer import from_bytes
 from tenacity import AsyncRetrying, RetryCallState, retry_if_result, wait_exponential_jitter
 
+from core import metrics
 from research.fetch.guard import BlockedAddress, Guard
 from research.fetch.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
 from research.fetch.transport import guarded_client, parse_retry_after
@@ -44,6 +45,13 @@ TEXT_MEDIA_TYPES = frozenset(
 # No type, or "some bytes": the body decides (S3 and friends serve CSV files like this).
 SNIFFED_MEDIA_TYPES = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 BINARY_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b")
+
+
+# Every series exists from the start (at zero), so a dashboard can tell "none" from "unknown".
+for _source in ("network", "cache"):
+    metrics.PAGES_FETCHED.labels(_source)
+for _reason in FetchError.REASONS:
+    metrics.FETCH_ERRORS.labels(_reason)
 
 
 @dataclass
@@ -125,8 +133,14 @@ class Fetcher:
         if self._cache is not None:
             cached = await self._cache.get(url)
             if cached is not None:
+                metrics.PAGES_FETCHED.labels("cache").inc()
                 return cached.model_copy(update={"from_cache": True})
-        page = await self._fetch_network(url)
+        try:
+            page = await self._fetch_network(url)
+        except FetchError as error:
+            metrics.FETCH_ERRORS.labels(error.reason).inc()
+            raise
+        metrics.PAGES_FETCHED.labels("network").inc()
         if self._cache is not None:
             await self._cache.put(page)
         return page

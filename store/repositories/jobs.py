@@ -91,3 +91,11 @@ async def count_running(session: AsyncSession, tenant: Tenant) -> int:
         )
     )
     return int(result.one())
+
+
+async def count_by_status(session: AsyncSession) -> list[tuple[str, bool, int]]:
+    """(status, livemode, count) over every organization, for the metrics endpoint."""
+    statement = select(Job.status, Job.livemode, func.count()).group_by(
+        col(Job.status), col(Job.livemode)
+    )
+    return [(status, livemode, count) for status, livemode, count in await session.exec(statement)]

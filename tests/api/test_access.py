@@ -27,6 +27,8 @@ class Call:
     params: dict[str, str] = field(default_factory=dict)
 
 
+YEARLY = "0 0 1 1 *"
+
 # Every operation of /v1, in an order where each destructive call comes after the calls that
 # need what it destroys.
 CALLS = [
@@ -56,6 +58,15 @@ CALLS = [
     Call("GET", "/v1/artifacts/{artifact_id}", params={"format": "json"}),
     Call("POST", "/v1/artifacts/{artifact_id}", "run", {"shareable": False}),
     Call("POST", "/v1/search", "run", {"prompt": QUICKSTART, "max_rows": 2, "wait": "async"}),
+    Call("POST", "/v1/schedules", "run", {"prompt": QUICKSTART, "cron": YEARLY, "paused": True}),
+    Call("GET", "/v1/schedules"),
+    Call("GET", "/v1/schedules/{schedule_id}"),
+    Call("POST", "/v1/schedules/{schedule_id}", "run", {"max_rows": 3}),
+    Call("PATCH", "/v1/schedules/{schedule_id}", "run", {"metadata": {"k": "v"}}),
+    Call("POST", "/v1/schedules/{schedule_id}/resume", "run", {"note": "matrix"}),
+    Call("POST", "/v1/schedules/{schedule_id}/pause", "run", {"note": "matrix"}),
+    Call("POST", "/v1/schedules/{schedule_id}/trigger", "run"),
+    Call("DELETE", "/v1/schedules/{schedule_id}", "run"),
     Call("GET", "/v1/api-keys"),
     Call("POST", "/v1/api-keys", "admin", {"name": "matrix", "scopes": ["read"]}),
     Call("POST", "/v1/api-keys/{key_id}/rotate", "admin", {}),
@@ -96,7 +107,12 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             )
         ).json()
         key = await client.post("/v1/api-keys", json={"name": marker, "scopes": ["read"]})
+        schedule = await client.post(
+            "/v1/schedules",
+            json={"prompt": f"{QUICKSTART} ({marker})", "cron": YEARLY, "paused": True},
+        )
     assert key.status_code == 200, key.text
+    assert schedule.status_code == 200, schedule.text
     return World(
         ids={
             "thread_id": thread_id,
@@ -105,6 +121,7 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             "done_job_id": finished["id"],
             "artifact_id": finished["artifact"]["id"],
             "key_id": key.json()["id"],
+            "schedule_id": schedule.json()["id"],
         },
         marker=marker,
     )

@@ -29,6 +29,7 @@ JOB_KEYS = {
     "max_credits",
     "artifact",
     "summary",
+    "temporal_url",
     "error",
     "metadata",
     "created_at",

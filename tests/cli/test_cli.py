@@ -13,10 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.client import Client
 
 from cli.main import Restarts, browser_warning, build_parser
-from cli.processes import free_port
+from cli.processes import free_port, spawn, stop, temporal_binary, wait_for_port
+from core.temporal import SEARCH_ATTRIBUTES
 
 LEADEX = [sys.executable, "-m", "cli.main"]
 
@@ -196,6 +198,9 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
                 headers=headers,
             )
             assert drafted.status_code == 200, drafted.text
+            job_id = drafted.json()["job"]["id"]
+            ui_link = f"http://127.0.0.1:{ports['ui']}/namespaces/default/workflows/{job_id}"
+            assert drafted.json()["job"]["temporal_url"] == ui_link
         async with httpx.AsyncClient(timeout=30) as client:
             ui = await client.get(f"http://127.0.0.1:{ports['ui']}/")
         assert ui.status_code == 200
@@ -217,9 +222,41 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
         temporal = await Client.connect(f"127.0.0.1:{ports['temporal']}")
         description = await temporal.get_workflow_handle(drafted.json()["plan"]["id"]).describe()
         assert description.workflow_type == "leadex.planning"
+        registered = await _search_attributes(temporal)
+        assert {key.name for key in SEARCH_ATTRIBUTES} <= registered
+        assert "LeadexScheduleId" in registered
     finally:
         children = _stop_dev(process)
     assert not [pid for pid in children if _alive(pid)]
+
+
+async def _search_attributes(client: Client) -> set[str]:
+    listing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=client.namespace)
+    )
+    return set(listing.custom_attributes)
+
+
+async def test_temporal_setup_registers_the_search_attributes_once(tmp_path: Path) -> None:
+    """A cluster started without Leadex's attributes gets them from `temporal setup`."""
+    port = free_port()
+    argv = [temporal_binary(), "server", "start-dev", "--headless", "--ip", "127.0.0.1"]
+    server = spawn([*argv, "--port", str(port)], log=tmp_path / "temporal.log")
+    env = {"LEADEX_TEMPORAL_ADDRESS": f"127.0.0.1:{port}", "LEADEX_TEMPORAL_NAMESPACE": "default"}
+    try:
+        wait_for_port("127.0.0.1", port, timeout=60, process=server)
+        client = await Client.connect(f"127.0.0.1:{port}")
+        assert not {key.name for key in SEARCH_ATTRIBUTES} & await _search_attributes(client)
+        first = _run("temporal", "setup", env=env)
+        assert first.returncode == 0, first.stderr
+        assert "Registered search attribute LeadexScheduleId" in first.stdout
+        assert {key.name for key in SEARCH_ATTRIBUTES} <= await _search_attributes(client)
+        second = _run("temporal", "setup", env=env)
+        assert second.returncode == 0, second.stderr
+        assert "Registered" not in second.stdout
+        assert f"all {len(SEARCH_ATTRIBUTES)} Leadex search attributes" in second.stdout
+    finally:
+        stop(server)
 
 
 @pytest.mark.timeout(300)

@@ -16,9 +16,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from cli.accounts import mint_key, set_plan
 from cli.localstack import LocalStack, running_stack
+from cli.processes import free_port
 from store.db import Database
 
 POSTGRES_ENV = "LEADEX_TEST_POSTGRES_URL"
+TEMPORAL_UI_URL = "http://temporal-ui.test:8233"
 
 
 @contextmanager
@@ -114,6 +116,11 @@ def running_test_stack(
     """A local stack tuned for tests: fast test-mode pacing, loopback fetches allowed."""
     env = {
         "LEADEX_SYNTHETIC_BATCH_DELAY_SECONDS": "0.05",
+        # The operator's view: worker metrics, the SDK's metrics and links to the UI.
+        "LEADEX_METRICS_PORT": str(free_port()),
+        "LEADEX_TEMPORAL_METRICS_PORT": str(free_port()),
+        "LEADEX_TEMPORAL_UI_URL": TEMPORAL_UI_URL,
+        "LEADEX_SCHEDULE_RUN_POLL_SECONDS": "0.5",
         # Tests serve attachments and the sandbox web on loopback.
         "LEADEX_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
         **(extra_env or {}),
