@@ -262,6 +262,7 @@ def test_artifact_download_in_each_format(client: Leadex, tmp_path: Path) -> Non
     assert csv_path.read_bytes() == as_csv.content
     assert len(as_csv.text.strip().splitlines()) == result.artifact.rows + 1
     record = client.artifacts.retrieve(result.artifact.id)
+    assert record.download_url is not None
     assert record.download_url.startswith(client.base_url.removesuffix("/v1"))
 
 

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.backends("sqlite")
 
 # Every object the server documents, and the SDK model that reads it.
 SCHEMAS: dict[str, type[BaseModel]] = {
+    "ScheduleObject": _models.Schedule,
+    "ScheduleRunObject": _models.ScheduleRun,
+    "ScheduleSpecObject": _models.ScheduleSpec,
+    "CalendarSpec": _models.CalendarSpec,
     "ThreadObject": _models.Thread,
     "MessageObject": _models.Message,
     "AttachmentObject": _models.Attachment,
@@ -54,6 +58,9 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 
 # Server schemas that are requests, lists or plumbing rather than objects a client reads.
 NOT_OBJECTS = {
+    "ScheduleCreate",
+    "ScheduleUpdate",
+    "PauseRequest",
     "ApiKeyCreate",
     "ApproveRequest",
     "AttachmentIn",

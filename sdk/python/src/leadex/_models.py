@@ -97,6 +97,7 @@ class Plan(LeadexModel):
     previous_plan_id: str | None
     planner: str
     created_at: datetime
+    notes: list[str] = Field(default_factory=list)
 
 
 class Progress(LeadexModel):
@@ -141,6 +142,7 @@ class Job(LeadexModel):
     error: JobError | None
     metadata: dict[str, str] = Field(default_factory=dict)
     created_at: datetime
+    temporal_url: str | None = None
 
 
 class MessageCreateResponse(LeadexModel):
@@ -164,9 +166,11 @@ class Artifact(LeadexModel):
     columns: list[str]
     partial: bool
     shareable: bool
-    download_url: str
-    expires_at: datetime
+    download_url: str | None
+    expires_at: datetime | None
     created_at: datetime
+    purge_after: datetime | None = None
+    purged_at: datetime | None = None
 
 
 class LeadCompany(LeadexModel):
@@ -236,6 +240,7 @@ class JobSummary(LeadexModel):
     status: JobStatus
     rows: int
     companies: int
+    companies_without_people: int = 0
     credits_used: int
     summary: str | None
     coverage: list[CoverageEntry] = Field(default_factory=list)
@@ -417,3 +422,60 @@ class PushResult(LeadexModel):
     errors: list[Any] = Field(default_factory=list)
     list_id: str | None = None
     list_url: str | None = None
+
+
+class CalendarSpec(LeadexModel):
+    """When a schedule fires, as calendar fields (each a value or a list of values)."""
+
+    second: int | list[int] = 0
+    minute: int | list[int] = 0
+    hour: int | list[int] = 0
+    day_of_month: int | list[int] | None = None
+    month: int | list[int] | None = None
+    day_of_week: int | str | list[int | str] | None = None
+
+
+class ScheduleSpec(LeadexModel):
+    """A schedule's timing: a cron expression or a calendar, in a time zone."""
+
+    cron: str | None
+    calendar: CalendarSpec | None
+    timezone: str
+
+
+class ScheduleRun(LeadexModel):
+    """One firing of a schedule: the job it started, or why it was skipped."""
+
+    id: str
+    object: str = "schedule_run"
+    status: str
+    reason: str | None
+    job_id: str | None
+    thread_id: str | None
+    plan_id: str | None
+    scheduled_at: datetime
+    created_at: datetime
+
+
+class Schedule(LeadexModel):
+    """A recurring search on a Temporal Schedule."""
+
+    id: str
+    object: str = "schedule"
+    livemode: bool
+    prompt: str | None
+    thread_id: str | None
+    content: str | None
+    max_rows: int | None
+    max_credits: int | None
+    spec: ScheduleSpec
+    overlap: str
+    exclude_previous: bool
+    webhook_url: str | None
+    metadata: dict[str, str] = Field(default_factory=dict)
+    paused: bool
+    note: str | None
+    next_run_times: list[datetime] | None
+    recent_runs: list[ScheduleRun] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime

@@ -56,6 +56,9 @@ def _retrieve_options(artifact_id: str, format: str | None) -> RequestOptions:
 
 def _file_options(artifact: Artifact) -> RequestOptions:
     # The signed URL is its own authorization; the API key never goes to the file's host.
+    if artifact.download_url is None:
+        # The server answers 410 for a purged artifact; a record without a link is one.
+        raise ValueError(f"Artifact {artifact.id}'s files were purged on {artifact.purged_at}.")
     return RequestOptions(
         "GET", artifact.download_url, headers={"Accept": "*/*"}, authenticated=False
     )
