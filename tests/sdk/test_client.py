@@ -295,6 +295,17 @@ def test_every_resource_reaches_its_endpoint(client: Leadex) -> None:
     assert client.api_keys.revoke(minted.id).revoked_at is not None
     invited = client.members.invite(email="ops@example.com")
     assert invited.id in {member.id for member in client.members.list()}
+    schedule = client.schedules.create(
+        prompt=PROMPT, cron="0 9 * * MON", timezone="Europe/Paris", max_rows=4, paused=True
+    )
+    assert schedule.paused and schedule.spec.timezone == "Europe/Paris"
+    assert client.schedules.update(schedule.id, max_rows=6).max_rows == 6
+    resumed = client.schedules.resume(schedule.id, note="back on")
+    assert not resumed.paused and resumed.note == "back on"
+    assert client.schedules.pause(schedule.id, note="holiday").paused
+    assert schedule.id in {item.id for item in client.schedules.list()}
+    assert client.schedules.retrieve(schedule.id).id == schedule.id
+    assert client.schedules.delete(schedule.id).deleted
     deleted = client.threads.delete(thread.id)
     assert deleted.deleted and deleted.id == thread.id
     with pytest.raises(NotFoundError):

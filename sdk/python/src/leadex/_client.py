@@ -32,6 +32,7 @@ from leadex.resources.account import (
 )
 from leadex.resources.artifacts import Artifacts, AsyncArtifacts
 from leadex.resources.jobs import AsyncJobs, Jobs
+from leadex.resources.schedules import AsyncSchedules, Schedules
 from leadex.resources.threads import (
     AsyncMessages,
     AsyncPlans,
@@ -106,6 +107,7 @@ class Leadex(BaseClient):
         self.api_keys = ApiKeys(self)
         self.members = Members(self)
         self.account = Account(self)
+        self.schedules = Schedules(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
@@ -229,6 +231,7 @@ class AsyncLeadex(BaseClient):
         self.api_keys = AsyncApiKeys(self)
         self.members = AsyncMembers(self)
         self.account = AsyncAccount(self)
+        self.schedules = AsyncSchedules(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
