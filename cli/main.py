@@ -494,5 +494,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.handler(args))
 
 
+def run() -> None:
+    """Console entry point: `main`, then an exit that Temporal's core threads cannot abort.
+
+    A Temporal client leaves Rust threads behind that may call into Python while the
+    interpreter finalizes, which aborts the process (SIGABRT) after the work succeeded.
+    Once Temporal's bridge is loaded, flush what was printed and leave without finalizing.
+    """
+    code = main()
+    if "temporalio.bridge.temporal_sdk_bridge" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
