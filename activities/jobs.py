@@ -22,6 +22,7 @@ from research import progress
 from research.engine import (
     EngineUnavailable,
     ResearchEngine,
+    StepBatch,
     StepRequest,
     StepScope,
     batch_size_for,
@@ -30,10 +31,10 @@ from research.engine import (
     step_scope,
 )
 from research.metering import email_cost, unit_costs
-from research.model import CandidateStatus
+from research.model import Candidate, CandidateStatus
 from research.planner.types import Criteria, Intent, PlanStep
 from research.pricing import delivered_credits
-from research.resolve import assemble_leads
+from research.resolve import MAX_ARTIFACT_ROWS, assemble_leads, match_delivered
 from store import lifecycle
 from store.blobs import BlobStore
 from store.db import Database
@@ -53,6 +54,8 @@ from workflows.job_types import (
     JobError,
     JobOutcome,
     JobPlan,
+    PublishRequest,
+    PublishResult,
     ReconcileRequest,
     ReconcileResult,
     ResolveRequest,
@@ -204,6 +207,12 @@ class JobActivities:
         if scope is StepScope.NONE:
             async with self.database.transaction() as session:
                 known = await leads.working_keys(session, job.id)
+        elif request.keys is not None:
+            # A wave: the companies the workflow names, wherever they sort.
+            offset = request.read_before
+            async with self.database.transaction() as session:
+                in_scope = await leads.count_working(session, job.id, companies_only=True)
+                candidates = await leads.working_by_keys(session, job.id, request.keys)
         else:
             companies_only = scope is StepScope.COMPANIES
             async with self.database.transaction() as session:
@@ -231,7 +240,11 @@ class JobActivities:
         )
         async with _heartbeating():
             try:
-                batch = await engine.run_step(step_request, activity.heartbeat)
+                if request.keys == []:
+                    # A wave run's closing call: nothing left to read, the step ends.
+                    batch = StepBatch(upserts=[], done=True)
+                else:
+                    batch = await engine.run_step(step_request, activity.heartbeat)
             except EngineUnavailable as error:
                 raise ApplicationError(
                     str(error), type="EngineUnavailable", non_retryable=True
@@ -253,7 +266,9 @@ class JobActivities:
                 logs=[f"{step.title}: {progress.rendering(len(batch.renders))}"],
                 renders=batch.renders,
             )
-        if scope is not StepScope.NONE:
+        if request.keys is not None:
+            batch.done = request.last
+        elif scope is not StepScope.NONE:
             # Paging steps end when their last page is read, not one empty page later.
             batch.done = offset + request.batch_size >= in_scope
 
@@ -264,6 +279,11 @@ class JobActivities:
             if locked is None:
                 raise _job_gone(job.id)
             await leads.upsert_candidates(session, locked, batch.upserts)
+            new_keys: list[str] = []
+            found_upto = 0
+            if request.found_after is not None:
+                # Everything found since the wave's last look, a failed attempt's finds too.
+                new_keys, found_upto = await leads.found_since(session, job.id, request.found_after)
             if request.batch_no == 0:
                 await lifecycle.step_event(
                     session, locked, step_id=step.id, title=step.title, status="started"
@@ -285,9 +305,10 @@ class JobActivities:
                 criteria,
                 scope=scope,
                 request_no=request.batch_no,
-                done=min(offset + request.batch_size, in_scope),
+                done=min(offset + _batch_reads(request), in_scope),
                 total=in_scope,
                 wanted=companies_needed(criteria, plan.target_rows),
+                more_coming=request.keys is not None and not request.last,
             )
         for detail in batch.logs:
             log.info("job %s, %s: %s", job.id, step.title, detail)
@@ -298,12 +319,14 @@ class JobActivities:
             records=len(batch.upserts),
             credits=round(credits, 6),
             logs=[line],
+            new_keys=new_keys,
+            found_upto=found_upto,
         )
 
-    @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
-    async def resolve(self, request: ResolveRequest) -> ResolveResult:
-        """Merge duplicates and lay the job's leads out in delivery order."""
-        job, plan = await self._load(request.job_id)
+    async def _assembled(
+        self, job: Job, plan: Plan, rows: int
+    ) -> tuple[list[Candidate], list[Candidate]]:
+        """The job's working records, and its best ``rows`` leads as they resolve now."""
         _, criteria = _plan_parts(plan)
         async with self.database.transaction() as session:
             working = await leads.all_working(session, job.id)
@@ -313,10 +336,18 @@ class JobActivities:
             working,
             columns=artifact_columns(plan.steps),
             roles=[role.column_prefix for role in criteria.roles],
-            target_rows=plan.target_rows,
+            target_rows=rows,
         )
         # A schedule with exclude_previous: what its earlier runs delivered is not delivered again.
-        final = [c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before]
+        return working, [
+            c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before
+        ]
+
+    @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
+    async def resolve(self, request: ResolveRequest) -> ResolveResult:
+        """Merge duplicates and lay the job's leads out in delivery order."""
+        job, plan = await self._load(request.job_id)
+        working, final = await self._assembled(job, plan, plan.target_rows)
         batch_size = max(request.batch_size, math.ceil(len(final) / MAX_DELIVERY_BATCHES))
         batches = math.ceil(len(final) / batch_size) if final else 0
         async with self.database.transaction() as session:
@@ -373,6 +404,57 @@ class JobActivities:
                     status="completed",
                 )
         return DeliverResult(lead_ids=lead_ids, last=request.last, step_id=request.step_id)
+
+    @activity.defn(name=names.JOB_PUBLISH_ACTIVITY)
+    async def publish(self, request: PublishRequest) -> PublishResult:
+        """Resolve everything collected so far and deliver what was not delivered yet.
+
+        Runs after each wave and once at the end: a lead keeps the id it was delivered under,
+        and one found again (a late duplicate) updates it. All in one transaction, so a retry
+        delivers nothing twice."""
+        job, plan = await self._load(request.job_id)
+        _, ranked = await self._assembled(job, plan, MAX_ARTIFACT_ROWS)
+        async with self.database.transaction() as session:
+            locked = await jobs.get_by_id(session, job.id, for_update=True)
+            if locked is None:
+                raise _job_gone(job.id)
+            new_ids, updated = await leads.deliver_wave(
+                session,
+                locked,
+                ranked,
+                match_delivered,
+                cap=min(plan.target_rows, MAX_ARTIFACT_ROWS),
+            )
+            tenant = lifecycle.tenant_of(locked)
+            for number, start in enumerate(range(0, len(new_ids), request.batch_size)):
+                await events.record_once(
+                    session,
+                    tenant,
+                    "leads.delivered",
+                    {
+                        "object": "lead_batch",
+                        "id": None,
+                        "job_id": job.id,
+                        "lead_ids": new_ids[start : start + request.batch_size],
+                    },
+                    dedupe_key=f"{job.id}:delivered:{request.wave_no}:{number}",
+                )
+            delivered = await leads.count_published(session, job.id)
+            if request.step_id and request.title:
+                statuses = ["started"] if request.wave_no == 0 else []
+                statuses += ["completed"] if request.final else []
+                for status in statuses:
+                    await lifecycle.step_event(
+                        session, locked, step_id=request.step_id, title=request.title, status=status
+                    )
+        return PublishResult(
+            lead_ids=new_ids,
+            updated=updated,
+            final=request.final,
+            logs=[progress.delivery(len(new_ids), delivered, updated, final=request.final)]
+            if new_ids or updated or request.final
+            else [],
+        )
 
     async def _write_artifact(
         self, job: Job, plan: Plan, partial: bool
@@ -576,6 +658,7 @@ async def _progress_line(
     done: int,
     total: int,
     wanted: int,
+    more_coming: bool = False,
 ) -> str:
     """The step's progress for people: running totals and what remains."""
     working = [state.value for state in CandidateStatus if state is not CandidateStatus.REJECTED]
@@ -594,7 +677,14 @@ async def _progress_line(
         outcome = progress.matching(
             await leads.count_records(session, job_id, kind="company", states=verified)
         )
-    return progress.paging(step.title, done=done, total=total, noun="company", outcome=outcome)
+    return progress.paging(
+        step.title, done=done, total=total, noun="company", outcome=outcome, more_coming=more_coming
+    )
+
+
+def _batch_reads(request: BatchRequest) -> int:
+    """How many companies a batch reads: its wave's keys, or a page."""
+    return len(request.keys) if request.keys is not None else request.batch_size
 
 
 def _company_key_of(row: Lead) -> str:

@@ -5,19 +5,27 @@ A Temporal dev server, then an API and a worker over a migrated database, all on
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import Popen
 
 import httpx
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+from temporalio.client import Client
 
 from cli import processes
+from core.config import Settings
 from store import migrate
+from workflows.queues import TaskQueues
 
 
 @dataclass
@@ -29,12 +37,14 @@ class TemporalServer:
 
 
 @contextmanager
-def temporal_server(namespaces: list[str], log_dir: Path) -> Iterator[TemporalServer]:
+def temporal_server(
+    namespaces: list[str], log_dir: Path, dynamic_config: Mapping[str, int] | None = None
+) -> Iterator[TemporalServer]:
     """Start a throwaway Temporal dev server (state in memory)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     port = processes.free_port()
     argv = processes.temporal_dev_server_argv(
-        port=port, ui_port=None, db_file=None, namespaces=namespaces
+        port=port, ui_port=None, db_file=None, namespaces=namespaces, dynamic_config=dynamic_config
     )
     process = processes.spawn(argv, log=log_dir / "temporal.log")
     try:
@@ -89,6 +99,41 @@ def _wait_healthy(base_url: str, process: Popen[bytes], timeout: float = 60) -> 
     raise TimeoutError("API did not become healthy")
 
 
+def _wait_polling(
+    address: str, namespace: str, process: Popen[bytes], timeout: float = 180
+) -> None:
+    """Wait until the worker polls its workflow and planning queues: on a busy machine its
+    start can take longer than a request is willing to wait for a plan."""
+    queues = TaskQueues.from_settings(Settings())
+
+    async def polled() -> None:
+        client = await Client.connect(address, namespace=namespace)
+        deadline = time.monotonic() + timeout
+        workflow = TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        activity = TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY
+        pending = [(queues.workflows, workflow), (queues.planning, activity)]
+        while pending:
+            if process.poll() is not None:
+                raise RuntimeError(f"Worker exited with {process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"The worker did not poll {pending[0][0]}")
+            described = await client.workflow_service.describe_task_queue(
+                DescribeTaskQueueRequest(
+                    namespace=namespace,
+                    task_queue=TaskQueue(name=pending[0][0]),
+                    task_queue_type=pending[0][1],
+                )
+            )
+            if described.pollers:
+                pending.pop(0)
+            else:
+                await asyncio.sleep(0.2)
+
+    # In a thread of its own: callers may be inside an event loop (the benches are).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, polled()).result()
+
+
 @contextmanager
 def running_stack(
     name: str,
@@ -134,8 +179,9 @@ def running_stack(
         log_dir=log_dir,
     )
     try:
-        stack.start_worker()
+        worker = stack.start_worker()
         _wait_healthy(base_url, api)
+        _wait_polling(temporal_address, namespace, worker)
         yield stack
     finally:
         processes.stop(api)

@@ -102,8 +102,10 @@ def temporal_dev_server_argv(
     db_file: Path | None,
     namespaces: Sequence[str] = (),
     ip: str = "127.0.0.1",
+    dynamic_config: Mapping[str, int] | None = None,
 ) -> list[str]:
-    """The command line of a Temporal dev server with Leadex's search attributes."""
+    """The command line of a Temporal dev server with Leadex's search attributes (and
+    server limits set by ``dynamic_config``)."""
     argv = [temporal_binary(), "server", "start-dev", "--ip", ip, "--port", str(port)]
     argv += (
         ["--log-level", "warn", "--ui-disable-news-fetch"] if ui_port else ["--log-level", "warn"]
@@ -116,4 +118,6 @@ def temporal_dev_server_argv(
         argv += ["--db-filename", str(db_file)]
     for namespace in namespaces:
         argv += ["--namespace", namespace]
+    for key, value in (dynamic_config or {}).items():
+        argv += ["--dynamic-config-value", f"{key}={value}"]
     return argv + dev_server_search_attribute_flags()

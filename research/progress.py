@@ -27,10 +27,21 @@ def discovery(round_no: int, found: int, wanted: int) -> str:
     return f"{so_far} so far; looking for {wanted - found:,} more."
 
 
-def paging(title: str, *, done: int, total: int, noun: str, outcome: str | None = None) -> str:
-    """A batch of a step that works through the companies: how far it is, what it found."""
+def paging(
+    title: str,
+    *,
+    done: int,
+    total: int,
+    noun: str,
+    outcome: str | None = None,
+    more_coming: bool = False,
+) -> str:
+    """A batch of a step that works through the companies: how far it is, what it found.
+    With ``more_coming``, discovery is still finding companies, so there is no total yet."""
     line = f"{title}: {done:,} of {count(total, noun)} done"
-    if done >= total > 1:
+    if more_coming:
+        line = f"{title}: {count(done, noun)} done so far"
+    elif done >= total > 1:
         line = f"{title}: all {count(total, noun)} done"
     return f"{line}; {outcome}." if outcome else f"{line}."
 
@@ -51,3 +62,15 @@ def matching(matches: int) -> str:
 def rendering(pages: int) -> str:
     """Pages of a batch that only a browser can read."""
     return f"{count(pages, 'page')} need{'s' if pages == 1 else ''} a browser; rendering first."
+
+
+def delivery(new: int, delivered: int, updated: int = 0, *, final: bool = False) -> str:
+    """A delivery: what it added, what it changed, and the running total."""
+    parts = [f"Delivered {count(new, 'new lead')}"] if new else []
+    if updated:
+        parts.append(f"updated {count(updated, 'lead')} delivered earlier")
+    total = f"{count(delivered, 'lead')} in all" if final else f"{count(delivered, 'lead')} so far"
+    if not parts:
+        return f"Resolved duplicates; {total}."
+    line = "; ".join(parts)
+    return f"{line[0].upper()}{line[1:]} ({total})."

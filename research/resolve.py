@@ -138,3 +138,42 @@ def rank_leads(leads: Sequence[Candidate], roles: Sequence[str]) -> list[Candida
             ),
         )
     return ranked
+
+
+def _identities(lead: Candidate) -> set[tuple[str, str]]:
+    """What makes two leads the same: one of the company's domains or its name, and the
+    person's name (empty for a company's own row)."""
+    company = lead.company
+    name = normalize_name(company.name or "")
+    places = {d.lower() for d in [company.domain or "", *company.aliases] if d}
+    places |= {f"name:{name}"} if name else set()
+    person = normalize_name(lead.person.full_name or "") if lead.person else ""
+    return {(place, person) for place in places}
+
+
+def match_delivered(leads: Sequence[Candidate], delivered: Sequence[Candidate]) -> dict[int, int]:
+    """Which delivered lead each of ``leads`` is (index -> index): by key, else by a shared
+    company domain or name and the same person. A lead found again after its delivery, under
+    another key or merged with a late duplicate, updates the delivered one instead of being
+    delivered twice; each delivered lead is matched at most once."""
+    by_key = {lead.key: index for index, lead in enumerate(delivered)}
+    by_identity: dict[tuple[str, str], int] = {}
+    for index, lead in enumerate(delivered):
+        for identity in _identities(lead):
+            by_identity.setdefault(identity, index)
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    for index, lead in enumerate(leads):
+        if lead.key in by_key and by_key[lead.key] not in taken:
+            matched[index] = by_key[lead.key]
+            taken.add(matched[index])
+    for index, lead in enumerate(leads):
+        if index in matched:
+            continue
+        for identity in sorted(_identities(lead)):
+            found = by_identity.get(identity)
+            if found is not None and found not in taken:
+                matched[index] = found
+                taken.add(found)
+                break
+    return matched

@@ -34,7 +34,10 @@ def temporal(work_dir: Path) -> Iterator[TemporalServer]:
     """A real Temporal dev server with one namespace per backend."""
     log_dir = work_dir / "logs"
     log_dir.mkdir(exist_ok=True)
-    with temporal_server([f"leadex-{name}" for name in BACKENDS], log_dir) as server:
+    # Runs are told to continue as new after a few hundred events (the default is 4,096),
+    # so every larger test job crosses a run boundary with its state, as long jobs do.
+    limits = {"limit.historyCount.suggestContinueAsNew": 400}
+    with temporal_server([f"leadex-{name}" for name in BACKENDS], log_dir, limits) as server:
         yield server
 
 

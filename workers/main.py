@@ -130,6 +130,7 @@ def build_workers(
                     wrap_run_batch(job_activities) if wrap_run_batch else job_activities.run_batch,
                     job_activities.resolve,
                     job_activities.deliver,
+                    job_activities.publish,
                     job_activities.finalize,
                     job_activities.conclude_interrupted,
                     job_activities.reconcile,

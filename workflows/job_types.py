@@ -44,6 +44,17 @@ class WatchdogPolicy(BaseModel):
     max_credits: int | None = None
 
 
+class Wave(BaseModel):
+    """Companies one discovery batch found, on their way through the later steps.
+
+    Each wave's companies go through every later step, then their leads are resolved and
+    delivered, before the next discovery batch: results stream while the job runs."""
+
+    keys: list[str] = Field(default_factory=list, description="Company record keys.")
+    step_pos: int = Field(default=0, description="Which later step the wave is in.")
+    offset: int = Field(default=0, description="How many of its keys that step has read.")
+
+
 class JobState(BaseModel):
     """Progress carried across continue-as-new."""
 
@@ -55,6 +66,16 @@ class JobState(BaseModel):
     stop_kind: Literal["user", "ceiling", "watchdog"] | None = None
     started_at: datetime | None = Field(
         default=None, description="When the run began, for the watchdog's runtime limit."
+    )
+    waves: bool | None = Field(
+        default=None, description="Whether the run delivers in waves (decided at its start)."
+    )
+    wave: Wave | None = None
+    waves_done: int = Field(default=0, description="Waves delivered so far.")
+    found_upto: int = Field(default=0, description="The write number the waves have seen.")
+    discovered: bool = Field(default=False, description="The discovery step has ended.")
+    step_batches: dict[str, int] = Field(
+        default_factory=dict, description="Batches run so far, by step id (wave runs)."
     )
 
 
@@ -87,6 +108,14 @@ class BatchRequest(BaseModel):
     credits_metered: float
     now: datetime
     after_render: bool = False
+    keys: list[str] | None = Field(
+        default=None, description="Wave runs: the company records to read (else a page)."
+    )
+    last: bool = Field(default=False, description="Wave runs: the step's last batch.")
+    read_before: int = Field(default=0, description="Wave runs: companies the step has read.")
+    found_after: int | None = Field(
+        default=None, description="Wave runs: report companies found after this write number."
+    )
 
 
 class BatchResult(BaseModel):
@@ -101,6 +130,10 @@ class BatchResult(BaseModel):
     renders: list[str] = Field(
         default_factory=list, description="Pages to render in a browser before running again."
     )
+    new_keys: list[str] = Field(
+        default_factory=list, description="Wave runs: companies found since ``found_after``."
+    )
+    found_upto: int = Field(default=0, description="Wave runs: the write number reached.")
 
 
 class RenderRequest(BaseModel):
@@ -169,6 +202,26 @@ class DeliverRequest(BaseModel):
     last: bool
     step_id: str | None = None
     title: str | None = None
+
+
+class PublishRequest(BaseModel):
+    """Resolve everything collected so far and deliver the leads not delivered yet."""
+
+    job_id: str
+    wave_no: int
+    final: bool
+    step_id: str | None = None
+    title: str | None = None
+    batch_size: int = 25
+
+
+class PublishResult(BaseModel):
+    """The ids of the leads this wave delivered; earlier leads it updated are counted."""
+
+    lead_ids: list[str] = Field(default_factory=list)
+    updated: int = 0
+    final: bool = False
+    logs: list[str] = Field(default_factory=list)
 
 
 class DeliverResult(BaseModel):

@@ -38,6 +38,8 @@ from workflows.job_types import (
     JobPlan,
     JobProgress,
     JobState,
+    PublishRequest,
+    PublishResult,
     RenderRequest,
     RenderResult,
     ResolveRequest,
@@ -46,6 +48,7 @@ from workflows.job_types import (
     StepInfo,
     StopRequest,
     WatchdogPolicy,
+    Wave,
 )
 
 with workflow.unsafe.imports_passed_through():
@@ -56,6 +59,9 @@ with workflow.unsafe.imports_passed_through():
 FAIL_VISIBLY_PATCH = "job-fails-visibly"
 CANCELLED_REASON = "cancelled from Temporal"
 JOB_FAILED = "JobFailed"
+# Runs started after this change deliver in waves: each discovery batch's companies go through
+# the later steps and out to the user before the next discovery batch.
+WAVES_PATCH = "job-delivers-in-waves"
 
 NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
 STEP_RETRY = RetryPolicy(
@@ -88,6 +94,16 @@ def _failure_message(error: ActivityError) -> str:
     return (
         "A step failed unexpectedly after its retries; the run's history in the Temporal UI "
         "has the details."
+    )
+
+
+def _wave_shaped(plan: JobPlan) -> bool:
+    """Whether a plan can deliver in waves: one step creates the companies, and every later
+    step reads them (a second discovery step needs the whole first one first)."""
+    return (
+        bool(plan.steps)
+        and not plan.steps[0].publishes
+        and not any(step.intent == "discover" for step in plan.steps[1:])
     )
 
 
@@ -154,7 +170,10 @@ class JobWorkflow:
 
         status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
         try:
-            await self._finish_despite_cancel(lambda: self._deliver(params, plan))
+            if self.state.waves:
+                await self._finish_despite_cancel(lambda: self._publish(params, plan, final=True))
+            else:
+                await self._finish_despite_cancel(lambda: self._deliver(params, plan))
         except ActivityError as failure:
             error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
             status = "failed"
@@ -256,6 +275,11 @@ class JobWorkflow:
         return None
 
     async def _run_steps(self, params: JobInput, plan: JobPlan) -> None:
+        if self.state.waves is None:
+            self.state.waves = _wave_shaped(plan) and workflow.patched(WAVES_PATCH)
+        if self.state.waves:
+            await self._run_waves(params, plan)
+            return
         while self.state.step_index < len(plan.steps):
             step = plan.steps[self.state.step_index]
             if step.publishes:
@@ -267,30 +291,130 @@ class JobWorkflow:
             result = await self._run_batch(params, plan, step)
             if result is None:
                 return
-            self.state.credits_metered = round(self.state.credits_metered + result.credits, 6)
-            workflow.upsert_search_attributes(
-                [CREDITS_USED.value_set(math.ceil(self.state.credits_metered))]
-            )
+            self._metered(result)
             if result.done:
                 self.state.step_index += 1
                 self.state.batch_no = 0
             else:
                 self.state.batch_no += 1
-            if workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
-                self.state.stop_reason = self.stop_requested
-                workflow.continue_as_new(
-                    JobInput(
-                        job_id=params.job_id,
-                        queues=params.queues,
-                        max_credits=params.max_credits,
-                        state=self.state,
-                        watchdog=params.watchdog,
-                    )
+            await self._continue_as_new_if_suggested(params)
+
+    async def _continue_as_new_if_suggested(self, params: JobInput) -> None:
+        if workflow.info().is_continue_as_new_suggested():
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            self.state.stop_reason = self.stop_requested
+            workflow.continue_as_new(
+                JobInput(
+                    job_id=params.job_id,
+                    queues=params.queues,
+                    max_credits=params.max_credits,
+                    state=self.state,
+                    watchdog=params.watchdog,
                 )
+            )
+
+    def _metered(self, result: BatchResult) -> None:
+        self.state.credits_metered = round(self.state.credits_metered + result.credits, 6)
+        workflow.upsert_search_attributes(
+            [CREDITS_USED.value_set(math.ceil(self.state.credits_metered))]
+        )
+
+    async def _run_waves(self, params: JobInput, plan: JobPlan) -> None:
+        """Discover a batch, carry its companies through the later steps, deliver their
+        leads; again until discovery ends. A stop ends the loop at the next checkpoint."""
+        source = plan.steps[0]
+        later = [step for step in plan.steps[1:] if not step.publishes]
+        while True:
+            if self.state.wave is None:
+                if self.state.discovered:
+                    break
+                self.state.step_index = 0
+                result = await self._wave_batch(params, plan, source, keys=None, last=False)
+                if result is None:
+                    return
+                self.state.discovered = result.done
+                self.state.wave = Wave(keys=result.new_keys)
+            wave = self.state.wave
+            while wave.step_pos < len(later):
+                step = later[wave.step_pos]
+                self.state.step_index = plan.steps.index(step)
+                chunk = wave.keys[wave.offset : wave.offset + plan.batch_size]
+                last = self.state.discovered and wave.offset + len(chunk) >= len(wave.keys)
+                if chunk or last:
+                    result = await self._wave_batch(params, plan, step, keys=chunk, last=last)
+                    if result is None:
+                        return
+                    # A step may find more companies (an alias, a parent): they join the wave.
+                    wave.keys += [key for key in result.new_keys if key not in wave.keys]
+                wave.offset += len(chunk)
+                if last or wave.offset >= len(wave.keys):
+                    wave.step_pos += 1
+                    wave.offset = 0
+                await self._continue_as_new_if_suggested(params)
+            if wave.keys:
+                await self._publish(params, plan, final=False)
+            self.state.wave = None
+            await self._continue_as_new_if_suggested(params)
+        self.state.step_index = len(plan.steps)
+
+    async def _wave_batch(
+        self, params: JobInput, plan: JobPlan, step: StepInfo, *, keys: list[str] | None, last: bool
+    ) -> BatchResult | None:
+        """One batch of a wave run, after the checkpoint; None when the job stops instead."""
+        if not self._checkpoint(plan, step):
+            return None
+        self.state.batch_no = self.state.step_batches.get(step.id, 0)
+        read = self.state.step_batches.get(f"{step.id}:read", 0)
+        result = await self._run_batch(
+            params,
+            plan,
+            step,
+            keys=keys,
+            last=last,
+            read_before=read,
+            found_after=self.state.found_upto,
+        )
+        if result is None:
+            return None
+        self._metered(result)
+        self.state.found_upto = max(self.state.found_upto, result.found_upto)
+        self.state.step_batches[step.id] = self.state.batch_no + 1
+        self.state.step_batches[f"{step.id}:read"] = read + len(keys or ())
+        return result
+
+    async def _publish(self, params: JobInput, plan: JobPlan, *, final: bool) -> None:
+        publisher = next((step for step in plan.steps if step.publishes), None)
+        wave_no = self.state.waves_done
+        await workflow.execute_activity(
+            names.JOB_PUBLISH_ACTIVITY,
+            PublishRequest(
+                job_id=params.job_id,
+                wave_no=wave_no,
+                final=final,
+                step_id=publisher.id if publisher else None,
+                title=publisher.title if publisher else None,
+                batch_size=DELIVERY_BATCH,
+            ),
+            task_queue=params.queues.research,
+            activity_id=f"publish/wave-{wave_no}" + ("/final" if final else ""),
+            start_to_close_timeout=timedelta(minutes=10),
+            heartbeat_timeout=timedelta(seconds=30),
+            retry_policy=BOOKKEEPING_RETRY,
+            result_type=PublishResult,
+        )
+        self.state.waves_done = wave_no + 1
 
     async def _run_batch(
-        self, params: JobInput, plan: JobPlan, step: StepInfo, after_render: bool = False
+        self,
+        params: JobInput,
+        plan: JobPlan,
+        step: StepInfo,
+        after_render: bool = False,
+        *,
+        keys: list[str] | None = None,
+        last: bool = False,
+        read_before: int = 0,
+        found_after: int | None = None,
     ) -> BatchResult | None:
         handle = workflow.start_activity(
             names.JOB_RUN_BATCH_ACTIVITY,
@@ -304,6 +428,10 @@ class JobWorkflow:
                 credits_metered=self.state.credits_metered,
                 now=workflow.now(),
                 after_render=after_render,
+                keys=keys,
+                last=last,
+                read_before=read_before,
+                found_after=found_after,
             ),
             task_queue=params.queues.research,
             activity_id=f"{step.id}/batch-{self.state.batch_no}"
@@ -334,7 +462,16 @@ class JobWorkflow:
                     self._stopped()
                     return None
                 render.result()
-                return await self._run_batch(params, plan, step, after_render=True)
+                return await self._run_batch(
+                    params,
+                    plan,
+                    step,
+                    after_render=True,
+                    keys=keys,
+                    last=last,
+                    read_before=read_before,
+                    found_after=found_after,
+                )
             return result
         finished = await self._cancel(handle)
         if finished is not None:

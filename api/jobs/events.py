@@ -32,6 +32,8 @@ from workflows.job_types import (
     DeliverRequest,
     DeliverResult,
     JobOutcome,
+    PublishRequest,
+    PublishResult,
     ResolveRequest,
     ResolveResult,
 )
@@ -74,6 +76,7 @@ REQUEST_TYPES: dict[str, type] = {
     names.JOB_RUN_BATCH_ACTIVITY: BatchRequest,
     names.JOB_RESOLVE_ACTIVITY: ResolveRequest,
     names.JOB_DELIVER_ACTIVITY: DeliverRequest,
+    names.JOB_PUBLISH_ACTIVITY: PublishRequest,
 }
 
 
@@ -316,6 +319,10 @@ class JobEventSource:
             return [
                 ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
             ]
+        if isinstance(request, PublishRequest) and request.wave_no == 0 and request.step_id:
+            return [
+                ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
+            ]
         if isinstance(request, ResolveRequest) and request.step_id:
             return [
                 ("step", {"step_id": request.step_id, "status": "started", "title": request.title})
@@ -352,6 +359,18 @@ class JobEventSource:
                 # Read when sent: a resumed stream skips the results it already has.
                 out.append(("result", _LeadsOf(delivered.lead_ids)))
             if delivered.last and isinstance(request, DeliverRequest) and request.step_id:
+                out.append(
+                    (
+                        "step",
+                        {"step_id": request.step_id, "status": "completed", "title": request.title},
+                    )
+                )
+        elif activity == names.JOB_PUBLISH_ACTIVITY:
+            published: PublishResult = await self._decode(result, PublishResult)
+            out += [("log", {"message": line}) for line in published.logs]
+            if published.lead_ids:
+                out.append(("result", _LeadsOf(published.lead_ids)))
+            if published.final and isinstance(request, PublishRequest) and request.step_id:
                 out.append(
                     (
                         "step",

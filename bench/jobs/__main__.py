@@ -174,7 +174,8 @@ async def main(approvals: int, streams: int, replay_rows: int, database_url: str
     whole = statistics.median(total for _, total, _ in runs)
     print(
         f"approve -> first result:    median {first:.2f} s of a {whole:.2f} s run "
-        f"({first / whole:.0%} of the run; results stream from the delivery phase)"
+        f"({first / whole:.0%} of the run; leads are delivered wave by wave, target: the "
+        f"first quarter)"
     )
     print(
         f"SSE replay ({replay_rows:,} leads): {sse:.0f} vs {raw:.0f} history events/s read raw "

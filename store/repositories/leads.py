@@ -7,7 +7,7 @@ Every write is an upsert on ``(job_id, entity_key)``, so retried batches never d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -52,13 +52,15 @@ def _row_values(job: Job, candidate: Candidate, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+async def _upsert(
+    session: AsyncSession, rows: list[dict[str, Any]], *, keep_also: tuple[str, ...] = ()
+) -> None:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Lead).values(rows)
-    keep = {"id", "org_id", "livemode", "job_id", "entity_key", "created_at"}
+    keep = {"id", "org_id", "livemode", "job_id", "entity_key", "created_at", *keep_also}
     changes = {name: statement.excluded[name] for name in rows[0] if name not in keep}
     await session.exec(
         statement.on_conflict_do_update(index_elements=["job_id", "entity_key"], set_=changes)
@@ -68,29 +70,55 @@ async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
 async def upsert_candidates(
     session: AsyncSession, job: Job, candidates: Sequence[Candidate]
 ) -> None:
-    """Write working records; the same key always lands on the same row."""
+    """Write working records; the same key always lands on the same row.
+
+    A working record's ``position`` is the number of the write that first found it (a lead's
+    is its rank): a record is new to whoever last looked at what that number had reached."""
+    if not candidates:
+        return
+    found_no = 1 + await _writes_reached(session, job.id)
     rows = [
         _row_values(
             job,
             candidate,
             id=derived_id(Prefix.LEAD, as_utc(job.created_at), job.id, candidate.key),
+            position=found_no,
         )
         for candidate in candidates
     ]
-    await _upsert(session, rows)
+    await _upsert(session, rows, keep_also=("position",))
 
 
-def _candidate(row: Lead) -> Candidate:
+async def found_since(session: AsyncSession, job_id: str, after: int) -> tuple[list[str], int]:
+    """The company records first written after write number ``after``, in the order they were
+    found, and the number the writes have reached."""
+    statement = (
+        select(Lead.entity_key, Lead.position)
+        .where(*_working(job_id), col(Lead.kind) == "company", col(Lead.position) > after)
+        .order_by(col(Lead.position), col(Lead.entity_key))
+    )
+    found = list((await session.exec(statement)).all())
+    return [key for key, _ in found], max(after, await _writes_reached(session, job_id))
+
+
+async def _writes_reached(session: AsyncSession, job_id: str) -> int:
+    reached = (await session.exec(select(func.max(Lead.position)).where(*_working(job_id)))).one()
+    return int(reached or 0)
+
+
+def _candidate(
+    row: Lead, *, key: str | None = None, status: CandidateStatus | None = None
+) -> Candidate:
     return Candidate.model_validate(
         {
-            "key": row.entity_key,
+            "key": key or row.entity_key,
             "company": row.company,
             "person": row.person,
             "role": row.role,
             "fields": row.fields,
             "sources": row.sources,
             "confidence": row.confidence,
-            "status": row.state,
+            "status": status or row.state,
             "evidence": row.evidence,
         }
     )
@@ -109,6 +137,19 @@ async def working_page(
         statement = statement.where(col(Lead.kind) == "company")
     statement = statement.order_by(col(Lead.entity_key)).offset(offset).limit(limit)
     return [_candidate(row) for row in (await session.exec(statement)).all()]
+
+
+async def working_by_keys(
+    session: AsyncSession, job_id: str, keys: Sequence[str]
+) -> list[Candidate]:
+    """A job's working company records with these keys, in the order given."""
+    if not keys:
+        return []
+    statement = select(Lead).where(
+        *_working(job_id), col(Lead.kind) == "company", col(Lead.entity_key).in_(list(keys))
+    )
+    rows = {row.entity_key: row for row in (await session.exec(statement)).all()}
+    return [_candidate(rows[key]) for key in keys if key in rows]
 
 
 async def working_keys(session: AsyncSession, job_id: str) -> list[str]:
@@ -175,6 +216,82 @@ async def write_resolved(session: AsyncSession, job: Job, leads: Sequence[Candid
     for start in range(0, len(rows), 500):
         await _upsert(session, rows[start : start + 500])
     return len(rows)
+
+
+def _published_candidate(row: Lead) -> Candidate:
+    """A delivered lead as the engine's record (delivered leads are verified ones)."""
+    return _candidate(
+        row, key=row.entity_key.removeprefix(LEAD_KEY_PREFIX), status=CandidateStatus.VERIFIED
+    )
+
+
+# What a delivered lead's row says; a wave rewrites a row only when one of these changed.
+_CONTENT = ("kind", "role", "company", "person", "fields", "sources", "evidence", "confidence")
+
+
+async def deliver_wave(
+    session: AsyncSession,
+    job: Job,
+    ranked: Sequence[Candidate],
+    match: Callable[[Sequence[Candidate], Sequence[Candidate]], dict[int, int]],
+    *,
+    cap: int,
+) -> tuple[list[str], int]:
+    """Publish ``ranked`` (the job's leads as resolved now, best first) on top of what the job
+    delivered before: a lead already delivered keeps its id and row and takes the new content,
+    a new one is delivered (up to ``cap`` leads in all), and positions follow the new ranking.
+    A delivered lead is never withdrawn. Returns the new leads' ids, in rank order, and how
+    many delivered leads changed."""
+    rows = list(
+        (
+            await session.exec(
+                select(Lead)
+                .where(col(Lead.job_id) == job.id, col(Lead.state) == PUBLISHED)
+                .order_by(col(Lead.position))
+            )
+        ).all()
+    )
+    matched = match(ranked, [_published_candidate(row) for row in rows])
+    room = max(0, cap - len(rows))
+    created = as_utc(job.created_at)
+    placed: list[tuple[Candidate, Lead | None]] = []
+    for index, lead in enumerate(ranked):
+        if index in matched:
+            placed.append((lead, rows[matched[index]]))
+        elif room > 0:
+            placed.append((lead, None))
+            room -= 1
+    kept = {id(row) for _, row in placed if row is not None}
+    # Delivered leads the new resolution no longer names stay delivered, after the others.
+    placed += [(_published_candidate(row), row) for row in rows if id(row) not in kept]
+
+    writes: list[dict[str, Any]] = []
+    new_ids: list[str] = []
+    updated = 0
+    for position, (lead, row) in enumerate(placed):
+        if row is None:
+            sequence = len(rows) + len(new_ids)
+            key = f"{LEAD_KEY_PREFIX}{lead.key}"
+            lead_id = derived_id(
+                Prefix.LEAD, created + timedelta(milliseconds=sequence), job.id, key
+            )
+            new_ids.append(lead_id)
+            writes.append(
+                _row_values(
+                    job, lead, id=lead_id, entity_key=key, state=PUBLISHED, position=position
+                )
+            )
+            continue
+        values = _row_values(
+            job, lead, id=row.id, entity_key=row.entity_key, state=PUBLISHED, position=position
+        )
+        changed = any(values[name] != getattr(row, name) for name in _CONTENT)
+        if changed or row.position != position:
+            updated += changed
+            writes.append(values)
+    for start in range(0, len(writes), 500):
+        await _upsert(session, writes[start : start + 500])
+    return new_ids, updated
 
 
 async def publish_positions(session: AsyncSession, job_id: str, start: int, stop: int) -> list[str]:
