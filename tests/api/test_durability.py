@@ -23,6 +23,7 @@ from core.clock import utcnow
 from store.db import Database
 from store.models import Job, Lead
 from tests.support.flows import draft, wait_for_status
+from tests.support.sse import read_stream
 from tests.support.stack import Keys, Stack
 from tests.support.workers import in_process_worker
 from workflows import names
@@ -98,7 +99,7 @@ async def test_a_batch_retried_after_writing_leaves_no_duplicates(
 
 
 async def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(
-    stack: Stack, org: Keys
+    stack: Stack, org: Keys, temporal: TemporalServer
 ) -> None:
     async with stack.client(org.test) as client:
         drafted = await draft(client, hints={"max_rows": 200})
@@ -118,10 +119,20 @@ async def test_killing_the_worker_mid_job_loses_and_duplicates_nothing(
         job = await wait_for_status(client, job_id, ("succeeded", "failed", "stopped"), timeout=240)
         leads = (await client.get(f"/v1/jobs/{job_id}/leads", params={"limit": 100})).json()
         summary = (await client.get(f"/v1/jobs/{job_id}/summary")).json()
+        stream = await read_stream(client, f"/v1/jobs/{job_id}/stream")
     assert job["status"] == "succeeded"
     total, distinct = await _lead_counts(stack, job_id)
     assert total == distinct
     assert leads["total"] == 200 and job["artifact"]["rows"] == summary["companies"]
+    # The run continued as new on the way (the test server suggests it early), and the stream
+    # across those runs delivered every lead exactly once, in waves.
+    temporal_client = await Client.connect(temporal.address, namespace=f"leadex-{stack.backend}")
+    latest = await temporal_client.get_workflow_handle(job_id).fetch_history()
+    started = latest.events[0].workflow_execution_started_event_attributes
+    assert started.continued_execution_run_id, "the job never continued as new"
+    streamed = [lead["id"] for e in stream.events if e.type == "result" for lead in e.data["leads"]]
+    assert len(streamed) == len(set(streamed)) == 200
+    assert stream.types.count("result") > 2 and stream.types[-1] == "done"
 
 
 async def test_recorded_histories_replay_on_current_code(
