@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -151,3 +153,47 @@ def test_the_xlsx_links_addresses_and_sizes_its_columns() -> None:
     assert sheet["A3"].hyperlink is None and sheet["A3"].data_type == "s"
     assert sheet["C3"].hyperlink is None  # several addresses stay text
     assert sheet.column_dimensions["C"].width >= len("https://a.test/; https://b.test/")
+
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "exports"
+
+
+def _fixed_job_table() -> tuple[list[str], list[list[Any]]]:
+    """The table of a fixed test-mode job: three companies, complete, partial and none."""
+    columns = artifact_columns(
+        [
+            {"expected_columns": ["company_name", "domain", "hq_city", "funding_amount"]},
+            {"expected_columns": ["vp_eng_name", "vp_eng_title", "vp_eng_email"]},
+            {"expected_columns": ["head_of_growth_name", "head_of_growth_email"]},
+        ]
+    )
+    entries = [
+        TableLead(_lead("solo.example", None, 0.97), None, ["stage=series_a"]),
+        TableLead(_lead("half.example", "Ann", 0.91), "vp_eng", ["stage=series_a"]),
+        TableLead(_lead("full.example", "Bob", 0.74, funding_amount="€8M"), "vp_eng"),
+        TableLead(_lead("full.example", "Cy", 0.82), "head_of_growth"),
+        TableLead(_lead("full.example", "Dee", 0.61), "vp_eng"),
+    ]
+    return company_table(entries, columns, ["vp_eng", "head_of_growth"])
+
+
+def test_the_artifact_files_match_their_golden_copies() -> None:
+    """Byte for byte for the CSV, cell for cell for the XLSX (set LEADEX_RECORD_GOLDEN=1 to
+    rewrite them after an intended change, and review the diff)."""
+    header, rows = _fixed_job_table()
+    csv_bytes = render_csv(header, rows)
+    golden = GOLDEN / "company_table.csv"
+    if os.environ.get("LEADEX_RECORD_GOLDEN") == "1":
+        golden.write_bytes(csv_bytes)
+    assert csv_bytes == golden.read_bytes()
+
+    golden_header, golden_rows = parse_csv(golden.read_bytes())
+    sheet = openpyxl.load_workbook(io.BytesIO(render_xlsx(header, rows))).active
+    assert sheet is not None
+    cells = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert cells == [golden_header, *golden_rows]
+    assert sheet.freeze_panes == "A2"
+    contacts = [row[golden_header.index("contacts")] for row in golden_rows]
+    assert contacts == ["complete", "partial", "none"]
