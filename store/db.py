@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -97,7 +98,9 @@ class Database:
                 yield session
                 await session.commit()
             except BaseException:
-                await session.rollback()
+                # Shielded: a cancelled caller (a client gone mid-request) must still release
+                # its transaction, or SQLite's write lock outlives it.
+                await asyncio.shield(session.rollback())
                 raise
 
     async def dispose(self) -> None:

@@ -116,6 +116,11 @@ class JobEventSource:
         return values[0] if values else None
 
     async def _job_payload(self) -> dict[str, Any] | None:
+        # A stream's reads finish even when its client leaves halfway: a read cancelled inside
+        # its transaction could keep the database locked.
+        return await asyncio.shield(self._read_job())
+
+    async def _read_job(self) -> dict[str, Any] | None:
         async with self.database.transaction() as session:
             job = await jobs.get(session, self.tenant, self.job_id)
             if job is None:
@@ -124,6 +129,9 @@ class JobEventSource:
             return dump(JobObject.from_row(job, artifact_ref(artifact)))
 
     async def _leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        return await asyncio.shield(self._read_leads(ids))
+
+    async def _read_leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         async with self.database.transaction() as session:
             rows = await leads.published_by_ids(session, self.job_id, ids)
         return [dump(LeadObject.from_row(row)) for row in rows]
