@@ -1,7 +1,7 @@
 /** A job's server-sent events, resumed with `Last-Event-ID` after a drop. */
 
 import type { components } from "./openapi.js";
-import { APIConnectionError } from "./errors.js";
+import { APIConnectionError, APIError } from "./errors.js";
 import { backoff, sleep, type APIClient, type RequestOptions } from "./core.js";
 
 type Schemas = components["schemas"];
@@ -158,7 +158,7 @@ export class JobStream implements AsyncIterable<JobEvent> {
         }
       } catch (error) {
         if (this.closed || this.options.signal?.aborted) return;
-        if (!(error instanceof APIConnectionError) && !isDrop(error)) throw error;
+        if (!isDrop(error)) throw error;
       } finally {
         this.controller.abort();
       }
@@ -175,8 +175,11 @@ export class JobStream implements AsyncIterable<JobEvent> {
   }
 }
 
-// A connection reset mid-body surfaces from the web stream as a TypeError ("terminated").
+// A connection reset mid-body surfaces from the web stream as a TypeError ("terminated"); a
+// reconnect the server turned away for now (429, 5xx, after their own retries) is a drop too.
 function isDrop(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  if (error instanceof APIError) return error.status !== undefined && (error.status === 429 || error.status >= 500);
   return error instanceof TypeError || (error instanceof Error && error.name === "AbortError");
 }
 
