@@ -32,9 +32,10 @@ export function org(index = 0) {
   return keys;
 }
 
-/** A client on the i-th organization's test key. */
+/** A client on the i-th organization's test key; more retries than the default, since a
+ * shared test machine can keep the planner past the server's wait (a 503 to retry). */
 export function client(index = 0, options = {}) {
-  return new Leadex({ apiKey: org(index).test, baseURL: BASE_URL, ...options });
+  return new Leadex({ apiKey: org(index).test, baseURL: BASE_URL, maxRetries: 5, ...options });
 }
 
 /** A scratch directory where `@leadex/sdk` and `express` resolve as in a user's project. */
