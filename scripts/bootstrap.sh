@@ -47,3 +47,32 @@ ensure_chromium() {
     { $sudo apt-get update -q >/dev/null 2>&1 &&
       $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; }
 }
+
+# The Node SDK (sdk/node) builds and tests with its locked dev dependencies: Node 20 or later
+# (Debian's nodejs and npm packages when missing) and `npm ci` whenever package-lock.json changes.
+ensure_node_sdk() {
+  local sdk="$ROOT/sdk/node"
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 || return 1
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+      command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || return 1
+      sudo="sudo -n"
+    fi
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1 ||
+      { $sudo apt-get update -q >/dev/null 2>&1 &&
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null 2>&1; } ||
+      return 1
+  fi
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || {
+    echo "The Node SDK needs Node 20 or later; found $(node --version)." >&2
+    return 1
+  }
+  local stamp="$sdk/node_modules/.leadex-installed"
+  local want
+  want="$(sha256sum "$sdk/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error) || return 1
+    echo "$want" >"$stamp"
+  fi
+}
