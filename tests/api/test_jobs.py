@@ -672,3 +672,25 @@ async def test_job_runs_show_in_temporal_with_search_attributes(
         await asyncio.sleep(0.2)
     assert [execution.id for execution in found] == [job["id"]]
     assert found[0].workflow_type == "leadex.job"
+
+
+async def test_streams_cut_halfway_leave_the_api_usable(stack: Stack, org: Keys) -> None:
+    """Clients that drop a stream at any byte never leave the database locked behind them."""
+    async with stack.client(org.test) as client:
+        drafted = await draft(client, hints={"max_rows": 60})
+        job = await run_to_end(client, drafted["job"]["id"])
+        assert job["status"] == "succeeded"
+        for cut in range(300, 12_000, 400):
+            async with client.stream("GET", f"/v1/jobs/{job['id']}/stream") as response:
+                read = 0
+                async for chunk in response.aiter_bytes():
+                    read += len(chunk)
+                    if read >= cut:
+                        break
+        # Reads and writes still go through at once, on every backend.
+        thread = await client.post("/v1/threads", json={"title": "after the cuts"})
+        leads = await client.get(f"/v1/jobs/{job['id']}/leads", params={"limit": 5})
+        whole = await read_stream(client, f"/v1/jobs/{job['id']}/stream")
+    assert thread.status_code == 200, thread.text
+    assert leads.status_code == 200, leads.text
+    assert whole.types[-1] == "done"
