@@ -42,7 +42,8 @@ from research.planner.phrases import (
     SCOPE_FILLER,
 )
 
-_WORD = re.compile(r"[\w$€£][\w'’&$€£.+%-]*[\w+%]|[\w$€£]")
+_WORD = re.compile(r"[\w$€£](?:[\w'’&$€£.+%-]|,(?=\d{3}(?!\d)))*[\w+%]|[\w$€£]")
+"""A word; "5,000" is one (a thousands separator is not a clause break)."""
 _ARTICLES = frozenset({"the", "a", "an"})
 _CLAIM_EDGE = frozenset(
     {"are", "is", "be", "have", "has", "and", "or", "but", "in", "at", "please", "pls", "also"}
