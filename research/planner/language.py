@@ -293,7 +293,9 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
         lower = word.lower()
         if lower in known or _overlaps(match.start(), match.end(), taken):
             continue
-        if english.word_frequency[lower] >= COMMON_WORD_FREQUENCY or word.isupper():
+        if word.isupper() or any(
+            english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in _forms(lower)
+        ):
             continue
         if _names_something(word):
             continue
@@ -301,6 +303,16 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
         if correction is not None:
             edits.append(_Edit(match.start(), match.end(), correction))
     return edits
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and the singular it may be the plural of ("generics" is "generic" plural)."""
+    forms = [word]
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+        if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+            forms.append(word[:-2])  # "boxes", not "employes"
+    return tuple(forms)
 
 
 def _names_something(word: str) -> bool:

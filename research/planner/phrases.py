@@ -178,6 +178,8 @@ FILLER = frozenset(
         "we",
         "i",
         "you",
+        "your",
+        "yours",
         "please",
         "pls",
         "plz",

@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast
 from research import roles
 from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
-from research.planner.phrases import OWNER, ROLE_PHRASE, TOP_ROLE
+from research.planner.phrases import FILLER, OWNER, ROLE_PHRASE, TOP_ROLE
 from research.planner.plans import (
     DEFAULT_STAGE_LOOKBACK_MONTHS,
     MAX_ROWS,
@@ -305,6 +305,14 @@ _RANKED_TITLE = re.compile(
 """A title whose area no table names ("Head of Procurement"): kept as written."""
 
 
+_THE_RANKED_TITLE = re.compile(
+    r"(?<![\w])the\s+(?:(?P<rank>head|director|vp|vice\s+president|chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director))(?![\w])",
+    re.I,
+)
+"""The same in lower case after "the": "the head of quality", "the studio head"."""
+
+
 def _ranked_titles(text: str) -> list[Mention]:
     """Ranked titles the title tables do not parse, unless a known title starts inside."""
     found = []
@@ -313,17 +321,30 @@ def _ranked_titles(text: str) -> list[Mention]:
         if roles.find_titles(area) or lexicon.find_places(area):
             continue  # "VP of Engineering Berlin": the tables' own reading stands
         found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+    for match in _THE_RANKED_TITLE.finditer(text):
+        rank, area = match["rank"] or match["after"], match["area"] or match["before"]
+        if area.lower() in FILLER or lexicon.find_places(area) or lexicon.find_industries(area):
+            continue  # "the fintech director" is a role of the tables; "the main head" none
+        start = match.start("rank") if match["rank"] else match.start("before")
+        written = " ".join(text[start : match.end()].split())
+        label = " ".join(
+            w if w.isupper() or w.lower() == "of" else w.title() for w in written.split()
+        )
+        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank)))
     return found
 
 
 def _ranked(match: re.Match[str]) -> RoleTarget:
-    known = roles.normalize_title(match.group(0))
+    return _ranked_title(" ".join(match.group(0).split()), match["rank"])
+
+
+def _ranked_title(label: str, rank: str) -> RoleTarget:
+    known = roles.normalize_title(label)
     if known is not None and known.function != roles.GENERAL:
-        return roles.role_target(match.group(0))
+        return roles.role_target(label)
     seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
-        match["rank"].split()[0].lower(), "vp"
+        rank.split()[0].lower(), "vp"
     )
-    label = " ".join(match.group(0).split())
     return RoleTarget(
         label=label,
         title=label,
