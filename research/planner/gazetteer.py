@@ -118,8 +118,8 @@ def _names() -> dict[str, Entry]:
     """Folded name -> the most prominent place of that name."""
     table: dict[str, Entry] = {}
 
-    def offer(name: str, entry: Entry) -> None:
-        key = fold(name).replace("-", " ")
+    def offer(name: str, entry: Entry, key: str = "") -> None:
+        key = key or _key(name)
         if not key or key in _GENERIC or len(key) < 4:
             return
         held = table.get(key)
@@ -145,22 +145,31 @@ def _names() -> dict[str, Entry]:
         offer(city["name"], entry)
     # Other languages' names for the same cities ("Bruxelles", "Genf", "München"), only where
     # no place is known by that name first and the name is not an English word.
-    from research.planner.language import COMMON_WORD_FREQUENCY, word_frequency
+    from research.planner.language import COMMON_WORD_FREQUENCY, english_frequencies
 
+    frequency = english_frequencies()
     primary = set(table)
     for city in cities:
         if city["population"] < MIN_EXONYM_CITY_POPULATION:
             continue
         entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        seen = set()
         for name in city.get("alternatenames", ()):
             if not _EXONYM_SHAPE.fullmatch(name):
                 continue
-            key = fold(name).replace("-", " ")
-            if key not in primary and not all(
-                word_frequency(w) >= COMMON_WORD_FREQUENCY for w in key.split()
-            ):
-                offer(name, entry)
+            key = _key(name)
+            if key in seen or key in primary:
+                continue
+            seen.add(key)
+            if not all(frequency.get(w, 0) >= COMMON_WORD_FREQUENCY for w in key.split()):
+                offer(name, entry, key)
     return table
+
+
+def _key(name: str) -> str:
+    """How a name is looked up: folded, hyphens as spaces (plain ASCII skips the folding)."""
+    lowered = name.lower() if name.isascii() else fold(name)
+    return lowered.replace("-", " ")
 
 
 MIN_EXONYM_CITY_POPULATION = 150_000

@@ -245,6 +245,11 @@ def _english() -> SpellChecker:
     return SpellChecker()
 
 
+def english_frequencies() -> dict[str, int]:
+    """The spell checker's English word counts (lowercase words), for bulk look-ups."""
+    return _english().word_frequency.dictionary
+
+
 def word_frequency(word: str) -> int:
     """How often ``word`` occurs in the spell checker's English corpus."""
     return int(_english().word_frequency[word.lower()])
