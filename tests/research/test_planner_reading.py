@@ -350,3 +350,19 @@ async def test_a_plural_of_an_english_word_is_not_corrected_into_a_facet() -> No
 async def test_possessives_alone_are_no_audience() -> None:
     with pytest.raises(PlanRejection):
         await _plan("Show me your best prospects")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "refused"),
+    [
+        ("Logistics companies in Texas with a unionized workforce", False),
+        ("Drivers at trucking firms in Ohio who are unionized", True),
+        ("Employees with unionized status at fintechs", True),
+    ],
+)
+def test_a_unionized_workforce_describes_companies_not_people(prompt: str, refused: bool) -> None:
+    reason = violation(prompt)
+
+    assert (reason is not None) is refused
+    if refused:
+        assert reason is not None and "union membership" in reason
