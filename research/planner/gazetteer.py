@@ -240,6 +240,11 @@ def _lexicon_city_countries() -> dict[str, str]:
     }
 
 
+def renamed(text: str, start: int) -> bool:
+    """Whether the place name at ``start`` is part of a "New ..." no table holds."""
+    return bool(_NEW_BEFORE.search(text, 0, start))
+
+
 def knows(name: str) -> bool:
     """Whether ``name`` is a subdivision or city the gazetteer holds."""
     return fold(name).replace("-", " ") in _names()
@@ -296,7 +301,7 @@ def find_places(text: str) -> list[Match[Place]]:
                 start, end = run.start() + first.start(), run.start() + last.end()
                 phrase = text[start:end].rstrip(".'’")
                 entry = table.get(fold(phrase).replace("-", " "))
-                if entry is not None and not _NEW_BEFORE.search(text, 0, start):
+                if entry is not None and not renamed(text, start):
                     end = start + len(phrase)
                     found.append(Match(start, end, entry.place, phrase))
                     index += size

@@ -239,6 +239,7 @@ def _display_value(mention: Mention) -> str:
 def _places(text: str) -> list[Mention]:
     # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
     found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
+    found = [m for m in found if not gazetteer.renamed(text, m.start)]  # not "New England"
     return _from_matches(found, Facet.PLACE)
 
 
