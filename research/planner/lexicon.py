@@ -629,10 +629,6 @@ COUNTRY_ALIASES: dict[str, str] = {
     "UK": "GB",
     "Britain": "GB",
     "Great Britain": "GB",
-    "England": "GB",
-    "Scotland": "GB",
-    "Wales": "GB",
-    "Northern Ireland": "GB",
     "Holland": "NL",
     "the Netherlands": "NL",
     "Russia": "RU",
@@ -654,6 +650,15 @@ COUNTRY_ALIASES: dict[str, str] = {
     "Micronesia": "FM",
     "Hong Kong": "HK",
 }
+UK_NATIONS: dict[str, str] = {
+    "England": "GB-ENG",
+    "Scotland": "GB-SCT",
+    "Wales": "GB-WLS",
+    "Northern Ireland": "GB-NIR",
+}
+"""The UK on a page ("Edinburgh, Scotland"); a place to plan for is the ISO 3166-2
+subdivision it is (GB-SCT)."""
+COUNTRY_ALIASES.update(dict.fromkeys(UK_NATIONS, "GB"))
 
 # Adjectives of nationality: "French fintechs", "German SaaS companies".
 DEMONYMS: dict[str, str] = {
@@ -770,7 +775,12 @@ def _country_names() -> list[tuple[str, str]]:
 def _place_table() -> PhraseTable[Place]:
     entries: list[tuple[Place, str]] = []
     entries += [(Place("country", code), name) for code, name in _country_names()]
-    entries += [(Place("country", code), name) for name, code in COUNTRY_ALIASES.items()]
+    entries += [
+        (Place("country", code), name)
+        for name, code in COUNTRY_ALIASES.items()
+        if name not in UK_NATIONS
+    ]
+    entries += [(Place("subdivision", code), name) for name, code in UK_NATIONS.items()]
     entries += [(Place("country", "US"), "US")]
     entries += [(Place("country", code), name) for name, code in DEMONYMS.items()]
     for region in REGIONS.values():

@@ -178,6 +178,8 @@ FILLER = frozenset(
         "we",
         "i",
         "you",
+        "your",
+        "yours",
         "please",
         "pls",
         "plz",
@@ -670,6 +672,7 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
             "la",
             "les",
             "des",
+            "de",
             "du",
             "en",
             "au",
@@ -735,6 +738,7 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
             "la",
             "los",
             "las",
+            "de",
             "del",
             "en",
             "y",
@@ -750,7 +754,8 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
         ]
     ),
 }
-"""Common words that, two or more together, tell which language a prompt is in."""
+"""Common words that, two or more together, tell which language a prompt is in (a word
+several languages share counts for each of them in part)."""
 
 SHORTHAND: dict[str, str] = {
     "w/": "with",

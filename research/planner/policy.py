@@ -71,6 +71,16 @@ _COMPANY_SUBJECT = re.compile(
 
 
 _BY = re.compile(r"(?<![\w])(?:founded|led|run|owned|started|managed)\s+by\s+$", re.I)
+_WORKPLACE = re.compile(
+    r"(?<![\w])with\s+(?:an?\s+|their\s+|its\s+)?(?:mostly\s+|fully\s+|largely\s+)?$", re.I
+)
+_COLLECTIVE = re.compile(
+    r"\s+(?:workforces?|staff|drivers|workers|employees|teams?|labou?r|plants?|sites?|"
+    r"warehouses?|factories)(?![\w])",
+    re.I,
+)
+"""A unionized workforce is how a workplace bargains, not a trait of a person: "trucking
+companies with unionized drivers" describes the companies."""
 
 
 def check(text: str) -> None:
@@ -92,8 +102,20 @@ def violation(text: str) -> str | None:
                 sentence[: match.start()]
             ):
                 continue  # "companies that are Black-owned", "founded by women": businesses
+            if _workplace_union(sentence, match):
+                continue
             return f"selects individuals by a protected trait ({_trait_class(match['trait'])})"
     return None
+
+
+def _workplace_union(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a union trait describes the workforce of companies the sentence is about."""
+    if _trait_class(match["trait"]) != "union membership":
+        return False
+    before, after = sentence[: match.start()], sentence[match.end() :]
+    first_person = _PERSON.search(before)
+    about_companies = first_person is None or first_person.start() >= match.start()
+    return bool(_WORKPLACE.search(before)) and bool(_COLLECTIVE.match(after)) and about_companies
 
 
 def _trait_class(word: str) -> str:

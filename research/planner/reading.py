@@ -42,7 +42,8 @@ from research.planner.phrases import (
     SCOPE_FILLER,
 )
 
-_WORD = re.compile(r"[\w$€£][\w'’&$€£.+%-]*[\w+%]|[\w$€£]")
+_WORD = re.compile(r"[\w$€£](?:[\w'’&$€£.+%-]|,(?=\d{3}(?!\d)))*[\w+%]|[\w$€£]")
+"""A word; "5,000" is one (a thousands separator is not a clause break)."""
 _ARTICLES = frozenset({"the", "a", "an"})
 _CLAIM_EDGE = frozenset(
     {"are", "is", "be", "have", "has", "and", "or", "but", "in", "at", "please", "pls", "also"}
@@ -337,6 +338,8 @@ def _free_words(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]:
         while words and _is_filler(words[0].group(0)):
             words.pop(0)
         while words and (_is_filler(words[-1].group(0)) or _generic(words[-1].group(0))):
+            if _qualifies(words):
+                break  # "cloud providers" are not "cloud"
             words.pop()
         if not words:
             run.clear()
@@ -364,6 +367,20 @@ def _free_words(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]:
         previous_end = word.end()
     flush()
     return [f for f in found if any(not _is_filler(w) for w in f.text.split())]
+
+
+_QUALIFYING_NOUNS = frozenset({"provider", "providers", "vendor", "vendors"})
+"""Generic nouns that say what the words before them sell ("cloud providers")."""
+
+
+def _qualifies(words: Sequence[re.Match[str]]) -> bool:
+    """Whether the run's last word is a qualifying noun after a word of substance."""
+    return (
+        len(words) > 1
+        and words[-1].group(0).lower() in _QUALIFYING_NOUNS
+        and not _is_filler(words[-2].group(0))
+        and not _generic(words[-2].group(0))
+    )
 
 
 def _span(words: Sequence[re.Match[str]]) -> str:
@@ -398,6 +415,12 @@ def _trim(
     ):
         words.pop(0)
     while words and edge(words[-1].group(0)):
+        if (
+            len(words) > 1
+            and words[-1].group(0).lower() in GENERIC_NOUNS
+            and words[-2].group(0).lower() in filler | FILLER
+        ):
+            break  # "sells to enterprises": the noun is what the claim is about
         words.pop()
     if not words:
         return None

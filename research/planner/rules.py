@@ -34,7 +34,7 @@ from typing import Any, TypeVar, cast
 from research import roles
 from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
-from research.planner.phrases import OWNER, ROLE_PHRASE, TOP_ROLE
+from research.planner.phrases import FILLER, OWNER, ROLE_PHRASE, TOP_ROLE
 from research.planner.plans import (
     DEFAULT_STAGE_LOOKBACK_MONTHS,
     MAX_ROWS,
@@ -124,14 +124,69 @@ class Mention:
     end: int
     facet: Facet
     value: Value
+    within: str | None = None
+    """For a place qualified by its country ("Paris, Texas"): that country."""
 
 
 def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
-    mentions = _longest_first(candidates)
+    mentions = _qualified_places(text, _longest_first(candidates))
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_QUALIFIER_GAP = re.compile(r"\s*,?\s*")
+_POSTAL_CODE = re.compile(r"\s*,?\s*([A-Z]{2})(?![\w])")
+
+
+def _qualified_places(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A place followed by the country or state it lies in ("Georgia, USA", "Cambridge MA",
+    "Portland, Oregon") is that one place: the qualifier says which, it is no second place."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    result: list[Mention] = []
+    index = 0
+    while index < len(ordered):
+        mention = ordered[index]
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if mention.facet is Facet.PLACE:
+            place = cast(Place, mention.value)
+            if following is not None and following.facet is Facet.PLACE:
+                qualified = _qualify(text, mention, following)
+                if qualified is not None:
+                    result.append(qualified)
+                    index += 2
+                    continue
+            code = _POSTAL_CODE.match(text, mention.end)
+            if code and place.kind == "city" and _leaves_free(following, code.end()):
+                state = gazetteer.state_code(place, code.group(1))
+                if state is not None:
+                    result.append(replace(mention, end=code.end(), within=state.value[:2]))
+                    index += 1
+                    continue
+        result.append(mention)
+        index += 1
+    return result
+
+
+def _leaves_free(mention: Mention | None, position: int) -> bool:
+    """Whether the next mention leaves ``position`` free."""
+    return mention is None or mention.start >= position
+
+
+def _qualify(text: str, place: Mention, qualifier: Mention) -> Mention | None:
+    gap = _QUALIFIER_GAP.fullmatch(text, place.end, qualifier.start)
+    outer = cast(Place, qualifier.value)
+    if gap is None or outer.kind not in ("country", "subdivision"):
+        return None
+    inner = cast(Place, place.value)
+    country = outer.value[:2]
+    if outer.kind == "subdivision" and inner.kind != "city":
+        return None  # "Ohio, Michigan": a list of states
+    found = gazetteer.within(inner, text[place.start : place.end], country)
+    if found is None or (inner.kind == "country" and outer.kind != "country"):
+        return None
+    return Mention(place.start, qualifier.end, Facet.PLACE, found, within=country)
 
 
 def _longest_first(candidates: Iterable[Mention]) -> list[Mention]:
@@ -184,6 +239,7 @@ def _display_value(mention: Mention) -> str:
 def _places(text: str) -> list[Mention]:
     # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
     found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
+    found = [m for m in found if not gazetteer.renamed(text, m.start)]  # not "New England"
     return _from_matches(found, Facet.PLACE)
 
 
@@ -250,6 +306,14 @@ _RANKED_TITLE = re.compile(
 """A title whose area no table names ("Head of Procurement"): kept as written."""
 
 
+_THE_RANKED_TITLE = re.compile(
+    r"(?<![\w])the\s+(?:(?P<rank>head|director|vp|vice\s+president|chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director))(?![\w])",
+    re.I,
+)
+"""The same in lower case after "the": "the head of quality", "the studio head"."""
+
+
 def _ranked_titles(text: str) -> list[Mention]:
     """Ranked titles the title tables do not parse, unless a known title starts inside."""
     found = []
@@ -258,17 +322,30 @@ def _ranked_titles(text: str) -> list[Mention]:
         if roles.find_titles(area) or lexicon.find_places(area):
             continue  # "VP of Engineering Berlin": the tables' own reading stands
         found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+    for match in _THE_RANKED_TITLE.finditer(text):
+        rank, area = match["rank"] or match["after"], match["area"] or match["before"]
+        if area.lower() in FILLER or lexicon.find_places(area) or lexicon.find_industries(area):
+            continue  # "the fintech director" is a role of the tables; "the main head" none
+        start = match.start("rank") if match["rank"] else match.start("before")
+        written = " ".join(text[start : match.end()].split())
+        label = " ".join(
+            w if w.isupper() or w.lower() == "of" else w.title() for w in written.split()
+        )
+        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank)))
     return found
 
 
 def _ranked(match: re.Match[str]) -> RoleTarget:
-    known = roles.normalize_title(match.group(0))
+    return _ranked_title(" ".join(match.group(0).split()), match["rank"])
+
+
+def _ranked_title(label: str, rank: str) -> RoleTarget:
+    known = roles.normalize_title(label)
     if known is not None and known.function != roles.GENERAL:
-        return roles.role_target(match.group(0))
+        return roles.role_target(label)
     seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
-        match["rank"].split()[0].lower(), "vp"
+        rank.split()[0].lower(), "vp"
     )
-    label = " ".join(match.group(0).split())
     return RoleTarget(
         label=label,
         title=label,
@@ -861,7 +938,7 @@ def _ops_for(mention: Mention, context: Context) -> list[Op]:
     action = Action.REMOVE if context in (Context.REMOVE, Context.EXCLUDE) else Action.INCLUDE
     facet, value = mention.facet, mention.value
     if facet is Facet.PLACE:
-        return _place_ops(cast(Place, value), action)
+        return _place_ops(cast(Place, value), action, mention.within)
     if facet is Facet.STAGE and not value:  # "any stage"
         return [Op(Group.STAGES, None, Action.CLEAR)]
     if facet is Facet.ROLE:
@@ -913,7 +990,7 @@ def mention_text(mention: Mention) -> str:
     return str(mention.value)
 
 
-def _place_ops(place: Place, action: Action) -> list[Op]:
+def _place_ops(place: Place, action: Action, within: str | None = None) -> list[Op]:
     if place.kind == "anywhere":
         return [Op(Group.PLACES, None, Action.CLEAR)]
     if place.kind == "area":
@@ -924,7 +1001,7 @@ def _place_ops(place: Place, action: Action) -> list[Op]:
         claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
         return [Op(Group.PLACES, whole), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
-    code = gazetteer.country_of(place)
+    code = within or gazetteer.country_of(place)
     if code and action is Action.INCLUDE:
         # Cities and states narrow within their country, so it is part of the filter too.
         ops.append(Op(Group.PLACES, Place("country", code)))

@@ -263,3 +263,106 @@ async def test_vague_prompts_are_still_rejected() -> None:
 def test_one_text_normalization_serves_prompts_and_pages() -> None:
     assert normalize_text("Fintechs in the U.S.") == "Fintechs in the US"
     assert folded_words("Co-Founder & CEO, U.S.") == "co founder and ceo us"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "countries", "subdivisions", "cities"),
+    [
+        ("Breweries in Portland, Oregon", ["US"], [], ["Portland"]),
+        ("Hotels in Paris, Texas", ["US"], [], ["Paris"]),
+        ("Cafes in Springfield, IL", ["US"], [], ["Springfield"]),
+        ("Utilities in Georgia, USA", ["US"], ["US-GA"], []),
+        (
+            "Mobility companies in Ohio, Michigan and Indiana",
+            ["US"],
+            ["US-OH", "US-MI", "US-IN"],
+            [],
+        ),
+        ("Fintechs in France, Germany", ["FR", "DE"], [], []),
+    ],
+)
+async def test_a_place_qualified_by_its_state_or_country_is_one_place(
+    prompt: str, countries: list[str], subdivisions: list[str], cities: list[str]
+) -> None:
+    criteria = (await _plan(prompt)).criteria
+
+    assert (criteria.countries, criteria.subdivisions, criteria.cities) == (
+        countries,
+        subdivisions,
+        cities,
+    )
+    assert not any(k in ("IL", "USA", "Texas", "Oregon") for k in criteria.keywords)
+
+
+async def test_cities_named_in_another_language_are_the_same_cities() -> None:
+    plan = await _plan("Logistics startups in München and Köln, not in Genf")
+
+    assert plan.criteria.cities == ["Munich", "Cologne"]
+    assert plan.criteria.exclusions.cities == ["Geneva"]
+
+
+async def test_the_nations_of_the_uk_are_subdivisions_of_it() -> None:
+    criteria = (await _plan("Veterinary practices in Scotland and Wales")).criteria
+
+    assert criteria.countries == ["GB"]
+    assert criteria.subdivisions == ["GB-SCT", "GB-WLS"]
+
+
+async def test_a_thousands_separator_does_not_cut_a_claim() -> None:
+    plan = await _plan("Open-source databases with more than 20,000 GitHub stars")
+
+    assert [r.text for r in plan.criteria.requirements] == ["more than 20,000 GitHub stars"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        ("Breweries in Ohio, pull the head of quality", "Head of Quality"),
+        ("Animation companies in Montreal and the studio head", "Studio Head"),
+    ],
+)
+async def test_a_ranked_title_in_lower_case_after_the_is_a_role(prompt: str, title: str) -> None:
+    roles = (await _plan(prompt)).criteria.roles
+
+    assert [r.title for r in roles] == [title]
+    assert roles[0].seniority == "head"
+
+
+async def test_a_spanish_prompt_sharing_words_with_dutch_is_read_as_spanish() -> None:
+    roles = (await _plan("Empresas de software en Chile, el director de ventas")).criteria.roles
+
+    assert [(r.seniority, r.function) for r in roles] == [("head", "sales")]
+
+
+async def test_a_claim_keeps_the_noun_it_is_about() -> None:
+    criteria = (await _plan("Payroll providers in Spain that sell to enterprises")).criteria
+
+    assert [r.text for r in criteria.requirements] == ["sell to enterprises"]
+    assert criteria.keywords == ["Payroll providers"]
+
+
+async def test_a_plural_of_an_english_word_is_not_corrected_into_a_facet() -> None:
+    criteria = (await _plan("Pharma companies in Spain, not generics makers")).criteria
+
+    assert criteria.exclusions.keywords == ["generics makers"]
+
+
+async def test_possessives_alone_are_no_audience() -> None:
+    with pytest.raises(PlanRejection):
+        await _plan("Show me your best prospects")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "refused"),
+    [
+        ("Logistics companies in Texas with a unionized workforce", False),
+        ("Drivers at trucking firms in Ohio who are unionized", True),
+        ("Employees with unionized status at fintechs", True),
+    ],
+)
+def test_a_unionized_workforce_describes_companies_not_people(prompt: str, refused: bool) -> None:
+    reason = violation(prompt)
+
+    assert (reason is not None) is refused
+    if refused:
+        assert reason is not None and "union membership" in reason
