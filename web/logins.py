@@ -56,3 +56,25 @@ def claim(data_dir: Path, token: str) -> str | None:
         return None
     secret = data.get("secret")
     return secret if isinstance(secret, str) else None
+
+
+DEV_KEY = "dev.key"
+
+
+def keep_dev_key(data_dir: Path, secret: str) -> str:
+    """Keep the dev organization's test key (0600) so each `dev` run can print a link for it."""
+    path = data_dir / DIRECTORY / DEV_KEY
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+def dev_key(data_dir: Path) -> str | None:
+    """The kept dev key, if any."""
+    path = data_dir / DIRECTORY / DEV_KEY
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None

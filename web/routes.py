@@ -138,7 +138,6 @@ async def optional(call: Awaitable[T]) -> tuple[T | None, ApiError | None]:
 # Sign-in and sign-out -------------------------------------------------------------------------
 
 
-@router.get("")
 @router.get("/")
 async def home(request: Request) -> Response:
     """The threads when signed in, else the sign-in form."""
