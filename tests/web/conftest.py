@@ -33,6 +33,9 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(
         viewport={"width": 1366, "height": 800}, accept_downloads=True
     )
+    # Planning runs while a form posts; a loaded machine can take a while, which is no failure.
+    context.set_default_timeout(120_000)
+    context.set_default_navigation_timeout(120_000)
     opened = await context.new_page()
     try:
         yield opened

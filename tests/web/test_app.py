@@ -63,7 +63,6 @@ async def test_the_quickstart_in_the_browser(stack: Stack, org: Keys, page: Page
     await expect(log.locator("li.log-done")).to_have_count(1)
     await expect(page.locator("#job-status [data-status]")).to_have_text("succeeded")
     await expect(page.locator("#job-status")).to_contain_text("of at most 500")
-    await screenshot(page, "live-job")
 
     async with stack.client(org.test) as client:
         job = (await client.get(f"/v1/jobs/{job_id}")).json()
@@ -88,12 +87,14 @@ async def test_the_quickstart_in_the_browser(stack: Stack, org: Keys, page: Page
     cited = {source["url"] for source in first["sources"] if "person.email" in source["fields"]}
     hrefs = {await link.get_attribute("href") for link in await email_cell.locator("a").all()}
     assert hrefs and hrefs <= cited
-    await screenshot(page, "leads-table", full_page=True)
 
     # Filters go through the API's own filters.
     await page.get_by_label("Minimum confidence").select_option("0.9")
     await page.get_by_label("Has email").check()
     await expect(rows).to_have_count(len(with_email["data"]))
+    await page.locator("#leads-h").scroll_into_view_if_needed()
+    await page.evaluate("document.getElementById('leads-h').scrollIntoView()")
+    await screenshot(page, "leads-table")
     assert len(with_email["data"]) < len(leads["data"])
 
     # The CSV the page downloads is the API's, byte for byte.
@@ -122,6 +123,8 @@ async def test_stop_a_second_job(stack: Stack, org: Keys, page: Page) -> None:
     await page.wait_for_url(re.compile(r"/app/jobs/job_"))
     job_id = page.url.rsplit("/", 1)[-1]
     await expect(page.locator("#step-log li.log-step").first).to_be_visible(timeout=60_000)
+    await expect(page.locator("#job-status [data-status]")).to_have_text("running")
+    await screenshot(page, "live-job")
     await page.get_by_role("button", name="Stop").click()
     await expect(page.locator("#job-status [data-status]")).to_have_text("stopped", timeout=60_000)
     await expect(page.locator("#job-status")).to_contain_text("(partial)")
