@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 SCOPES = ("read", "run", "integrations", "admin")
 
@@ -84,7 +85,12 @@ def lead_view(lead: dict[str, Any]) -> dict[str, Any]:
         "domain": _value(lead, "company.domain"),
         "confidence": lead.get("confidence"),
         "sources": [
-            {"number": index + 1, "url": source["url"], "kind": source.get("kind", "web")}
+            {
+                "number": index + 1,
+                "url": source["url"],
+                "kind": source.get("kind", "web"),
+                "label": _short(source["url"]),
+            }
             for index, source in enumerate(sources)
         ],
     }
@@ -111,3 +117,10 @@ def usage_chart(usage: dict[str, Any], width: int = 560, height: int = 160) -> d
             }
         )
     return {"bars": bars, "width": width, "height": height, "top": top}
+
+
+def _short(url: str, limit: int = 36) -> str:
+    """A source's address without its scheme, shortened for a table cell."""
+    parts = urlsplit(url)
+    text = f"{parts.netloc}{parts.path}".rstrip("/") or url
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -32,7 +32,10 @@ async def send(page: Page, content: str) -> None:
     """Post a message and wait for the plan card."""
     await page.get_by_label("Message").fill(content)
     await page.get_by_role("button", name="Send").click()
-    await page.wait_for_url(re.compile(r"/app/threads/thr_\w+#plan"))
+    await page.wait_for_url(re.compile(r"/app/threads/thr_\w+"))
+    error = page.locator("#flash .error-box")
+    assert not await error.count(), await error.inner_text()
+    await expect(page.locator("#plan")).to_be_visible()
 
 
 async def test_the_quickstart_in_the_browser(stack: Stack, org: Keys, page: Page) -> None:
@@ -110,6 +113,11 @@ async def test_the_quickstart_in_the_browser(stack: Stack, org: Keys, page: Page
     entry = page.locator(f'#rail-list a[href="/app/threads/{thread_id}"]')
     await expect(entry).to_contain_text("Series A FinTech in EU")
     await expect(entry).to_contain_text("succeeded")
+    # The rail's search asks the API for titles as the user types.
+    await page.get_by_label("Search threads by title").fill("no such title zz")
+    await expect(page.locator("#rail-list")).to_contain_text("No thread title matches")
+    await page.get_by_label("Search threads by title").fill("FinTech in EU")
+    await expect(entry).to_be_visible()
     await screenshot(page, "rail")
 
 
