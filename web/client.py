@@ -6,6 +6,7 @@ too (the spec's recipe 6: a custom UI on top of the API, with the key kept serve
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -72,6 +73,20 @@ def unreachable(base_url: str, error: httpx.HTTPError) -> ApiError:
     )
 
 
+RETRIES = 2
+"""Extra attempts at a call the API answered 503 (busy planner, Temporal restarting), as the
+SDK makes; only for reads and for writes carrying an Idempotency-Key, so none acts twice."""
+MAX_RETRY_WAIT_SECONDS = 5.0
+
+
+def _retry_wait(response: httpx.Response, attempt: int) -> float:
+    try:
+        asked = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        asked = 0.5 * 2**attempt
+    return min(max(asked, 0.0), MAX_RETRY_WAIT_SECONDS)
+
+
 class Api:
     """An API client for one signed-in user; use as an async context manager."""
 
@@ -100,12 +115,17 @@ class Api:
     ) -> Any:
         """Call the API; the decoded JSON body, or ApiError with the envelope."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        try:
-            response = await self._http.request(
-                method, path, params=params, json=json, headers=headers
-            )
-        except httpx.HTTPError as error:
-            raise unreachable(self.base_url, error) from error
+        retryable = method == "GET" or idempotency_key is not None
+        for attempt in range(RETRIES + 1):
+            try:
+                response = await self._http.request(
+                    method, path, params=params, json=json, headers=headers
+                )
+            except httpx.HTTPError as error:
+                raise unreachable(self.base_url, error) from error
+            if response.status_code != 503 or not retryable or attempt == RETRIES:
+                break
+            await asyncio.sleep(_retry_wait(response, attempt))
         if response.status_code >= 400:
             raise ApiError.from_response(response)
         return response.json() if response.content else None
