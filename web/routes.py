@@ -284,6 +284,10 @@ async def thread_page(
             (m for m in reversed(messages["data"]) if m.get("plan_id") and m.get("job_id")),
             None,
         )
+        # The plan's criteria point into what the user wrote, not the assistant's reply.
+        prompt = next(
+            (m["content"] for m in reversed(messages["data"]) if m["role"] == "user"), None
+        )
         plan = job = None
         if latest is not None:
             plan = await api.get(f"/plans/{latest['plan_id']}")
@@ -297,7 +301,7 @@ async def thread_page(
         thread=thread,
         messages=messages["data"],
         plan=plan,
-        plan_view=views.plan_view(plan, latest["content"]) if plan and latest else None,
+        plan_view=views.plan_view(plan, prompt) if plan else None,
         job=job,
     )
 
