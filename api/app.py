@@ -35,6 +35,7 @@ from core.temporal import mode_of
 from store.blobs import open_blob_store
 from store.db import Database
 from store.repositories import jobs
+from web.app import create_web_app
 
 API_VERSION = "2026-11-28"
 
@@ -120,4 +121,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         v1.include_router(router)
     app.include_router(v1)
+    # The web app: pages that call /v1 over HTTP with the signed-in user's key.
+    app.mount("/app", create_web_app(settings))
     return app

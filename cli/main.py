@@ -281,6 +281,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 f"(ground truth in {data_dir / 'sandbox' / 'truth.json'}); live keys research it"
             )
         print(key_line, flush=True)
+        print(f"Web app           {_login_link(settings, host, args.port)}", flush=True)
         missing_browser = browser_warning(settings.browser_executable)
         if missing_browser:
             print(missing_browser, file=sys.stderr, flush=True)
@@ -377,12 +378,36 @@ def _bootstrap_dev_key(settings: Settings, *, live: bool) -> str:
             mint_key(url, org_name=DEV_ORG, livemode=False, scopes=list(ALL_SCOPES), name="dev")
         )
         lines.append(f"LEADEX_API_KEY={minted.secret}")
+        from web import logins
+
+        # The web app's one-time login links sign this key in on later runs too.
+        logins.keep_dev_key(settings.data_dir, minted.secret)
     if live and not asyncio.run(has_key(url, DEV_ORG, livemode=True)):
         minted = asyncio.run(
             mint_key(url, org_name=DEV_ORG, livemode=True, scopes=list(ALL_SCOPES), name="dev live")
         )
         lines.append(f"LEADEX_LIVE_API_KEY={minted.secret}")
     return "\n".join(lines)
+
+
+def _login_link(settings: Settings, host: str, port: int) -> str:
+    """A one-time link that signs the dev organization's test key into the web app."""
+    from web import logins
+
+    secret = logins.dev_key(settings.data_dir)
+    if secret is None:
+        minted = asyncio.run(
+            mint_key(
+                settings.resolved_database_url,
+                org_name=DEV_ORG,
+                livemode=False,
+                scopes=list(ALL_SCOPES),
+                name="web app (dev)",
+            )
+        )
+        secret = logins.keep_dev_key(settings.data_dir, minted.secret)
+    token = logins.issue(settings.data_dir, secret)
+    return f"http://{host}:{port}/app/login/once/{token}  (one click signs you in, once)"
 
 
 DATA_DIR_HELP = "The data directory (its leadex.db unless LEADEX_DATABASE_URL is set)."

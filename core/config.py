@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     )
     s3_endpoint_url: str | None = Field(default=None, description="For MinIO or other S3 APIs.")
     public_base_url: str = Field(default="http://127.0.0.1:8000")
+    web_api_url: str = Field(
+        default="",
+        description="Where the web app (/app) calls the API on the user's behalf; empty means "
+        "public_base_url.",
+    )
     secret_key: str = Field(
         default="",
         description="Signs cursors and download URLs. Empty means a key generated in data_dir.",

@@ -179,6 +179,14 @@ async def test_dev_runs_the_whole_stack_and_ctrl_c_stops_it(tmp_path: Path) -> N
         assert f"http://127.0.0.1:{ports['api']}/v1" in "\n".join(lines)
         assert f"http://127.0.0.1:{ports['ui']}" in "\n".join(lines)
         base = f"http://127.0.0.1:{ports['api']}/v1"
+        # The web app's one-time login link signs the printed key in, once.
+        link = next(word for line in lines for word in line.split() if "/app/login/once/" in word)
+        async with httpx.AsyncClient(timeout=30) as browser:
+            first = await browser.get(link)
+            again = await browser.get(link)
+        assert first.status_code == 303 and first.headers["location"] == "/app/threads"
+        assert "leadex_session" in first.cookies and key not in first.headers["set-cookie"]
+        assert again.status_code == 401 and "already used" in again.text
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             assert (await client.get("/threads")).status_code == 401
             headers = {"Authorization": f"Bearer {key}"}
