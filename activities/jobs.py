@@ -291,13 +291,22 @@ class JobActivities:
             )
         for detail in batch.logs:
             log.info("job %s, %s: %s", job.id, step.title, detail)
+        skipped = dict(batch.skipped)
+        logs = [line]
+        if request.render_skipped:
+            skipped[progress.SKIPPED_RENDERS] = request.render_skipped
+            logs.append(
+                progress.render_skipped(step.title, request.render_skipped, request.render_failure)
+            )
+        logs += [detail for detail in batch.logs if detail.startswith(progress.SAYS_WHY)]
         return BatchResult(
             step_id=step.id,
             batch_no=request.batch_no,
             done=batch.done,
             records=len(batch.upserts),
             credits=round(credits, 6),
-            logs=[line],
+            logs=logs,
+            skipped=skipped,
         )
 
     @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
@@ -314,6 +323,7 @@ class JobActivities:
             columns=artifact_columns(plan.steps),
             roles=[role.column_prefix for role in criteria.roles],
             target_rows=plan.target_rows,
+            verified_only=request.verified_only,
         )
         # A schedule with exclude_previous: what its earlier runs delivered is not delivered again.
         final = [c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before]
@@ -602,7 +612,7 @@ def _company_key_of(row: Lead) -> str:
     return f"co:{company.get('domain') or company.get('name') or row.entity_key}"
 
 
-def _summary(
+def _outcome_summary(
     request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
 ) -> str:
     leads_text = f"{rows} compan{'ies' if rows != 1 else 'y'}"
@@ -616,3 +626,12 @@ def _summary(
         )
     message = request.error.message if request.error else "a step failed"
     return f"Failed: {message} {leads_text} collected before the failure{mode}."
+
+
+def _summary(
+    request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
+) -> str:
+    """The job's summary, and what it went without when it degraded."""
+    return _outcome_summary(request, rows, total_steps, title, livemode) + progress.degraded(
+        request.skipped
+    )

@@ -53,6 +53,9 @@ class JobState(BaseModel):
     credits_metered: float = 0.0
     stop_reason: str | None = None
     stop_kind: Literal["user", "ceiling", "watchdog"] | None = None
+    skipped: dict[str, int] = Field(
+        default_factory=dict, description="What the job went without, by reason (counts only)."
+    )
     started_at: datetime | None = Field(
         default=None, description="When the run began, for the watchdog's runtime limit."
     )
@@ -87,6 +90,10 @@ class BatchRequest(BaseModel):
     credits_metered: float
     now: datetime
     after_render: bool = False
+    render_skipped: int = Field(
+        default=0, description="Pages that needed a browser and could not be rendered."
+    )
+    render_failure: str | None = Field(default=None, description="Why they could not be.")
 
 
 class BatchResult(BaseModel):
@@ -101,6 +108,9 @@ class BatchResult(BaseModel):
     renders: list[str] = Field(
         default_factory=list, description="Pages to render in a browser before running again."
     )
+    skipped: dict[str, int] = Field(
+        default_factory=dict, description="What the batch went without, by reason."
+    )
 
 
 class RenderRequest(BaseModel):
@@ -114,6 +124,7 @@ class RenderResult(BaseModel):
 
     rendered: int
     failed: list[str] = Field(default_factory=list)
+    reason: str | None = Field(default=None, description="Why the failed pages were not rendered.")
 
 
 class InterruptedRequest(BaseModel):
@@ -130,6 +141,9 @@ class ResolveRequest(BaseModel):
     step_id: str | None = None
     title: str | None = None
     batch_size: int = 25
+    verified_only: bool = Field(
+        default=False, description="The job failed or stopped: deliver verified leads only."
+    )
 
 
 class ResolveResult(BaseModel):
@@ -195,6 +209,7 @@ class FinalizeRequest(BaseModel):
     error: JobError | None = None
     credits_metered: float = 0.0
     completed_steps: int = 0
+    skipped: dict[str, int] = Field(default_factory=dict)
 
 
 class ArtifactSummary(BaseModel):

@@ -56,6 +56,7 @@ with workflow.unsafe.imports_passed_through():
 FAIL_VISIBLY_PATCH = "job-fails-visibly"
 CANCELLED_REASON = "cancelled from Temporal"
 JOB_FAILED = "JobFailed"
+RENDER_DEGRADES_PATCH = "render-failure-degrades"
 
 NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
 STEP_RETRY = RetryPolicy(
@@ -89,6 +90,19 @@ def _failure_message(error: ActivityError) -> str:
         "A step failed unexpectedly after its retries; the run's history in the Temporal UI "
         "has the details."
     )
+
+
+def _render_outcome(render: asyncio.Future[RenderResult], asked: int) -> tuple[int, str | None]:
+    """How many pages went unrendered, and why: a browser that is missing or crashing
+    degrades the batch (those pages are read as served) instead of failing the job."""
+    try:
+        rendered = render.result()
+    except ActivityError as error:
+        if not workflow.patched(RENDER_DEGRADES_PATCH):
+            raise  # runs recorded before this change failed here; they replay as they ran
+        cause = error.cause.message if isinstance(error.cause, ApplicationError) else str(error)
+        return asked, f"the browser failed ({cause})"
+    return len(rendered.failed), rendered.reason if rendered.failed else None
 
 
 @workflow.defn(name=names.JOB_WORKFLOW)
@@ -154,7 +168,8 @@ class JobWorkflow:
 
         status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
         try:
-            await self._finish_despite_cancel(lambda: self._deliver(params, plan))
+            partial = status != "succeeded" or self.state.stop_reason is not None
+            await self._finish_despite_cancel(lambda: self._deliver(params, plan, partial))
         except ActivityError as failure:
             error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
             status = "failed"
@@ -170,6 +185,7 @@ class JobWorkflow:
                     error=error,
                     credits_metered=self.state.credits_metered,
                     completed_steps=self.state.step_index,
+                    skipped=self.state.skipped,
                 ),
                 task_queue=params.queues.research,
                 start_to_close_timeout=timedelta(minutes=5),
@@ -289,8 +305,18 @@ class JobWorkflow:
                     )
                 )
 
+    def _count_skipped(self, skipped: dict[str, int]) -> None:
+        for reason, count in skipped.items():
+            self.state.skipped[reason] = self.state.skipped.get(reason, 0) + count
+
     async def _run_batch(
-        self, params: JobInput, plan: JobPlan, step: StepInfo, after_render: bool = False
+        self,
+        params: JobInput,
+        plan: JobPlan,
+        step: StepInfo,
+        after_render: bool = False,
+        skipped: int = 0,
+        failure: str | None = None,
     ) -> BatchResult | None:
         handle = workflow.start_activity(
             names.JOB_RUN_BATCH_ACTIVITY,
@@ -304,6 +330,8 @@ class JobWorkflow:
                 credits_metered=self.state.credits_metered,
                 now=workflow.now(),
                 after_render=after_render,
+                render_skipped=skipped,
+                render_failure=failure,
             ),
             task_queue=params.queues.research,
             activity_id=f"{step.id}/batch-{self.state.batch_no}"
@@ -333,8 +361,11 @@ class JobWorkflow:
                     await self._cancel(render)
                     self._stopped()
                     return None
-                render.result()
-                return await self._run_batch(params, plan, step, after_render=True)
+                skipped, failure = _render_outcome(render, len(result.renders))
+                return await self._run_batch(
+                    params, plan, step, after_render=True, skipped=skipped, failure=failure
+                )
+            self._count_skipped(result.skipped)
             return result
         finished = await self._cancel(handle)
         if finished is not None:
@@ -375,7 +406,7 @@ class JobWorkflow:
         self.state.stop_reason = self.stop_requested
         self.state.stop_kind = "user"
 
-    async def _deliver(self, params: JobInput, plan: JobPlan) -> None:
+    async def _deliver(self, params: JobInput, plan: JobPlan, partial: bool = False) -> None:
         publisher = next((step for step in plan.steps if step.publishes), None)
         resolved: ResolveResult = await workflow.execute_activity(
             names.JOB_RESOLVE_ACTIVITY,
@@ -384,6 +415,7 @@ class JobWorkflow:
                 step_id=publisher.id if publisher else None,
                 title=publisher.title if publisher else None,
                 batch_size=DELIVERY_BATCH,
+                verified_only=partial,
             ),
             task_queue=params.queues.research,
             start_to_close_timeout=timedelta(minutes=10),
