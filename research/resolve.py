@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from research.confidence import lead_confidence
 from research.entity import merge_sources, resolve_entities
 from research.model import Candidate, CandidateStatus
 
@@ -27,7 +28,7 @@ def normalize_name(name: str) -> str:
 
 def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
     if company is None:
-        return person
+        return person.model_copy(update={"confidence": lead_confidence(person, None)})
     lead = person.model_copy(deep=True)
     lead.company = company.company.model_copy()
     company_fields = {
@@ -36,8 +37,7 @@ def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
     lead.fields = {**company_fields, **person.fields}
     lead.sources = merge_sources([*lead.sources, *company.sources])
     lead.evidence = list(dict.fromkeys([*company.evidence, *person.evidence]))
-    if company.confidence and person.confidence:
-        lead.confidence = round(min(company.confidence, person.confidence), 4)
+    lead.confidence = lead_confidence(person, company)
     return lead
 
 
