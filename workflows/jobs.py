@@ -168,7 +168,11 @@ class JobWorkflow:
 
         status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
         try:
-            partial = status != "succeeded" or self.state.stop_reason is not None
+            # Live jobs that failed or stopped deliver only verified leads (test mode's
+            # synthetic records state nothing a page could contradict).
+            partial = plan.livemode and (
+                status != "succeeded" or self.state.stop_reason is not None
+            )
             await self._finish_despite_cancel(lambda: self._deliver(params, plan, partial))
         except ActivityError as failure:
             error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
