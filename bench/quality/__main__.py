@@ -231,7 +231,12 @@ async def _measure(
     judged: list[tuple[float, bool]] = []
     rows: list[dict[str, Any]] = []
     with serve_in_thread(web) as port, temporal_server(["leadex-bench"], work / "logs") as temporal:
-        env = {**sandbox_env("127.0.0.1", port), "LEADEX_SEARCH_SYNC_TIMEOUT_SECONDS": "900"}
+        env = {
+            **sandbox_env("127.0.0.1", port),
+            "LEADEX_SEARCH_SYNC_TIMEOUT_SECONDS": "900",
+            # Under --load (or on a busy machine) planning takes longer than an API call waits.
+            "LEADEX_PLANNING_TIMEOUT_SECONDS": "300",
+        }
         if no_browser:
             env["LEADEX_BROWSER_EXECUTABLE"] = str(work / "no-chromium")
         database = f"sqlite:///{work / 'bench.db'}"
