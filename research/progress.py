@@ -73,5 +73,5 @@ def seed_unresolved(value: str, why: str) -> str:
 
 def degraded(skipped: dict[str, int]) -> str:
     """What a job went without, for its summary ('' when nothing)."""
-    parts = [f"{number:,} {reason}" for reason, number in sorted(skipped.items()) if number]
+    parts = [f"{reason}: {number:,}" for reason, number in sorted(skipped.items()) if number]
     return f" Degraded: {'; '.join(parts)}." if parts else ""
