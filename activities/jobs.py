@@ -312,21 +312,31 @@ class JobActivities:
             )
         for detail in batch.logs:
             log.info("job %s, %s: %s", job.id, step.title, detail)
+        skipped = dict(batch.skipped)
+        logs = [line]
+        if request.render_skipped:
+            skipped[progress.SKIPPED_RENDERS] = request.render_skipped
+            logs.append(
+                progress.render_skipped(step.title, request.render_skipped, request.render_failure)
+            )
+        logs += [detail for detail in batch.logs if detail.startswith(progress.SAYS_WHY)]
         return BatchResult(
             step_id=step.id,
             batch_no=request.batch_no,
             done=batch.done,
             records=len(batch.upserts),
             credits=round(credits, 6),
-            logs=[line],
+            logs=logs,
+            skipped=skipped,
             new_keys=new_keys,
             found_upto=found_upto,
         )
 
     async def _assembled(
-        self, job: Job, plan: Plan, rows: int
+        self, job: Job, plan: Plan, rows: int, verified_only: bool
     ) -> tuple[list[Candidate], list[Candidate]]:
-        """The job's working records, and its best ``rows`` leads as they resolve now."""
+        """The job's working records, and its best ``rows`` leads as they resolve now (only
+        verified ones when ``verified_only``)."""
         _, criteria = _plan_parts(plan)
         async with self.database.transaction() as session:
             working = await leads.all_working(session, job.id)
@@ -337,6 +347,7 @@ class JobActivities:
             columns=artifact_columns(plan.steps),
             roles=[role.column_prefix for role in criteria.roles],
             target_rows=rows,
+            verified_only=verified_only,
         )
         # A schedule with exclude_previous: what its earlier runs delivered is not delivered again.
         return working, [
@@ -347,7 +358,7 @@ class JobActivities:
     async def resolve(self, request: ResolveRequest) -> ResolveResult:
         """Merge duplicates and lay the job's leads out in delivery order."""
         job, plan = await self._load(request.job_id)
-        working, final = await self._assembled(job, plan, plan.target_rows)
+        working, final = await self._assembled(job, plan, plan.target_rows, request.verified_only)
         batch_size = max(request.batch_size, math.ceil(len(final) / MAX_DELIVERY_BATCHES))
         batches = math.ceil(len(final) / batch_size) if final else 0
         async with self.database.transaction() as session:
@@ -413,7 +424,7 @@ class JobActivities:
         and one found again (a late duplicate) updates it. All in one transaction, so a retry
         delivers nothing twice."""
         job, plan = await self._load(request.job_id)
-        _, ranked = await self._assembled(job, plan, MAX_ARTIFACT_ROWS)
+        _, ranked = await self._assembled(job, plan, MAX_ARTIFACT_ROWS, request.verified_only)
         async with self.database.transaction() as session:
             locked = await jobs.get_by_id(session, job.id, for_update=True)
             if locked is None:
@@ -692,7 +703,7 @@ def _company_key_of(row: Lead) -> str:
     return f"co:{company.get('domain') or company.get('name') or row.entity_key}"
 
 
-def _summary(
+def _outcome_summary(
     request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
 ) -> str:
     leads_text = f"{rows} compan{'ies' if rows != 1 else 'y'}"
@@ -706,3 +717,12 @@ def _summary(
         )
     message = request.error.message if request.error else "a step failed"
     return f"Failed: {message} {leads_text} collected before the failure{mode}."
+
+
+def _summary(
+    request: FinalizeRequest, rows: int, total_steps: int, title: str, livemode: bool
+) -> str:
+    """The job's summary, and what it went without when it degraded."""
+    return _outcome_summary(request, rows, total_steps, title, livemode) + progress.degraded(
+        request.skipped
+    )

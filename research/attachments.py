@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from charset_normalizer import from_bytes
 
@@ -56,6 +57,37 @@ def _domain(value: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def _seed_value(value: str) -> str | None:
+    """A row's site as the user gave it: a URL keeps its scheme and path, a bare domain stays
+    bare (and is tried over https, then http); only the host is lowercased."""
+    value = value.strip()
+    match = _DOMAIN.match(value)
+    if match is None:
+        return None
+    parts = urlsplit(value if "://" in value else f"//{value}")
+    host = (parts.hostname or "").lower()
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    path = parts.path if parts.path not in ("", "/") else ""
+    rest = f"{path}?{parts.query}" if parts.query else path
+    if parts.scheme:
+        return urlunsplit((parts.scheme.lower(), netloc, path or "/", parts.query, ""))
+    return f"{netloc}{rest}"
+
+
+def seed_urls(value: str) -> list[str]:
+    """The URLs to try for a seed row, in order: its own URL, or https then http for a bare
+    domain."""
+    if re.match(r"^https?://", value, re.I):
+        return [value]
+    address = value if "/" in value else f"{value}/"
+    return [f"https://{address}", f"http://{address}"]
+
+
+def seed_domain(value: str) -> str | None:
+    """The host a seed row names, for keys and matching."""
+    return _domain(value)
+
+
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     normalized = [re.sub(r"[^a-z]+", "_", cell.strip().lower()).strip("_") for cell in header]
     for name in names:
@@ -95,7 +127,7 @@ def parse_seed_csv(data: bytes, source_url: str | None = None) -> SeedList:
             f"The CSV attachment has {len(body):,} rows; the limit is {MAX_SEED_ROWS:,}."
         )
     if domain_at is not None:
-        domains = [_domain(row[domain_at]) for row in body if len(row) > domain_at]
+        domains = [_seed_value(row[domain_at]) for row in body if len(row) > domain_at]
         values = list(dict.fromkeys(d for d in domains if d))
         if values:
             return SeedList(kind="domains", values=values, source_url=source_url)

@@ -59,6 +59,11 @@ class StepBatch(BaseModel):
         default_factory=list,
         description="Pages only a browser can read; render them, then run the batch again.",
     )
+    skipped: dict[str, int] = Field(
+        default_factory=dict,
+        description="What the batch went without, by reason ('seeds not resolved': 2); the "
+        "job's summary adds these up.",
+    )
 
 
 Heartbeat = Callable[[], None]
@@ -97,6 +102,12 @@ def companies_needed(criteria: Criteria, target_rows: int) -> int:
     return max(1, companies_for(criteria, target_rows))
 
 
+BATCH_COMPANIES = 5
+"""Companies per batch, whatever the job's size: a batch's work (and so its time, its retry
+and its memory) is bounded; a long job has more batches and continues as new."""
+
+
 def batch_size_for(companies: int) -> int:
-    """Small batches for small jobs; bounded batch counts (and history) for large ones."""
-    return max(5, -(-companies // 40))
+    """The batch size for a job needing ``companies``: a fixed number, not a share of it."""
+    del companies  # kept in the signature: callers state what they know
+    return BATCH_COMPANIES

@@ -11,17 +11,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
+
+import pycountry
+from babel import Locale
 
 from research.domains import registrable_domain
 from research.emails import INFERRED_FIELD, explains, verify_inference
-from research.extract.company import CURRENCY_CODES, MONEY, country_code, money, stage_of
+from research.extract.company import (
+    COUNTRY_ALIASES,
+    CURRENCY_CODES,
+    FOUNDED_PATTERNS,
+    MONEY,
+    money,
+    stage_of,
+)
 from research.extract.contacts import find_emails, normalize_email, phone_e164
 from research.extract.dates import find_dates
 from research.extract.names import find_names, fold
 from research.extract.people import sentences
+from research.extract.quantities import founded_year
 from research.model import Candidate, CandidateStatus, Source
-from research.planner.lexicon import find_industries, find_places
+from research.planner.lexicon import find_industries
 from research.text import folded_words
 
 Matcher = Callable[[Any, str], bool]
@@ -159,11 +171,155 @@ def _states_domain(value: Any, text: str) -> bool:
     return bool(re.search(pattern, text, re.IGNORECASE))
 
 
+# A country counts only where the page says where the company is: an HQ or address statement
+# ("Headquartered in Paris, France", "Sitz: Berlin", "HQ: London, UK"), an address block
+# ("75001 Paris" over "France"), or a country label ("Country: France"). "Customers in France"
+# or "IT services" say nothing about where it is.
+_HQ_CUE = re.compile(
+    r"(?<!\w)(?:headquarter(?:s|ed)?|head[\s-]*(?:office|quarters)|hq|main\s+office"
+    r"|registered\s+(?:office|address)|based|located|offices?\s+address|address"
+    r"|(?:haupt|firmen|gesellschafts)?sitz|ans[äa]ssig|anschrift|adresse|hauptverwaltung"
+    r"|si[èe]ge(?:\s+social)?|bas[ée]e?s?|situ[ée]e?s?|implant[ée]e?s?|domicili[ée]e?s?"
+    r"|sede(?:\s+(?:central|social))?|con\s+sede|ubicad[ao]s?|radicad[ao]s?|domicilio"
+    r"|hoofdkantoor|gevestigd|huvudkontor|s[äa]te)(?!\w)",
+    re.IGNORECASE,
+)
+# A label that says where the company is, whose value follows: "Location: Galway, Ireland".
+_HQ_LABEL = re.compile(
+    r"(?:location|headquarters|hq|head\s+office|based\s+in|address|country|standort|sitz"
+    r"|adresse|si[èe]ge(?:\s+social)?|localisation|pays|sede|ubicaci[óo]n|pa[íi]s|domicilio"
+    r"|vestiging|hoofdkantoor|land)\s*:?",
+    re.IGNORECASE,
+)
+_COUNTRY_LABEL = re.compile(
+    r"^\s*(?:country|pays|pa[íi]s|land|staat|location|standort|localisation|ubicaci[óo]n)"
+    r"\s*[:|]\s*|(?<!\w)addressCountry\s*:\s*",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(
+    r"(?<![\w-])(?:[A-Z]{1,2}-)?\d{4,5}(?:-\d{3,4})?(?!\w)|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"
+)
+_CLAUSE_END = re.compile(r"[.;!?|()\[\]\n·•]|\s[-–—]\s")
+# Lowercase words a place may contain ("Frankfurt am Main", "Saint-Denis-de-la-Réunion",
+# "Sitz der Gesellschaft: Berlin"); any other lowercase word ends the place.
+_PLACE_PARTICLES = frozenset(
+    [
+        "the",
+        "of",
+        "in",
+        "at",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "am",
+        "an",
+        "im",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "el",
+        "los",
+        "las",
+        "del",
+        "van",
+        "von",
+        "te",
+        "ter",
+        "sur",
+        "upon",
+        "on",
+        "is",
+        "are",
+        "i",
+        "és",
+        "är",
+        "ist",
+        "est",
+        "es",
+    ]
+)
+PLACE_WINDOW = 80
+
+
+def _place_after(text: str, start: int) -> str:
+    """The place a statement names from ``start``: up to the clause's end or a plain word."""
+    # A label's separator ("Headquarters | Seattle", "HQ – Berlin") opens the place.
+    window = text[start : start + PLACE_WINDOW].lstrip(" \t:|·•-–—\u00a0")
+    end = _CLAUSE_END.search(window)
+    window = window[: end.start()] if end else window
+    kept: list[str] = []
+    for token in re.split(r"(\s+)", window):
+        word = token.strip(" ,:'’\"")
+        if word and word[0].islower() and fold(word) not in _PLACE_PARTICLES:
+            break
+        kept.append(token)
+    return "".join(kept)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Country names in the languages pages are written in, folded, to their ISO codes."""
+    names: dict[str, str] = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) == 2 and code.isalpha() and pycountry.countries.get(alpha_2=code):
+                names.setdefault(folded_words(name), code)
+    for name, code in COUNTRY_ALIASES.items():
+        names.setdefault(folded_words(name), code)
+    ordered = sorted((n for n in names if n), key=len, reverse=True)
+    return re.compile(
+        r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, ordered)) + r")(?![a-z0-9])"
+    ), names
+
+
+COUNTRY_NAME_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "pl")
+
+
+def countries_in_place(place: str) -> set[str]:
+    """The countries a place names: 'Paris, France', 'Berlin, Deutschland', 'Milan, IT'."""
+    pattern, names = _country_names()
+    found = {names[m.group(0)] for m in pattern.finditer(folded_words(place))}
+    # Two-letter codes only as written in capitals, as the last part of a place ('Milan, IT').
+    for code in re.findall(r"(?:^|,)\s*([A-Z]{2})(?=\s*$|\s*,|\s+[A-Z\d])", place):
+        if pycountry.countries.get(alpha_2=code):
+            found.add(code)
+    return found
+
+
+def hq_countries(text: str) -> set[str]:
+    """The countries a text gives as where its subject is (HQ, address or country label)."""
+    found: set[str] = set()
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        following = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if _HQ_LABEL.fullmatch(line.strip()) and following:
+            # A label over its value: "Location" / "Galway, Ireland" (<dt>/<dd>, table cells).
+            found |= countries_in_place(_place_after(following, 0))
+        for label in _COUNTRY_LABEL.finditer(line):
+            found |= countries_in_place(_place_after(line, label.end()))
+        for cue in _HQ_CUE.finditer(line):
+            found |= countries_in_place(_place_after(line, cue.end()))
+        for code in _POSTCODE.finditer(line):
+            # An address: the country after the postcode, on its line or alone on the next.
+            found |= countries_in_place(_place_after(line, code.end()))
+            if following and len(following) <= 40:
+                found |= countries_in_place(_place_after(following, 0))
+    return found
+
+
 def _states_country(value: Any, text: str) -> bool:
-    code = str(value).upper()
-    if any(m.key.kind == "country" and m.key.value == code for m in find_places(text)):
-        return True
-    return any(country_code(word) == code for word in re.findall(r"\b[A-Z]{2}\b", text))
+    return str(value).upper() in hq_countries(text)
 
 
 def _states_industry(value: Any, text: str) -> bool:
@@ -176,8 +332,42 @@ def _states_stage(value: Any, text: str) -> bool:
     )
 
 
+_FOUNDED_LABEL = re.compile(
+    r"(?<!\w)(?:foundingDate|founded|year\s+founded|founding\s+year|established|est\.?|since"
+    r"|gr[üu]ndung(?:sjahr)?|gegr[üu]ndet|fondation|fond[ée]e?|cr[ée]ation|ann[ée]e\s+de\s+cr[ée]ation"
+    r"|fundaci[óo]n|a[ñn]o\s+de\s+fundaci[óo]n|fundad[ao]|opgericht|oprichting|grundad|grundat)"
+    r"\s*[:|]\s*(?P<year>(?:18|19|20)\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def founding_years(text: str) -> set[int]:
+    """The years a text states as its subject's founding ('Founded in 2019', 'Gegründet
+    2012', 'Since 2006.'), not any year it prints ('© 2019', 'in 2019 we moved')."""
+    years: set[int] = set()
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        years |= {int(m.group("year")) for m in _FOUNDED_LABEL.finditer(line)}
+        if index + 1 < len(lines) and _FOUNDED_LABEL.fullmatch(
+            f"{line.strip()}: {lines[index + 1].strip()}"
+        ):
+            # A label over its value: "Founded" / "2022".
+            years.add(int(lines[index + 1].strip()))
+        for sentence in sentences(line):
+            for pattern in FOUNDED_PATTERNS:
+                years |= {int(m.group("year")) for m in pattern.finditer(sentence)}
+            stated = founded_year([sentence])
+            if stated is not None:
+                years.add(stated)
+    return years
+
+
 def _states_year(value: Any, text: str) -> bool:
     return bool(re.search(rf"(?<![\d\-./]){int(value)}(?![\d\-/]|\.\d)", text))
+
+
+def _states_founding(value: Any, text: str) -> bool:
+    return int(value) in founding_years(text)
 
 
 _FOUNDING = re.compile(r"\b(?:co-?)?found(?:ed|er|ers|ing)\b", re.IGNORECASE)
@@ -196,9 +386,16 @@ def _states_phone(value: Any, text: str) -> bool:
     if wanted is None:
         return False
     digits = wanted.lstrip("+")
-    squashed = re.sub(r"[^\d+]", "", text)
+    # Each number as printed, its separators dropped; a phone is never part of a longer one.
+    printed = [re.sub(r"\D", "", m) for m in _PHONE_RUN.findall(text)]
     # National formats drop the country code: '+33 1 23 45 67 89' may read '01 23 45 67 89'.
-    return digits in squashed or any(digits.endswith(d) for d in re.findall(r"\d{8,}", squashed))
+    return any(
+        number == digits or (len(number) >= 8 and digits.endswith(number.lstrip("0")))
+        for number in printed
+    )
+
+
+_PHONE_RUN = re.compile(r"(?<![\w.])\+?\d[\d\s().\-\u00a0]{5,}\d(?![\w])")
 
 
 # How each kind of value is stated. Field names pick the kind; a value of unknown field
@@ -217,6 +414,7 @@ MATCHERS: dict[str, Matcher] = {
     "industry": _states_industry,
     "stage": _states_stage,
     "year": _states_year,
+    "founded": _states_founding,
     "phone": _states_phone,
     "title": _states_title,
 }
@@ -224,7 +422,7 @@ FIELD_KINDS: dict[str, str] = {
     "hq_country": "country",
     "country": "country",
     "industry": "industry",
-    "founded_year": "year",
+    "founded_year": "founded",
     "funding_stage": "stage",
     "stage": "stage",
     "funding_amount": "money",
@@ -320,7 +518,52 @@ def _names_someone(line: str) -> bool:
 
 
 def _about_person(name: str, value: Any, text: str, field: str) -> bool:
+    if _kind_of(value, field) == "title":
+        return any(_title_about(name, value, passage) for passage in person_scope(name, text))
     return any(is_grounded(value, passage, field=field) for passage in person_scope(name, text))
+
+
+# What someone is quoted as saying is not about them: "“Acme's CTO was great.” — Jane Doe".
+_QUOTED = re.compile(r"[“«„\"][^”»“\"\n]{3,400}[”»“\"]")
+
+
+def _title_about(name: str, title: Any, passage: str) -> bool:
+    """Whether a passage gives this person the title: outside quotes, and nearer to their
+    name than to anyone else's ("Our CTO John Roe hired Jane Doe" is not Jane's title)."""
+    passage = _QUOTED.sub(lambda quoted: " " * len(quoted.group(0)), passage)
+    if not _states_title(title, passage):
+        return False
+    wanted = fold(name)
+    names = find_names(passage)
+    own = [(n.start, n.end) for n in names if wanted in fold(n.text)]
+    others = [(n.start, n.end) for n in names if wanted not in fold(n.text)]
+    if not others:
+        return True
+    if not own:
+        at = fold(passage).find(wanted)
+        own = [(at, at + len(wanted))] if at >= 0 else []
+    spans = _title_spans(str(title), passage)
+    if not own or not spans:
+        return False
+
+    def distance(span: tuple[int, int], other: tuple[int, int]) -> int:
+        return max(0, other[0] - span[1], span[0] - other[1])
+
+    return any(
+        min(distance(span, n) for n in own) <= min(distance(span, n) for n in others)
+        for span in spans
+    )
+
+
+def _title_spans(title: str, passage: str) -> list[tuple[int, int]]:
+    words = re.findall(r"\w+", title)
+    if not words:
+        return []
+    pattern = r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words)) + r"(?!\w)"
+    spans = [m.span() for m in re.finditer(pattern, passage, re.IGNORECASE)]
+    if not spans and folded_words(title) in ("founder", "co founder", "cofounder"):
+        spans = [m.span() for m in _FOUNDING.finditer(passage)]
+    return spans
 
 
 # -- candidates -----------------------------------------------------------------------------

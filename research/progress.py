@@ -74,3 +74,27 @@ def delivery(new: int, delivered: int, updated: int = 0, *, final: bool = False)
         return f"Resolved duplicates; {total}."
     line = "; ".join(parts)
     return f"{line[0].upper()}{line[1:]} ({total})."
+
+
+SKIPPED_RENDERS = "pages needing a browser skipped"
+UNRESOLVED_SEEDS = "seeds not resolved"
+# Engine log lines that start so say why the job went without something: the job log shows them.
+SAYS_WHY = "Seed "
+
+
+def render_skipped(title: str, pages: int, why: str | None) -> str:
+    """Pages a batch read without the browser they needed, and why."""
+    reason = why or "the browser could not render them"
+    need = "needs" if pages == 1 else "need"
+    return f"{title}: skipped {count(pages, 'page')} that {need} a browser: {reason}."
+
+
+def seed_unresolved(value: str, why: str) -> str:
+    """A seed row the job could not resolve, and why."""
+    return f"{SAYS_WHY}{value} not resolved: {why}"
+
+
+def degraded(skipped: dict[str, int]) -> str:
+    """What a job went without, for its summary ('' when nothing)."""
+    parts = [f"{reason}: {number:,}" for reason, number in sorted(skipped.items()) if number]
+    return f" Degraded: {'; '.join(parts)}." if parts else ""

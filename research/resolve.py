@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from research.confidence import lead_confidence
 from research.entity import merge_sources, resolve_entities
 from research.model import Candidate, CandidateStatus
 
@@ -27,7 +28,7 @@ def normalize_name(name: str) -> str:
 
 def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
     if company is None:
-        return person
+        return person.model_copy(update={"confidence": lead_confidence(person, None)})
     lead = person.model_copy(deep=True)
     lead.company = company.company.model_copy()
     company_fields = {
@@ -36,8 +37,7 @@ def _with_company(person: Candidate, company: Candidate | None) -> Candidate:
     lead.fields = {**company_fields, **person.fields}
     lead.sources = merge_sources([*lead.sources, *company.sources])
     lead.evidence = list(dict.fromkeys([*company.evidence, *person.evidence]))
-    if company.confidence and person.confidence:
-        lead.confidence = round(min(company.confidence, person.confidence), 4)
+    lead.confidence = lead_confidence(person, company)
     return lead
 
 
@@ -70,6 +70,7 @@ def assemble_leads(
     columns: Sequence[str],
     roles: Sequence[str],
     target_rows: int,
+    verified_only: bool = False,
 ) -> list[Candidate]:
     """The job's leads, in delivery order.
 
@@ -79,10 +80,15 @@ def assemble_leads(
     so a company verified under one domain is not lost for failing under its alias.
     """
     resolved = resolve_entities(candidates)
+    # A job that failed or stopped delivers only what it verified: a company it never got to
+    # check (and its people) is left out rather than delivered unchecked.
+    unwanted = (
+        {CandidateStatus.REJECTED, CandidateStatus.CANDIDATE}
+        if verified_only
+        else {CandidateStatus.REJECTED}
+    )
     rejected = {
-        index
-        for index, company in enumerate(resolved.companies)
-        if company.status is CandidateStatus.REJECTED
+        index for index, company in enumerate(resolved.companies) if company.status in unwanted
     }
     role_order = {role: index for index, role in enumerate(roles)}
     staffed: set[int] = set()
@@ -96,6 +102,8 @@ def assemble_leads(
     )
     for person, employer in placed:
         if person.status is CandidateStatus.REJECTED or employer in rejected:
+            continue
+        if verified_only and employer is None:
             continue
         company = None if employer is None else resolved.companies[employer]
         if employer is not None:

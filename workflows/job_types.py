@@ -64,6 +64,9 @@ class JobState(BaseModel):
     credits_metered: float = 0.0
     stop_reason: str | None = None
     stop_kind: Literal["user", "ceiling", "watchdog"] | None = None
+    skipped: dict[str, int] = Field(
+        default_factory=dict, description="What the job went without, by reason (counts only)."
+    )
     started_at: datetime | None = Field(
         default=None, description="When the run began, for the watchdog's runtime limit."
     )
@@ -116,6 +119,10 @@ class BatchRequest(BaseModel):
     found_after: int | None = Field(
         default=None, description="Wave runs: report companies found after this write number."
     )
+    render_skipped: int = Field(
+        default=0, description="Pages that needed a browser and could not be rendered."
+    )
+    render_failure: str | None = Field(default=None, description="Why they could not be.")
 
 
 class BatchResult(BaseModel):
@@ -134,6 +141,9 @@ class BatchResult(BaseModel):
         default_factory=list, description="Wave runs: companies found since ``found_after``."
     )
     found_upto: int = Field(default=0, description="Wave runs: the write number reached.")
+    skipped: dict[str, int] = Field(
+        default_factory=dict, description="What the batch went without, by reason."
+    )
 
 
 class RenderRequest(BaseModel):
@@ -147,6 +157,7 @@ class RenderResult(BaseModel):
 
     rendered: int
     failed: list[str] = Field(default_factory=list)
+    reason: str | None = Field(default=None, description="Why the failed pages were not rendered.")
 
 
 class InterruptedRequest(BaseModel):
@@ -163,6 +174,9 @@ class ResolveRequest(BaseModel):
     step_id: str | None = None
     title: str | None = None
     batch_size: int = 25
+    verified_only: bool = Field(
+        default=False, description="The job failed or stopped: deliver verified leads only."
+    )
 
 
 class ResolveResult(BaseModel):
@@ -210,6 +224,9 @@ class PublishRequest(BaseModel):
     job_id: str
     wave_no: int
     final: bool
+    verified_only: bool = Field(
+        default=False, description="The job failed or stopped: deliver verified leads only."
+    )
     step_id: str | None = None
     title: str | None = None
     batch_size: int = 25
@@ -248,6 +265,7 @@ class FinalizeRequest(BaseModel):
     error: JobError | None = None
     credits_metered: float = 0.0
     completed_steps: int = 0
+    skipped: dict[str, int] = Field(default_factory=dict)
 
 
 class ArtifactSummary(BaseModel):

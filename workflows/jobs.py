@@ -62,6 +62,7 @@ JOB_FAILED = "JobFailed"
 # Runs started after this change deliver in waves: each discovery batch's companies go through
 # the later steps and out to the user before the next discovery batch.
 WAVES_PATCH = "job-delivers-in-waves"
+RENDER_DEGRADES_PATCH = "render-failure-degrades"
 
 NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
 STEP_RETRY = RetryPolicy(
@@ -105,6 +106,19 @@ def _wave_shaped(plan: JobPlan) -> bool:
         and not plan.steps[0].publishes
         and not any(step.intent == "discover" for step in plan.steps[1:])
     )
+
+
+def _render_outcome(render: asyncio.Future[RenderResult], asked: int) -> tuple[int, str | None]:
+    """How many pages went unrendered, and why: a browser that is missing or crashing
+    degrades the batch (those pages are read as served) instead of failing the job."""
+    try:
+        rendered = render.result()
+    except ActivityError as error:
+        if not workflow.patched(RENDER_DEGRADES_PATCH):
+            raise  # runs recorded before this change failed here; they replay as they ran
+        cause = error.cause.message if isinstance(error.cause, ApplicationError) else str(error)
+        return asked, f"the browser failed ({cause})"
+    return len(rendered.failed), rendered.reason if rendered.failed else None
 
 
 @workflow.defn(name=names.JOB_WORKFLOW)
@@ -170,10 +184,17 @@ class JobWorkflow:
 
         status = "failed" if error else "stopped" if self.state.stop_reason else "succeeded"
         try:
+            # Live jobs that failed or stopped deliver only verified leads (test mode's
+            # synthetic records state nothing a page could contradict).
+            partial = plan.livemode and (
+                status != "succeeded" or self.state.stop_reason is not None
+            )
             if self.state.waves:
-                await self._finish_despite_cancel(lambda: self._publish(params, plan, final=True))
+                await self._finish_despite_cancel(
+                    lambda: self._publish(params, plan, final=True, verified_only=partial)
+                )
             else:
-                await self._finish_despite_cancel(lambda: self._deliver(params, plan))
+                await self._finish_despite_cancel(lambda: self._deliver(params, plan, partial))
         except ActivityError as failure:
             error = error or JobError(message=f"Delivery failed: {_failure_message(failure)}")
             status = "failed"
@@ -189,6 +210,7 @@ class JobWorkflow:
                     error=error,
                     credits_metered=self.state.credits_metered,
                     completed_steps=self.state.step_index,
+                    skipped=self.state.skipped,
                 ),
                 task_queue=params.queues.research,
                 start_to_close_timeout=timedelta(minutes=5),
@@ -382,7 +404,9 @@ class JobWorkflow:
         self.state.step_batches[f"{step.id}:read"] = read + len(keys or ())
         return result
 
-    async def _publish(self, params: JobInput, plan: JobPlan, *, final: bool) -> None:
+    async def _publish(
+        self, params: JobInput, plan: JobPlan, *, final: bool, verified_only: bool = False
+    ) -> None:
         publisher = next((step for step in plan.steps if step.publishes), None)
         wave_no = self.state.waves_done
         await workflow.execute_activity(
@@ -391,6 +415,7 @@ class JobWorkflow:
                 job_id=params.job_id,
                 wave_no=wave_no,
                 final=final,
+                verified_only=verified_only,
                 step_id=publisher.id if publisher else None,
                 title=publisher.title if publisher else None,
                 batch_size=DELIVERY_BATCH,
@@ -404,12 +429,18 @@ class JobWorkflow:
         )
         self.state.waves_done = wave_no + 1
 
+    def _count_skipped(self, skipped: dict[str, int]) -> None:
+        for reason, count in skipped.items():
+            self.state.skipped[reason] = self.state.skipped.get(reason, 0) + count
+
     async def _run_batch(
         self,
         params: JobInput,
         plan: JobPlan,
         step: StepInfo,
         after_render: bool = False,
+        skipped: int = 0,
+        failure: str | None = None,
         *,
         keys: list[str] | None = None,
         last: bool = False,
@@ -428,6 +459,8 @@ class JobWorkflow:
                 credits_metered=self.state.credits_metered,
                 now=workflow.now(),
                 after_render=after_render,
+                render_skipped=skipped,
+                render_failure=failure,
                 keys=keys,
                 last=last,
                 read_before=read_before,
@@ -461,17 +494,20 @@ class JobWorkflow:
                     await self._cancel(render)
                     self._stopped()
                     return None
-                render.result()
+                skipped, failure = _render_outcome(render, len(result.renders))
                 return await self._run_batch(
                     params,
                     plan,
                     step,
                     after_render=True,
+                    skipped=skipped,
+                    failure=failure,
                     keys=keys,
                     last=last,
                     read_before=read_before,
                     found_after=found_after,
                 )
+            self._count_skipped(result.skipped)
             return result
         finished = await self._cancel(handle)
         if finished is not None:
@@ -512,7 +548,7 @@ class JobWorkflow:
         self.state.stop_reason = self.stop_requested
         self.state.stop_kind = "user"
 
-    async def _deliver(self, params: JobInput, plan: JobPlan) -> None:
+    async def _deliver(self, params: JobInput, plan: JobPlan, partial: bool = False) -> None:
         publisher = next((step for step in plan.steps if step.publishes), None)
         resolved: ResolveResult = await workflow.execute_activity(
             names.JOB_RESOLVE_ACTIVITY,
@@ -521,6 +557,7 @@ class JobWorkflow:
                 step_id=publisher.id if publisher else None,
                 title=publisher.title if publisher else None,
                 batch_size=DELIVERY_BATCH,
+                verified_only=partial,
             ),
             task_queue=params.queues.research,
             start_to_close_timeout=timedelta(minutes=10),

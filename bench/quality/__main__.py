@@ -6,17 +6,30 @@ sandbox (seed 2027 by default; the tests use 7 and 1234), and its leads are scor
 the generator's ground truth: company and person recall and precision, email precision, the
 share of values their sources state, and pairwise dedupe precision and recall.
 
+It also prints a reliability table: leads by confidence, and the share of each band that is
+right (its company matches the prompt; its person, if any, is a requested current person
+with their own address, if any). ``--load`` runs the same prompts while competing processes
+load the CPU, memory and disk (and a second Temporal server runs); ``--no-browser`` runs them
+with the browser missing, as on a machine where Chromium was never installed. Both should
+print the idle figures.
+
     .venv/bin/python bench/quality [--seed 2027] [--only KEY ...] [--json out.json]
+        [--load] [--no-browser]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import itertools
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +42,7 @@ from research.grounding import is_grounded
 from sandbox import generate
 from sandbox.icp import EU_COUNTRIES, FOUNDER, ML_ENGINEER, STAFF_ENGINEER, Icp
 from sandbox.model import SandboxWeb
-from sandbox.scoring import Score, Truth, score
+from sandbox.scoring import Score, Truth, firmographic_matches, score
 from sandbox.server import serve_in_thread
 
 EUROPE = (*EU_COUNTRIES, "GB", "CH", "NO")
@@ -92,6 +105,19 @@ TARGETS = {
     "email_precision": 1.0,
     "grounded": 1.0,
 }
+RELIABLE_AT = 0.9
+BANDS = (0.0, 0.5, 0.7, 0.8, 0.9, 1.01)
+# Competing work for --load: busy loops on every core, a resident block of memory, a disk
+# writer that syncs what it writes.
+CPU_HOG = "while True: pass"
+MEMORY_HOG = "import time; block = bytearray(512 * 2**20); time.sleep(10**6)"
+DISK_HOG = (
+    "import os, sys\n"
+    "path = os.path.join(sys.argv[1], 'hog.bin')\n"
+    "while True:\n"
+    "    with open(path, 'wb') as f:\n"
+    "        f.write(os.urandom(32 * 2**20)); f.flush(); os.fsync(f.fileno())\n"
+)
 
 
 def _grounder(web: SandboxWeb) -> Any:
@@ -106,6 +132,53 @@ def _grounder(web: SandboxWeb) -> Any:
         return is_grounded(value, page_text(url), field=path)
 
     return grounded
+
+
+def lead_is_right(icp: Icp, lead: Mapping[str, Any], truth: Truth) -> bool:
+    """Whether a delivered lead is right: its company matches the prompt, its person (if any)
+    is a requested current person there, and its address (if any) is that person's."""
+    company = truth.company_of((lead.get("company") or {}).get("domain"))
+    expected = {c["id"] for c in firmographic_matches(icp, truth)}
+    if company is None or company["id"] not in expected:
+        return False
+    person = lead.get("person")
+    if not person:
+        return True
+    real = truth.person_of(company, person.get("full_name") or "")
+    if real is None or real not in icp.people(company):
+        return False
+    email = person.get("email")
+    return not email or email.lower() == str(real["email"]).lower()
+
+
+def reliability(judged: list[tuple[float, bool]]) -> list[tuple[str, int, float | None]]:
+    """Leads by confidence band: how many, and the share that is right."""
+    table = []
+    for low, high in itertools.pairwise(BANDS):
+        band = [right for confidence, right in judged if low <= confidence < high]
+        share = sum(band) / len(band) if band else None
+        table.append((f"[{low:.1f}, {min(high, 1.0):.1f}]", len(band), share))
+    return table
+
+
+@contextlib.contextmanager
+def competing_load(work: Path) -> Iterator[None]:
+    """CPU, memory and disk held busy by other processes (and another Temporal server)."""
+    hogs = [
+        *(
+            subprocess.Popen([sys.executable, "-c", CPU_HOG])
+            for _ in range(max(1, os.cpu_count() or 1))
+        ),
+        subprocess.Popen([sys.executable, "-c", MEMORY_HOG]),
+        subprocess.Popen([sys.executable, "-c", DISK_HOG, str(work)]),
+    ]
+    try:
+        with temporal_server(["leadex-load"], work / "load-logs"):
+            yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
 
 
 async def _run_prompt(client: Any, icp: Icp, max_rows: int) -> list[dict[str, Any]]:
@@ -126,17 +199,46 @@ def _row(name: str, metrics: dict[str, float], seconds: float | None = None) -> 
     return f"{name:28} " + " ".join(f"{cell:>6}" for cell in cells) + f" {timing}"
 
 
-async def main(seed: int, only: list[str], max_rows: int, report: Path | None) -> int:
+async def main(
+    seed: int,
+    only: list[str],
+    max_rows: int,
+    report: Path | None,
+    *,
+    load: bool = False,
+    no_browser: bool = False,
+) -> int:
     """Run the prompts and print the scores; exit 1 when a total misses its target."""
+    work = Path(tempfile.mkdtemp(prefix="leadex-quality-"))
+    with competing_load(work) if load else contextlib.nullcontext():
+        return await _measure(seed, only, max_rows, report, work, no_browser=no_browser)
+
+
+async def _measure(
+    seed: int,
+    only: list[str],
+    max_rows: int,
+    report: Path | None,
+    work: Path,
+    *,
+    no_browser: bool,
+) -> int:
     web = generate(seed)
     truth = Truth(web.truth())
     grounded = _grounder(web)
     prompts = [icp for icp in PROMPTS if not only or icp.key in only]
-    work = Path(tempfile.mkdtemp(prefix="leadex-quality-"))
     totals = Score(key="total")
+    judged: list[tuple[float, bool]] = []
     rows: list[dict[str, Any]] = []
     with serve_in_thread(web) as port, temporal_server(["leadex-bench"], work / "logs") as temporal:
-        env = {**sandbox_env("127.0.0.1", port), "LEADEX_SEARCH_SYNC_TIMEOUT_SECONDS": "900"}
+        env = {
+            **sandbox_env("127.0.0.1", port),
+            "LEADEX_SEARCH_SYNC_TIMEOUT_SECONDS": "900",
+            # Under --load (or on a busy machine) planning takes longer than an API call waits.
+            "LEADEX_PLANNING_TIMEOUT_SECONDS": "300",
+        }
+        if no_browser:
+            env["LEADEX_BROWSER_EXECUTABLE"] = str(work / "no-chromium")
         database = f"sqlite:///{work / 'bench.db'}"
         with running_stack("bench", database, temporal.address, "leadex-bench", work, env) as stack:
             key = await mint_key(
@@ -156,6 +258,10 @@ async def main(seed: int, only: list[str], max_rows: int, report: Path | None) -
                     elapsed = time.monotonic() - started
                     result = score(icp, leads, truth, grounded)
                     totals.add(result)
+                    judged += [
+                        (float(lead.get("confidence") or 0), lead_is_right(icp, lead, truth))
+                        for lead in leads
+                    ]
                     print(_row(icp.key, result.metrics(), elapsed), flush=True)
                     rows.append(
                         {
@@ -168,7 +274,15 @@ async def main(seed: int, only: list[str], max_rows: int, report: Path | None) -
                     )
     overall = totals.metrics()
     print(_row("TOTAL (micro-averaged)", overall))
+    print("reliability: confidence band, leads, share right")
+    for band, count, share in reliability(judged):
+        print(f"  {band:12} {count:6} {'   -' if share is None else f'{share:6.2f}'}")
+    sure = [right for confidence, right in judged if confidence >= RELIABLE_AT]
+    overall["reliable_at_0.9"] = sum(sure) / len(sure) if sure else 1.0
+    print(f"right among leads at confidence >= {RELIABLE_AT}: {overall['reliable_at_0.9']:.2f}")
     failing = [name for name, target in TARGETS.items() if overall[name] < target]
+    if overall["reliable_at_0.9"] < RELIABLE_AT:
+        failing.append("reliable_at_0.9")
     for row in rows:
         for line in row["misses"][:5] + row["mistakes"][:5]:
             print(f"  {row['key']}: {line}")
@@ -187,8 +301,19 @@ def cli() -> int:
     parser.add_argument("--only", nargs="*", default=[], help="prompt keys to run")
     parser.add_argument("--max-rows", type=int, default=200)
     parser.add_argument("--json", type=Path, default=None, help="write the full report here")
+    parser.add_argument("--load", action="store_true", help="run beside CPU, memory, disk load")
+    parser.add_argument("--no-browser", action="store_true", help="run with the browser missing")
     args = parser.parse_args()
-    return asyncio.run(main(args.seed, args.only, args.max_rows, args.json))
+    return asyncio.run(
+        main(
+            args.seed,
+            args.only,
+            args.max_rows,
+            args.json,
+            load=args.load,
+            no_browser=args.no_browser,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from urllib.parse import quote, urlsplit
 
 from core.clock import utcnow
+from research import progress
+from research.attachments import seed_domain, seed_urls
 from research.domains import registrable_domain
 from research.emails import infer_email
 from research.engine import (
@@ -392,30 +394,75 @@ class LiveEngine:
         )
 
     async def _seeded(self, request: StepRequest, reader: PageReader) -> StepBatch:
+        """The seed list's companies, each at the site its row gives.
+
+        A row's URL is read as given (scheme and path); a bare domain is tried over https,
+        then http. A row that cannot be resolved is recorded with the reason, so the job's
+        log and summary say which seeds were lost and why.
+        """
         seed = request.criteria.seed
         assert seed is not None
         start = request.batch_no * request.batch_size
         values = seed.values[start : start + request.batch_size]
-        origins: dict[str, str] = {}
+        given: dict[str, str] = {}  # domain -> the URL the row resolved to
+        unresolved: list[tuple[str, str]] = []
         for value in values:
             if seed.kind == "domains":
-                origins[value] = f"https://{value}/"
+                found, reason = await self._seed_site(value, reader)
+                domain = registrable_domain(found) if found else seed_domain(value)
+                if found and domain:
+                    given.setdefault(domain, found)
+                else:
+                    unresolved.append((value, reason))
                 continue
-            for result in await self._search(f'"{value}"', 1):
-                domain = registrable_domain(result.url)
-                if domain and domain not in PLATFORMS:
-                    origins.setdefault(domain, _origin(result.url))
-                    break
+            results = await self._search(f'"{value}"', 1)
+            hit = next(
+                (
+                    r.url
+                    for r in results
+                    if (d := registrable_domain(r.url)) is not None and d not in PLATFORMS
+                ),
+                None,
+            )
+            if hit is None:
+                unresolved.append((value, "no search result names a site for it"))
+            else:
+                given.setdefault(registrable_domain(hit) or hit, _origin(hit))
         known = set(request.known)
         kept, settled, _ = await self._vet(
-            list(origins.items()), Criteria(), reader, known, len(origins)
+            list(given.items()), Criteria(), reader, known, len(given)
         )
+        for candidate in kept:
+            domains = [candidate.company.domain, *candidate.company.aliases]
+            url = next((given[d] for d in domains if d in given), None)
+            if url is not None:
+                candidate.company.website = url  # crawl from the page the user gave
+        for value, reason in unresolved:
+            log.info("seed %s not resolved: %s", value, reason)
+        lost = [
+            _settled(seed_domain(value) or value, f"{progress.UNRESOLVED_SEEDS}: {value}: {reason}")
+            for value, reason in unresolved
+        ]
         return StepBatch(
-            upserts=kept + settled,
+            upserts=kept + settled + [c for c in lost if c.key not in known],
             done=start + request.batch_size >= len(seed.values),
             units=len(kept),
-            logs=[f"Resolved {len(kept)} of {len(values)} seed companies"],
+            logs=[
+                f"Resolved {len(kept)} of {len(values)} seed companies",
+                *(progress.seed_unresolved(value, reason) for value, reason in unresolved),
+            ],
+            skipped={progress.UNRESOLVED_SEEDS: len(unresolved)} if unresolved else {},
         )
+
+    async def _seed_site(self, value: str, reader: PageReader) -> tuple[str | None, str]:
+        """The URL a seed row resolves to, or None and why not."""
+        reasons = []
+        for url in seed_urls(value):
+            read = await reader.read(url)
+            if read is not None:
+                return read.page.final_url if url.endswith("/") else url, ""
+            reasons.append(f"{url}: {reader.failures.get(url, 'could not be read')}")
+        return None, "; ".join(reasons)
 
     # -- dossiers ------------------------------------------------------------------------------
 
@@ -470,7 +517,8 @@ class LiveEngine:
         updated, read = [], 0
         for candidate, dossier in await self._dossiers(request, reader, heartbeat):
             if dossier is not None:
-                candidate = self._judge(candidate, dossier, request)
+                # Grounding and verification are CPU-bound: off the event loop, so heartbeats go on.
+                candidate = await asyncio.to_thread(self._judge, candidate, dossier, request)
                 read += 1
             updated.append(candidate)
         kept = sum(1 for c in updated if c.status is not CandidateStatus.REJECTED)
@@ -490,7 +538,8 @@ class LiveEngine:
         updated = []
         for candidate, dossier in await self._dossiers(request, reader, heartbeat):
             if dossier is not None:
-                candidate = self._judge(candidate, dossier, request)
+                # Grounding and verification are CPU-bound: off the event loop, so heartbeats go on.
+                candidate = await asyncio.to_thread(self._judge, candidate, dossier, request)
             elif candidate.status is not CandidateStatus.REJECTED:
                 candidate.status = CandidateStatus.REJECTED
                 candidate.evidence = ["the company's site could not be read"]
@@ -518,17 +567,10 @@ class LiveEngine:
             if dossier is None:
                 continue
             read += 1
-            company = ground(_with_facts(candidate, dossier), dossier.texts)
-            for role in roles:
-                for holder in _holders(dossier, role):
-                    person = _person_candidate(
-                        company, dossier, holder, role, request.criteria, request.now
-                    )
-                    person = ground(person, dossier.texts)
-                    if person.person is None:
-                        continue
-                    emails += bool(person.person.email)
-                    people.append(person)
+            # Grounding is CPU-bound: off the event loop, so heartbeats go on.
+            found = await asyncio.to_thread(_grounded_people, candidate, dossier, roles, request)
+            emails += sum(bool(p.person and p.person.email) for p in found)
+            people += found
         return StepBatch(
             upserts=people,
             done=False,
@@ -539,6 +581,26 @@ class LiveEngine:
                 f"{read} companies"
             ],
         )
+
+
+def _grounded_people(
+    candidate: Candidate,
+    dossier: dossiers.Dossier,
+    roles: list[RoleTarget],
+    request: StepRequest,
+) -> list[Candidate]:
+    """The company's holders of the plan's roles, each grounded on the dossier's pages."""
+    company = ground(_with_facts(candidate, dossier), dossier.texts)
+    people = []
+    for role in roles:
+        for holder in _holders(dossier, role):
+            person = _person_candidate(
+                company, dossier, holder, role, request.criteria, request.now
+            )
+            person = ground(person, dossier.texts)
+            if person.person is not None:
+                people.append(person)
+    return people
 
 
 def _with_facts(candidate: Candidate, dossier: dossiers.Dossier) -> Candidate:

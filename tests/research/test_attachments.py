@@ -9,6 +9,7 @@ from research.attachments import (
     AttachmentError,
     parse_seed_csv,
     parse_url_list,
+    seed_urls,
 )
 
 
@@ -16,7 +17,8 @@ def test_domains_column_with_urls_and_duplicates() -> None:
     data = b"Company,Website\nAcme,https://www.acme.com/about\nBeta,beta.io\nAcme again,acme.com\n"
     seed = parse_seed_csv(data, source_url="https://ops.example.com/s.csv")
     assert seed.kind == "domains"
-    assert seed.values == ["acme.com", "beta.io"]
+    # Each row as given: a URL keeps its scheme and path, a bare domain stays bare.
+    assert seed.values == ["https://www.acme.com/about", "beta.io", "acme.com"]
     assert seed.source_url == "https://ops.example.com/s.csv"
 
 
@@ -63,3 +65,14 @@ def test_url_lists() -> None:
     assert parse_url_list(text) == ["https://a.example/team", "https://b.example/about"]
     with pytest.raises(AttachmentError, match="no http"):
         parse_url_list(b"nothing here")
+
+
+def test_plain_http_urls_are_kept_as_given() -> None:
+    data = b"company,website\nOld Shop,http://oldshop.test/shop/\nNew,HTTPS://New.Test\n"
+    assert parse_seed_csv(data).values == ["http://oldshop.test/shop/", "https://new.test/"]
+
+
+def test_a_bare_domain_tries_https_then_http() -> None:
+    assert seed_urls("acme.test") == ["https://acme.test/", "http://acme.test/"]
+    assert seed_urls("acme.test/fr") == ["https://acme.test/fr", "http://acme.test/fr"]
+    assert seed_urls("http://acme.test/shop") == ["http://acme.test/shop"]

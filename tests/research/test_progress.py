@@ -30,3 +30,17 @@ def test_lines_give_totals_and_what_remains() -> None:
     )
     assert people_found(0) == "no requested people found yet"
     assert paging("Enrich", done=1, total=1, noun="company") == "Enrich: 1 of 1 company done."
+
+
+def test_a_degraded_job_says_what_it_went_without() -> None:
+    from research.progress import SKIPPED_RENDERS, UNRESOLVED_SEEDS, degraded, render_skipped
+
+    assert degraded({}) == ""
+    assert degraded({SKIPPED_RENDERS: 3, UNRESOLVED_SEEDS: 1}) == (
+        " Degraded: pages needing a browser skipped: 3; seeds not resolved: 1."
+    )
+    line = render_skipped("Verify", 1, "the browser is unavailable (no chromium)")
+    assert (
+        line
+        == "Verify: skipped 1 page that needs a browser: the browser is unavailable (no chromium)."
+    )
