@@ -29,6 +29,7 @@ from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
 from api.threads.endpoints import router as threads_router
 from api.usage.endpoints import router as usage_router
+from api.webhooks.endpoints import router as webhooks_router
 from core import metrics
 from core.config import Settings, get_settings
 from core.temporal import mode_of
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schedules_router,
         account_router,
         usage_router,
+        webhooks_router,
     ):
         v1.include_router(router)
     app.include_router(v1)
