@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 
 from activities.attachments import AttachmentActivities
 from activities.browser import BrowserActivities
+from activities.integrations import IntegrationActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
 from activities.retention import RetentionActivities
@@ -41,6 +42,7 @@ from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
+from workflows.pushes import ConnectWorkflow, PushWorkflow
 from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
 from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
@@ -62,7 +64,7 @@ WORKFLOWS = (
 )
 
 # Webhook deliveries (and CRM pushes) run on the delivery queue, apart from research.
-DELIVERY_WORKFLOWS: tuple[type, ...] = (WebhookDeliveryWorkflow,)
+DELIVERY_WORKFLOWS: tuple[type, ...] = (WebhookDeliveryWorkflow, ConnectWorkflow, PushWorkflow)
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
 HEARTBEAT_THROTTLE = timedelta(seconds=1)
@@ -149,12 +151,19 @@ def build_workers(
         workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
     if "delivery" in kinds:
         hooks = WebhookActivities(database, settings, guard_factory(settings))
+        crm = IntegrationActivities(database, settings, guard_factory(settings))
         workers.append(
             _worker(
                 client,
                 queues.delivery,
                 workflows=DELIVERY_WORKFLOWS,
-                activities=[hooks.attempt],
+                activities=[
+                    hooks.attempt,
+                    crm.exchange_code,
+                    crm.prepare,
+                    crm.push_batch,
+                    crm.finish,
+                ],
             )
         )
     if "maintenance" in kinds:

@@ -28,7 +28,7 @@ STEP_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=timedelta(minutes=2),
     maximum_attempts=12,
-    non_retryable_error_types=["PushMissing"],
+    non_retryable_error_types=["PushMissing", "PushRejected"],
 )
 
 
