@@ -52,7 +52,8 @@ function verifyAny(req, secret) {
 const header = req.headers["leadex-signature"];
 const pairs = header.split(",").map(p => p.split("="));
 const t = pairs.find(([k]) => k === "t")[1];
-const mac = crypto.createHmac("sha256", secret).update(`${t}.${req.rawBody.toString("utf8")}`).digest("hex");
+const signed = `${t}.${req.rawBody.toString("utf8")}`;
+const mac = crypto.createHmac("sha256", secret).update(signed).digest("hex");
 return pairs.some(([k, v]) => k === "v1" && v.length === mac.length &&
   crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(v)));
 }
