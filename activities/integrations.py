@@ -266,6 +266,8 @@ class IntegrationActivities:
                 adapter = await self._adapter(push, http)
                 list_id, list_url, planned = push.list_id, push.list_url, None
                 if list_id is None and push.mode in ("contacts", "both"):
+                    list_id = await self._earlier_list(push)
+                if list_id is None and push.mode in ("contacts", "both"):
                     name = await self._list_name(job)
                     if push.dry_run:
                         planned = {
@@ -274,7 +276,13 @@ class IntegrationActivities:
                             "properties": {"name": name},
                         }
                     else:
-                        list_id = await adapter.create_list(name)
+                        try:
+                            list_id = await adapter.create_list(name)
+                        except ProviderError as refused:
+                            if refused.status >= 500 or isinstance(refused, Unauthorized):
+                                raise
+                            # Most CRMs refuse a second list of the same name.
+                            list_id = await adapter.create_list(f"{name} ({job.id})")
                 if list_id is not None:
                     list_url = adapter.list_url(list_id)
             except PushRejected as rejected:
@@ -298,6 +306,12 @@ class IntegrationActivities:
             session.add(row)
             count = await leads.count_published(session, job.id)
         return PrepareResult(ok=True, leads=count)
+
+    async def _earlier_list(self, push: Push) -> str | None:
+        """The list an earlier push of the same job to the same CRM made: the job's leads
+        stay in one list."""
+        async with self.database.transaction() as session:
+            return await integrations.earlier_list(session, push)
 
     async def _list_name(self, job: Job) -> str:
         async with self.database.transaction() as session:
@@ -426,7 +440,10 @@ class IntegrationActivities:
                     "kind": record.kind,
                     "local_key": record.key,
                     "remote_id": remote_id,
-                    "push_id": push.id if created_by_this_push else known.push_id,  # type: ignore[union-attr]
+                    # The push that created the record; "" for one found in the CRM.
+                    "push_id": push.id
+                    if created_by_this_push
+                    else (known.push_id if known is not None else ""),
                     "created_at": utcnow(),
                 },
             )

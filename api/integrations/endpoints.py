@@ -108,10 +108,9 @@ async def push_job(
     job_id: str,
     body: PushRequest,
     principal: Principal = Depends(integrations_access),
-    session: AsyncSession = Depends(get_session),
     database: Database = Depends(get_database),
     temporal: TemporalGateway = Depends(get_temporal),
     settings: Settings = Depends(get_settings),
 ) -> PushObject:
     """Push the leads of a succeeded job; idempotent on (job, provider, mode)."""
-    return await service.push(session, database, temporal, settings, principal, job_id, body)
+    return await service.push(database, temporal, settings, principal, job_id, body)

@@ -234,7 +234,6 @@ def render(push: Push) -> PushObject:
 
 
 async def push(
-    session: AsyncSession,
     database: Database,
     temporal: TemporalGateway,
     settings: Settings,
@@ -244,19 +243,23 @@ async def push(
 ) -> PushObject:
     """Push a succeeded job's leads; idempotent on (job, provider, mode)."""
     tenant = principal.tenant
-    job = await jobs.get(session, tenant, job_id)
+    # Short transactions of its own, none held while the push runs: the workflow's
+    # activities write the same rows (and SQLite has one writer).
+    async with database.transaction() as session:
+        job = await jobs.get(session, tenant, job_id)
+        connected = await integrations.get(session, tenant, body.provider)
     if job is None:
         raise NotFoundError(f"Job {job_id} was not found in your organization.", param="job_id")
     provider = _provider(body.provider)
-    if job.status != "succeeded":
-        raise ConflictError(
-            f"Job {job_id} is {job.status}; only succeeded jobs can be pushed.", param="job_id"
-        )
-    if await integrations.get(session, tenant, provider) is None:
+    if connected is None:
         raise UnprocessableError(
             f"{provider} is not connected; connect it with "
             f"POST /v1/integrations/{provider}/connect first.",
             param="provider",
+        )
+    if job.status != "succeeded":
+        raise ConflictError(
+            f"Job {job_id} is {job.status}; only succeeded jobs can be pushed.", param="job_id"
         )
     row = await _claim(database, tenant, job_id, provider, body)
     # Started even when the push exists: a crash between its row and its workflow must not

@@ -76,3 +76,20 @@ async def remember(session: AsyncSession, values: dict[str, Any]) -> None:
         )
     )
     await session.exec(statement)
+
+
+async def earlier_list(session: AsyncSession, push: Push) -> str | None:
+    """The list id of an earlier real push of the same job to the same provider."""
+    statement = (
+        select(Push.list_id)
+        .where(
+            Push.job_id == push.job_id,
+            Push.provider == push.provider,
+            col(Push.dry_run).is_(False),
+            col(Push.list_id).is_not(None),
+            Push.id != push.id,
+        )
+        .order_by(col(Push.created_at))
+        .limit(1)
+    )
+    return (await session.exec(statement)).first()

@@ -305,16 +305,26 @@ async def test_a_worker_killed_during_the_backoff_loses_nothing(
 ) -> None:
     found, base = receiver
     found.answer("/restart", 500)
+    worker = stack.worker
+    assert worker is not None
+
+    async def kill_in_backoff() -> None:
+        # After the 500 is answered: the attempt is recorded within milliseconds, and the
+        # 0.5 s backoff is still running when the worker dies.
+        await asyncio.sleep(0.2)
+        worker.send_signal(signal.SIGKILL)
+
+    found.after["/restart"] = kill_in_backoff
     async with stack.client(org.test) as client:
         endpoint = await _register(client, f"{base}/restart", ["thread.created"])
         await client.post("/v1/threads", json={"title": "Durable"})
         [first] = await found.wait_for("/restart", 1)
-        assert stack.worker is not None
-        stack.worker.send_signal(signal.SIGKILL)
-        stack.worker.wait(timeout=10)
+        worker.wait(timeout=10)
         delivery_id = first.headers["leadex-delivery"]
         during = await _delivery(client, endpoint["id"], delivery_id, "pending")
         assert during["attempt_count"] == 1 and during["next_attempt_at"] is not None
+        await asyncio.sleep(1.5)  # the backoff ends while no worker runs
+        assert len(found.at("/restart")) == 1
         stack.start_worker()
         received = await found.wait_for("/restart", 2, timeout=90)
         delivery = await _delivery(client, endpoint["id"], delivery_id, "succeeded")

@@ -18,7 +18,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -100,7 +100,13 @@ class HubSpotStandIn:
 
     async def token(self, request: Request) -> Response:
         """POST /oauth/v1/token (form-encoded)."""
-        form = {key: str(value) for key, value in (await request.form()).items()}
+        if request.headers.get("content-type", "").split(";")[0] != (
+            "application/x-www-form-urlencoded"
+        ):
+            return JSONResponse(
+                {"status": "BAD_REQUEST", "message": "form-encoded body expected"}, status_code=400
+            )
+        form = {key: values[0] for key, values in parse_qs((await request.body()).decode()).items()}
         self.token_requests.append(form)
         if (
             form.get("client_id") != HUBSPOT_CLIENT_ID

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -31,6 +33,8 @@ class Receiver:
 
     received: list[Received] = field(default_factory=list)
     script: dict[str, deque[int]] = field(default_factory=lambda: defaultdict(deque))
+    # Run once after the next answer to a path has been sent (e.g. kill the worker).
+    after: dict[str, Callable[[], Awaitable[None]]] = field(default_factory=dict)
 
     def answer(self, path: str, *statuses: int) -> None:
         """Queue statuses for the next requests to ``path``."""
@@ -77,6 +81,11 @@ class Receiver:
             )
             queue = self.script.get(path)
             status = queue.popleft() if queue else 200
-            return Response(f"status {status} from the receiver", status_code=status)
+            then = self.after.pop(path, None)
+            return Response(
+                f"status {status} from the receiver",
+                status_code=status,
+                background=BackgroundTask(then) if then else None,
+            )
 
         return Starlette(routes=[Route("/{path:path}", handle, methods=["POST"])])
