@@ -265,9 +265,10 @@ class IntegrationActivities:
             try:
                 adapter = await self._adapter(push, http)
                 list_id, list_url, planned = push.list_id, push.list_url, None
-                if list_id is None and push.mode in ("contacts", "both"):
+                wants_list = adapter.has_lists and push.mode in ("contacts", "both")
+                if list_id is None and wants_list:
                     list_id = await self._earlier_list(push)
-                if list_id is None and push.mode in ("contacts", "both"):
+                if list_id is None and wants_list:
                     name = await self._list_name(job)
                     if push.dry_run:
                         planned = {

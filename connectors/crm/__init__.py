@@ -6,9 +6,11 @@ from typing import Any
 
 from connectors.crm.base import CrmAdapter, Record
 from connectors.crm.hubspot import HubSpotAdapter
+from connectors.crm.pipedrive import PipedriveAdapter
 
 PROVIDERS: dict[str, type[CrmAdapter]] = {
     HubSpotAdapter.slug: HubSpotAdapter,
+    PipedriveAdapter.slug: PipedriveAdapter,
 }
 
 # The spec's providers, in its order (the ones without an adapter here are refused).
@@ -46,11 +48,13 @@ def records_for(
         properties = adapter.company_properties(lead)
         _apply(properties, lead, mapping, ("company.", "fields."))
         domain = (company.get("domain") or "").lower() or None
+        name = str(company.get("name") or "")
+        by_name = adapter.company_match_field == "name"
         company_record = Record(
             kind="company",
-            key=f"domain:{domain}" if domain else f"name:{company.get('name', '').lower()}",
-            match_field=adapter.company_match_field if domain else None,
-            match_value=domain,
+            key=f"domain:{domain}" if domain else f"name:{name.lower()}",
+            match_field=adapter.company_match_field if (by_name and name) or domain else None,
+            match_value=(name or None) if by_name else domain,
             properties=properties,
         )
     if mode in ("contacts", "both") and person:

@@ -233,8 +233,9 @@ class CrmAdapter(ABC):
         """Overwrite the record's mapped properties."""
 
     @abstractmethod
-    async def create_list(self, name: str) -> str:
-        """A new static list (campaign, sheet tab…) named ``name``; its id."""
+    async def create_list(self, name: str) -> str | None:
+        """A new static list (campaign, sheet tab…) named ``name``; its id (None where the
+        provider has no lists)."""
 
     @abstractmethod
     async def add_to_list(self, list_id: str, kind: str, remote_ids: list[str]) -> None:
@@ -257,6 +258,7 @@ class CrmAdapter(ABC):
     def company_properties(self, lead: dict[str, Any]) -> dict[str, Any]:
         """A lead's company as the provider's company properties."""
 
+    has_lists: ClassVar[bool] = True
     contact_match_field: ClassVar[str] = "email"
     company_match_field: ClassVar[str] = "domain"
 

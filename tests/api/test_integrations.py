@@ -338,3 +338,51 @@ async def test_recipe_webhook_on_job_succeeded_pushes_to_hubspot(
     assert sorted(contact_emails(portal)) == sorted(emails(leads))
     announced = json.loads(completed[0].body)["data"]["object"]
     assert announced["push_id"] == pushed[0]["push_id"] and announced["job_id"] == job_id
+
+
+async def test_pipedrive_connect_dry_run_match_429_and_idempotent_push(
+    stack: Stack, org: Keys, crm: tuple[CrmStandIns, str]
+) -> None:
+    stand_ins, _ = crm
+    pipedrive = stand_ins.pipedrive
+    async with stack.client(org.test) as client:
+        started = (await client.post("/v1/integrations/pipedrive/connect")).json()
+        assert started["authorization_url"].split("?")[0].endswith("/pipedrive/oauth/authorize")
+        async with httpx.AsyncClient(follow_redirects=True, timeout=60) as browser:
+            landed = await browser.get(started["authorization_url"])
+        assert landed.status_code == 200, landed.text
+        company = pipedrive.companies[int(landed.json()["account_id"])]
+        job_id, leads = await succeeded_job(client)
+        people = sorted(emails(leads))
+        company.persons[500] = {
+            "id": 500,
+            "name": "Known Person",
+            "email": [{"value": people[0], "primary": True}],
+        }
+        dry = (
+            await client.post(
+                f"/v1/jobs/{job_id}/push", json={"provider": "pipedrive", "dry_run": True}
+            )
+        ).json()
+        assert (dry["created"], dry["updated"]) == (len(people) - 1, 1)
+        assert {m["action"] for m in dry["mutations"]} == {"create", "update"}
+        assert all(m["object"] == "contact" for m in dry["mutations"])  # no lists in Pipedrive
+        assert len(company.persons) == 1
+        company.throttle = 2
+        pushed = await client.post(
+            f"/v1/jobs/{job_id}/push", json={"provider": "pipedrive", "mode": "both"}
+        )
+        assert pushed.status_code == 200, pushed.text
+        again = await client.post(
+            f"/v1/jobs/{job_id}/push", json={"provider": "pipedrive", "mode": "both"}
+        )
+    result = pushed.json()
+    assert company.rate_limited == 2
+    names = {lead["company"]["name"] for lead in leads}
+    assert result["created"] == len(people) - 1 + len(names) and result["updated"] == 1
+    assert result["list_id"] is None and result["list_url"] is None
+    stored = sorted(p["email"][0]["value"].lower() for p in company.persons.values())
+    assert stored == people
+    assert len(company.organizations) == len(names)
+    assert all("org_id" in person for person in company.persons.values())
+    assert again.json()["push_id"] == result["push_id"] and len(company.persons) == len(people)

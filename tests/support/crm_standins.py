@@ -13,7 +13,9 @@ Each authorization makes a new portal with its own records, so tests never see e
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -301,30 +303,189 @@ class HubSpotStandIn:
         )
 
 
+PIPEDRIVE_CLIENT_ID = "pd-client-standin"
+PIPEDRIVE_CLIENT_SECRET = "pd-secret-standin"
+
+
+def pipedrive_error(status: int, message: str) -> JSONResponse:
+    """Pipedrive's error body."""
+    return JSONResponse(
+        {"success": False, "error": message, "error_info": "See developers.pipedrive.com"},
+        status_code=status,
+    )
+
+
+@dataclass
+class Company:
+    """One Pipedrive company account's persons and organizations."""
+
+    id: int
+    persons: dict[int, dict[str, Any]] = field(default_factory=dict)
+    organizations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    throttle: int = 0
+    rate_limited: int = 0
+
+
+class PipedriveStandIn:
+    """Pipedrive's OAuth server and API v1 (persons, organizations, search, users/me).
+
+    The token endpoint authenticates the app with HTTP Basic; every API answer is
+    ``{success, data}``; a 429 carries ``x-ratelimit-reset`` (seconds)."""
+
+    def __init__(self) -> None:
+        self.companies: dict[int, Company] = {}
+        self.codes: dict[str, tuple[int, str]] = {}
+        self.tokens: dict[str, int] = {}
+        self._ids = itertools.count(1)
+        self._company_ids = itertools.count(9100001)
+
+    async def authorize(self, request: Request) -> Response:
+        """Consent at once; back to redirect_uri with a code."""
+        query = request.query_params
+        if query.get("client_id") != PIPEDRIVE_CLIENT_ID or not query.get("redirect_uri"):
+            return pipedrive_error(400, "invalid client_id or redirect_uri")
+        company = Company(id=next(self._company_ids))
+        self.companies[company.id] = company
+        code = secrets.token_hex(10)
+        self.codes[code] = (company.id, query["redirect_uri"])
+        query_string = urlencode({"code": code, "state": query.get("state", "")})
+        return RedirectResponse(f"{query['redirect_uri']}?{query_string}", status_code=302)
+
+    async def token(self, request: Request) -> Response:
+        """POST /oauth/token with Basic client authentication."""
+        expected = base64.b64encode(
+            f"{PIPEDRIVE_CLIENT_ID}:{PIPEDRIVE_CLIENT_SECRET}".encode()
+        ).decode()
+        if request.headers.get("authorization") != f"Basic {expected}":
+            return JSONResponse({"success": False, "message": "Invalid client"}, status_code=401)
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+        if form.get("grant_type") == "authorization_code":
+            entry = self.codes.pop(form.get("code", ""), None)
+            if entry is None or entry[1] != form.get("redirect_uri"):
+                return JSONResponse(
+                    {"success": False, "message": "Invalid grant: authorization code"},
+                    status_code=400,
+                )
+            company_id = entry[0]
+        elif form.get("grant_type") == "refresh_token":
+            owner = self.tokens.get(form.get("refresh_token", ""))
+            if owner is None:
+                return JSONResponse({"success": False, "message": "Invalid grant"}, status_code=400)
+            company_id = owner
+        else:
+            return JSONResponse({"success": False, "message": "unsupported_grant_type"}, 400)
+        access, refresh = f"pd-at-{secrets.token_hex(10)}", f"pd-rt-{secrets.token_hex(10)}"
+        self.tokens[access] = company_id
+        self.tokens[refresh] = company_id
+        return JSONResponse(
+            {
+                "access_token": access,
+                "token_type": "Bearer",
+                "refresh_token": refresh,
+                "scope": "base,contacts:full",
+                "expires_in": 3599,
+                "api_domain": "https://standin.pipedrive.com",
+            }
+        )
+
+    async def api(self, request: Request) -> Response:
+        """Every /api/v1 call."""
+        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        company = self.companies.get(self.tokens.get(token, -1))
+        if company is None:
+            return pipedrive_error(401, "unauthorized access")
+        if company.throttle:
+            company.throttle -= 1
+            company.rate_limited += 1
+            response = pipedrive_error(429, "Rate limit has been exceeded")
+            response.headers["x-ratelimit-reset"] = "1"
+            return response
+        parts = request.path_params["path"].strip("/").split("/")
+        body = (await request.json()) if request.method in ("POST", "PUT") else None
+        if parts == ["users", "me"]:
+            return JSONResponse({"success": True, "data": {"id": 1, "company_id": company.id}})
+        if parts[0] not in ("persons", "organizations"):
+            return pipedrive_error(404, "Unknown method")
+        store = company.persons if parts[0] == "persons" else company.organizations
+        if parts[1:] == ["search"]:
+            term = request.query_params.get("term", "").lower()
+            found_field = request.query_params.get("fields", "")
+            matched = [
+                record
+                for record in store.values()
+                if any(str(value).lower() == term for value in self._values(record, found_field))
+            ]
+            items = [
+                {"result_score": 1, "item": {"id": r["id"], "name": r["name"]}} for r in matched
+            ]
+            return JSONResponse({"success": True, "data": {"items": items}})
+        if request.method == "POST" and len(parts) == 1:
+            if not (body or {}).get("name"):
+                return pipedrive_error(400, "Name must be given.")
+            record_id = next(self._ids)
+            store[record_id] = {"id": record_id, **(body or {})}
+            return JSONResponse({"success": True, "data": store[record_id]}, status_code=201)
+        if request.method == "PUT" and len(parts) == 2:
+            record = store.get(int(parts[1]))
+            if record is None:
+                return pipedrive_error(404, "Person not found")
+            record.update(body or {})
+            return JSONResponse({"success": True, "data": record})
+        return pipedrive_error(404, "Unknown method")
+
+    @staticmethod
+    def _values(record: dict[str, Any], name: str) -> list[Any]:
+        value = record.get(name)
+        if isinstance(value, list):
+            return [item.get("value") for item in value if isinstance(item, dict)]
+        return [value]
+
+    @property
+    def app(self) -> Starlette:
+        """The ASGI app (mounted under /pipedrive)."""
+        return Starlette(
+            routes=[
+                Route("/oauth/authorize", self.authorize, methods=["GET"]),
+                Route("/oauth/token", self.token, methods=["POST"]),
+                Route("/api/v1/{path:path}", self.api, methods=["GET", "POST", "PUT"]),
+            ]
+        )
+
+
 class CrmStandIns:
     """Every CRM stand-in on one loopback server, each under its provider's slug."""
 
     def __init__(self) -> None:
         self.hubspot = HubSpotStandIn()
+        self.pipedrive = PipedriveStandIn()
 
     @property
     def app(self) -> Starlette:
         """The ASGI app."""
-        return Starlette(routes=[Mount("/hubspot", app=self.hubspot.app)])
+        return Starlette(
+            routes=[
+                Mount("/hubspot", app=self.hubspot.app),
+                Mount("/pipedrive", app=self.pipedrive.app),
+            ]
+        )
 
     @staticmethod
     def env(base_url: str) -> dict[str, str]:
         """The server settings that point the integrations at the stand-ins."""
-        import json
-
         return {
-            "LEADEX_INTEGRATION_BASE_URLS": json.dumps({"hubspot": f"{base_url}/hubspot"}),
+            "LEADEX_INTEGRATION_BASE_URLS": json.dumps(
+                {"hubspot": f"{base_url}/hubspot", "pipedrive": f"{base_url}/pipedrive"}
+            ),
             "LEADEX_INTEGRATION_CLIENTS": json.dumps(
                 {
                     "hubspot": {
                         "client_id": HUBSPOT_CLIENT_ID,
                         "client_secret": HUBSPOT_CLIENT_SECRET,
-                    }
+                    },
+                    "pipedrive": {
+                        "client_id": PIPEDRIVE_CLIENT_ID,
+                        "client_secret": PIPEDRIVE_CLIENT_SECRET,
+                    },
                 }
             ),
         }
