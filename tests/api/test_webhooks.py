@@ -18,6 +18,7 @@ import pytest
 from sqlmodel import col, update
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from activities.webhooks import WebhookActivities
 from cli.localstack import TemporalServer
@@ -31,6 +32,7 @@ from tests.support.flows import draft, run_to_end
 from tests.support.serving import serve_app
 from tests.support.stack import WEBHOOK_TEST_SCHEDULE, Keys, Stack
 from tests.support.webhook_receiver import Received, Receiver
+from workflows.webhooks import WebhookDeliveryWorkflow
 
 TEST_WAITS = [float(part) for part in WEBHOOK_TEST_SCHEDULE.split(",")]
 
@@ -277,6 +279,15 @@ async def test_retries_follow_the_schedule_with_one_delivery_id(
     assert delivery["attempt_count"] == 4 and delivery["next_attempt_at"] is None
     # The waits between attempts are the schedule's first three, as durable timers.
     assert await _timers(temporal, stack, delivery_id) == TEST_WAITS[:3]
+    # The recorded history replays against the workflow code as it is now.
+    temporal_client = await Client.connect(
+        temporal.address,
+        namespace=f"leadex-{stack.backend}",
+        data_converter=pydantic_data_converter,
+    )
+    history = await temporal_client.get_workflow_handle(delivery_id).fetch_history()
+    replayer = Replayer(workflows=[WebhookDeliveryWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
     # Each attempt is signed afresh (the timestamp moves), the body is the same bytes.
     assert len({item.body for item in received}) == 1
 
