@@ -65,7 +65,7 @@ async def connect_integration(
     "/integrations/{provider}/callback",
     response_model=IntegrationObject,
     summary="Complete an OAuth connection",
-    responses=error_responses(400, 404, 409, 502, 503),
+    responses=error_responses(400, 404, 409, 422, 502, 503),
 )
 async def integration_callback(
     provider: str,

@@ -28,7 +28,7 @@ router = APIRouter(prefix="/webhooks", tags=["Webhooks"], route_class=Transactio
     "",
     response_model=ListResponse[WebhookObject],
     summary="List webhook endpoints",
-    responses=error_responses(400, 403),
+    responses=error_responses(400, 403, 422),
 )
 async def list_webhooks(
     principal: Principal = Depends(admin_access),
@@ -150,7 +150,7 @@ async def send_test_webhook(
     "/{webhook_id}/deliveries",
     response_model=ListResponse[DeliveryObject],
     summary="List an endpoint's deliveries",
-    responses=error_responses(400, 403, 404),
+    responses=error_responses(400, 403, 404, 422),
 )
 async def list_deliveries(
     webhook_id: str,
