@@ -18,8 +18,9 @@ with workflow.unsafe.imports_passed_through():
         DeliveryResult,
     )
 
-# The attempt itself is bounded at 10 s of HTTP; the rest is database work.
-ATTEMPT_TIMEOUT = timedelta(seconds=60)
+# The attempt itself is bounded at 10 s of HTTP; the rest is database work. Kept short: an
+# attempt lost with its worker is retried only once this has passed.
+ATTEMPT_TIMEOUT = timedelta(seconds=30)
 # Retries of the activity cover the worker's own trouble (database down), not the receiver's.
 ATTEMPT_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),

@@ -45,7 +45,7 @@ class Receiver:
         return [item for item in self.received if item.path == path]
 
     async def wait_for(
-        self, path: str, count: int, timeout: float = 60, **match: Any
+        self, path: str, count: int, timeout: float = 120, **match: Any
     ) -> list[Received]:
         """Wait until ``count`` requests reached ``path`` (optionally with these headers)."""
         deadline = time.monotonic() + timeout
