@@ -30,9 +30,9 @@ from tests.support.webhook_receiver import Receiver
 ROWS = 6
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
-    """The integrator's webhook receiver, for this module."""
+    """The integrator's webhook receiver, fresh for each test (and each backend)."""
     found = Receiver()
     with serve_app(found.app, "recipe-receiver") as base_url:
         yield found, base_url

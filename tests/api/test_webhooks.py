@@ -66,9 +66,9 @@ process.stdout.write(JSON.stringify(input.secrets.map(secret => check(req, secre
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def receiver() -> Iterator[tuple[Receiver, str]]:
-    """A webhook receiver on loopback, for this module."""
+    """A webhook receiver on loopback, fresh for each test (and each backend)."""
     found = Receiver()
     with serve_app(found.app, "webhook-receiver") as base_url:
         yield found, base_url
