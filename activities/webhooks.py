@@ -36,6 +36,8 @@ from workflows.webhook_types import AttemptRequest, AttemptResult, DeliveryInput
 logger = logging.getLogger("leadex.webhooks")
 
 RELAY_BATCH = 200
+# An idle relay's wait grows from half the poll interval to twice it.
+IDLE_BACKOFF_STEPS = 3
 USER_AGENT = "Leadex-Webhooks/1.0"
 
 
@@ -71,7 +73,9 @@ class OutboxRelay:
         self.queues = TaskQueues.from_settings(settings)
 
     async def run(self) -> None:
-        """Relay until cancelled."""
+        """Relay until cancelled; an idle relay polls less often (each pass is a short
+        transaction, and SQLite has one writer)."""
+        idle = 0
         while True:
             try:
                 busy = await self.fan_out() + await self.dispatch()
@@ -80,8 +84,9 @@ class OutboxRelay:
             except Exception:
                 logger.exception("webhook relay pass failed; retrying")
                 busy = 0
+            idle = 0 if busy else min(idle + 1, IDLE_BACKOFF_STEPS)
             if not busy:
-                await asyncio.sleep(self.settings.webhook_relay_poll_seconds)
+                await asyncio.sleep(self.settings.webhook_relay_poll_seconds * (1 + idle) / 2)
 
     async def fan_out(self) -> int:
         """Write the deliveries of pending events; returns how many events it took."""
