@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 from core.clock import as_utc, utcnow
 from store.blobs import BlobStore
 from store.db import Database
-from store.repositories import artifacts, deletions, idempotency, ratelimits
+from store.repositories import artifacts, deletions, idempotency, ratelimits, webhooks
 from store.repositories.deletions import artifact_folder
 from store.repositories.sources import SourceCache
 from workflows import names
@@ -26,6 +26,8 @@ PURGE_BATCH = 200
 # (the API process may have died between its commit and starting the workflow).
 DELETION_GRACE = timedelta(minutes=15)
 RATE_WINDOW_KEEP = timedelta(hours=1)
+# The spec keeps webhook delivery logs 30 days.
+WEBHOOK_LOG_RETENTION = timedelta(days=30)
 
 
 class RetentionActivities:
@@ -85,6 +87,10 @@ class RetentionActivities:
         result.idempotency_keys = await idempotency.purge_expired(self.database, as_of)
         minute = int((as_of - RATE_WINDOW_KEEP).timestamp() // 60)
         result.rate_windows = await ratelimits.purge_stale(self.database, minute)
+        async with self.database.transaction() as session:
+            result.webhook_deliveries = await webhooks.purge_before(
+                session, as_of - WEBHOOK_LOG_RETENTION
+            )
         async with self.database.transaction() as session:
             stuck = await deletions.pending(session, as_of - DELETION_GRACE, PURGE_BATCH)
         for deletion in stuck:

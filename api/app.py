@@ -14,6 +14,8 @@ from api.artifacts.endpoints import downloads_router
 from api.artifacts.endpoints import router as artifacts_router
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.integrations.endpoints import callback_router as integrations_callback_router
+from api.integrations.endpoints import router as integrations_router
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
 from api.middleware import (
@@ -29,6 +31,7 @@ from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
 from api.threads.endpoints import router as threads_router
 from api.usage.endpoints import router as usage_router
+from api.webhooks.endpoints import router as webhooks_router
 from core import metrics
 from core.config import Settings, get_settings
 from core.temporal import mode_of
@@ -118,6 +121,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schedules_router,
         account_router,
         usage_router,
+        webhooks_router,
+        integrations_router,
+        integrations_callback_router,
     ):
         v1.include_router(router)
     app.include_router(v1)

@@ -17,6 +17,7 @@ _DESCRIPTIONS = {
     422: "Semantically invalid request, or the planner declined the prompt.",
     429: "Rate limit exceeded.",
     500: "Unexpected server error. Retry with exponential backoff.",
+    502: "A CRM or other external system rejected the request (integration_error).",
     503: "Orchestrator or research engine temporarily unavailable.",
 }
 

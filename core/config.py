@@ -138,11 +138,45 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="How often a schedule's run checks on its job."
     )
 
+    webhook_retry_schedule_seconds: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 3600.0, 21600.0, 86400.0],
+        description="Waits between webhook attempts (the spec's 5s, 30s, 2m, 10m, 1h, 6h, 24h).",
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=3 * 86400,
+        gt=0,
+        description="An endpoint whose every attempt failed for this long is disabled.",
+    )
+    webhook_relay_poll_seconds: float = Field(
+        default=0.5, gt=0, description="How often the outbox relay looks for new events."
+    )
+    webhook_log_retention_days: int = Field(default=30, gt=0)
+    integration_clients: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description=(
+            'OAuth apps per CRM, as JSON: {"hubspot": {"client_id": "…", "client_secret": "…"}}.'
+        ),
+    )
+    integration_base_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-CRM base URL overriding its public API host (stand-ins, EU instances).",
+    )
+    push_wait_seconds: float = Field(
+        default=60.0, gt=0, description="How long POST /v1/jobs/{id}/push waits for the result."
+    )
+
     @field_validator("fetch_allow_networks", mode="before")
     @classmethod
     def _split_networks(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("webhook_retry_schedule_seconds", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("fetch_allow_networks")

@@ -30,6 +30,8 @@ class Prefix(StrEnum):
     DELETION = "del"
     SCHEDULE = "sch"
     SCHEDULE_RUN = "schrun"
+    DELIVERY = "dlv"
+    INTEGRATION = "int"
 
 
 def new_id(prefix: Prefix) -> str:

@@ -362,6 +362,9 @@ class Event(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=200)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=_json_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    # The outbox flag: set in the transaction that records the event, cleared once the relay
+    # has written the event's webhook deliveries.
+    fanout_pending: bool = Field(default=True, index=True)
 
 
 class Schedule(SQLModel, table=True):
@@ -415,6 +418,156 @@ class ScheduleRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
+class WebhookEndpoint(SQLModel, table=True):
+    """A URL that receives the organization's events, signed with its own secret."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (Index("ix_webhook_endpoints_tenant_id", "org_id", "livemode", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    url: str = Field(max_length=2048)
+    events: list[str] = Field(default_factory=lambda: ["*"], sa_column=_json_column())
+    description: str | None = Field(default=None, max_length=500)
+    enabled: bool = True
+    disabled_reason: str | None = Field(default=None, max_length=500)
+    # Encrypted at rest (core.secrets); the previous secret also signs until it expires.
+    secret_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    previous_secret_encrypted: str | None = Field(default=None, sa_column=Column(Text))
+    previous_secret_expires_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    # When the current run of failed attempts began; a success clears it.
+    failing_since: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event on its way to one endpoint (or a job's webhook_url); its id is the
+    Leadex-Delivery header, the same on every attempt, and its Temporal workflow id."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "target", name="uq_webhook_deliveries_event_target"),
+        Index("ix_webhook_deliveries_endpoint_id", "endpoint_id", "id"),
+        Index("ix_webhook_deliveries_undispatched", "dispatched", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    event_id: str = Field(max_length=40)
+    event_type: str = Field(max_length=60)
+    # "whk_…" for an endpoint, "job:job_…" for a job's own webhook_url.
+    target: str = Field(max_length=100)
+    endpoint_id: str | None = Field(default=None, max_length=40)
+    job_id: str | None = Field(default=None, max_length=40)
+    url: str = Field(max_length=2048)
+    status: str = Field(default="pending", max_length=20)  # pending|succeeded|failed|cancelled
+    dispatched: bool = False
+    attempts: int = 0
+    last_status_code: int | None = None
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    note: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(index=True))
+    completed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One HTTP attempt of a delivery: kept 30 days with its answer."""
+
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (
+        UniqueConstraint("delivery_id", "number", name="uq_webhook_attempts_delivery_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: str = Field(sa_column=_fk("webhook_deliveries.id", index=False))
+    number: int
+    status_code: int | None = None
+    latency_ms: int = 0
+    response_excerpt: str | None = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, max_length=500)
+    signed_at: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(index=True))
+
+
+class Integration(SQLModel, table=True):
+    """A CRM connection of one organization and mode; tokens encrypted at rest."""
+
+    __tablename__ = "integrations"
+    __table_args__ = (
+        UniqueConstraint("org_id", "livemode", "provider", name="uq_integrations_provider"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    provider: str = Field(max_length=40)
+    account_id: str | None = Field(default=None, max_length=200)
+    access_token_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    refresh_token_encrypted: str | None = Field(default=None, sa_column=Column(Text))
+    expires_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    scopes: list[str] = Field(default_factory=list, sa_column=_json_column())
+    connected_by_key_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Push(SQLModel, table=True):
+    """A push of a job's leads to a CRM. ``push_key`` (job, provider, mode) is unique, so a
+    second push returns the first; dry runs have none."""
+
+    __tablename__ = "pushes"
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    job_id: str = Field(sa_column=_fk("jobs.id"))
+    provider: str = Field(max_length=40)
+    mode: str = Field(max_length=20)
+    push_key: str | None = Field(
+        default=None, sa_column=Column(String(200), nullable=True, unique=True)
+    )
+    list_id: str | None = Field(default=None, max_length=200)
+    list_url: str | None = Field(default=None, max_length=2048)
+    mapping: dict[str, str] = Field(default_factory=dict, sa_column=_json_column())
+    dry_run: bool = False
+    # Runs so far: a failed push may be asked again, under a new workflow id.
+    runs: int = 1
+    status: str = Field(default="running", max_length=20)  # running|succeeded|failed
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    errors: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    # A dry run's planned mutations (personal data stays here, out of workflow histories).
+    mutations: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
+    error: dict[str, Any] | None = Field(default=None, sa_column=_json_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class PushedRecord(SQLModel, table=True):
+    """Which CRM record a lead's contact or company became, so a re-push updates it."""
+
+    __tablename__ = "pushed_records"
+    __table_args__ = (
+        UniqueConstraint(
+            "org_id", "livemode", "provider", "kind", "local_key", name="uq_pushed_records_key"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    provider: str = Field(max_length=40)
+    kind: str = Field(max_length=20)  # contact | company
+    local_key: str = Field(max_length=400)
+    remote_id: str = Field(max_length=200)
+    push_id: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 __all__ = [
     "ApiKey",
     "Artifact",
@@ -422,16 +575,22 @@ __all__ = [
     "Deletion",
     "Event",
     "IdempotencyKey",
+    "Integration",
     "Job",
     "Lead",
     "Member",
     "Message",
     "Organization",
     "Plan",
+    "Push",
+    "PushedRecord",
     "RateWindow",
     "Schedule",
     "ScheduleRun",
     "SourcePage",
     "StreamLease",
     "Thread",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

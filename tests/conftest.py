@@ -11,6 +11,8 @@ from cli.localstack import TemporalServer, temporal_server
 from cli.main import sandbox_env
 from sandbox import SandboxWeb, generate
 from sandbox.server import serve_in_thread
+from tests.support.crm_standins import CrmStandIns
+from tests.support.serving import serve_app
 from tests.support.stack import (
     POSTGRES_ENV,
     Keys,
@@ -77,12 +79,21 @@ def live_web_port(live_web: SandboxWeb) -> Iterator[int]:
 
 
 @pytest.fixture(scope="session")
+def crm() -> Iterator[tuple[CrmStandIns, str]]:
+    """The CRM stand-ins on loopback for the whole session, and their base URL."""
+    stand_ins = CrmStandIns()
+    with serve_app(stand_ins.app, "crm-stand-ins") as base_url:
+        yield stand_ins, base_url
+
+
+@pytest.fixture(scope="session")
 def stack(
     backend: str,
     database_url: str,
     temporal: TemporalServer,
     work_dir: Path,
     live_web_port: int,
+    crm: tuple[CrmStandIns, str],
 ) -> Iterator[Stack]:
     """API and worker processes over the backend's database; live keys research the sandbox."""
     with running_test_stack(
@@ -91,7 +102,7 @@ def stack(
         temporal.address,
         f"leadex-{backend}",
         work_dir,
-        extra_env=sandbox_env("127.0.0.1", live_web_port),
+        extra_env={**sandbox_env("127.0.0.1", live_web_port), **CrmStandIns.env(crm[1])},
     ) as running:
         yield running
 

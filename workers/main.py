@@ -25,10 +25,12 @@ from temporalio.worker import Worker
 
 from activities.attachments import AttachmentActivities
 from activities.browser import BrowserActivities
+from activities.integrations import IntegrationActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
 from activities.retention import RetentionActivities
 from activities.schedules import ScheduleActivities
+from activities.webhooks import OutboxRelay, WebhookActivities
 from core.config import Settings
 from core.temporal import connect, prometheus_runtime
 from research.planner import planner_for
@@ -40,11 +42,13 @@ from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
+from workflows.pushes import ConnectWorkflow, PushWorkflow
 from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
 from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
 from workflows.retention_types import RetentionRequest
 from workflows.schedules import ScheduleRunWorkflow
+from workflows.webhooks import WebhookDeliveryWorkflow
 
 logger = logging.getLogger("leadex.worker")
 
@@ -58,6 +62,9 @@ WORKFLOWS = (
     ThreadDeletionWorkflow,
     ScheduleRunWorkflow,
 )
+
+# Webhook deliveries (and CRM pushes) run on the delivery queue, apart from research.
+DELIVERY_WORKFLOWS: tuple[type, ...] = (WebhookDeliveryWorkflow, ConnectWorkflow, PushWorkflow)
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
 HEARTBEAT_THROTTLE = timedelta(seconds=1)
@@ -143,6 +150,23 @@ def build_workers(
     if "browser" in kinds:
         browser = BrowserActivities(renderer_factory(settings), cache)
         workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
+    if "delivery" in kinds:
+        hooks = WebhookActivities(database, settings, guard_factory(settings))
+        crm = IntegrationActivities(database, settings, guard_factory(settings))
+        workers.append(
+            _worker(
+                client,
+                queues.delivery,
+                workflows=DELIVERY_WORKFLOWS,
+                activities=[
+                    hooks.attempt,
+                    crm.exchange_code,
+                    crm.prepare,
+                    crm.push_batch,
+                    crm.finish,
+                ],
+            )
+        )
     if "maintenance" in kinds:
         retention = RetentionActivities(database, blobs, cache)
         workers.append(
@@ -232,8 +256,11 @@ async def run(settings: Settings, kinds: Sequence[str] = QUEUE_KINDS) -> None:
     if "research" in kinds or "maintenance" in kinds:
         await ensure_schedules(client, settings)
     logger.info("worker polling %s", ", ".join(worker.task_queue for worker in workers))
+    tasks = [worker.run() for worker in workers]
+    if "delivery" in kinds:
+        tasks.append(OutboxRelay(database, client, settings).run())
     try:
-        await asyncio.gather(*(worker.run() for worker in workers))
+        await asyncio.gather(*tasks)
     finally:
         await asyncio.gather(*(worker.shutdown() for worker in workers), return_exceptions=True)
         await database.dispose()

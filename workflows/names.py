@@ -43,3 +43,14 @@ SCHEDULE_AWAIT_JOB_ACTIVITY = "leadex.schedules.await_job"
 def schedule_run_id(schedule_id: str) -> str:
     """The workflow id of a schedule's runs (Temporal appends each run's start time)."""
     return f"{schedule_id}-run"
+
+
+WEBHOOK_DELIVERY_WORKFLOW = "leadex.webhooks.deliver"
+WEBHOOK_ATTEMPT_ACTIVITY = "leadex.webhooks.attempt"
+
+PUSH_WORKFLOW = "leadex.integrations.push"
+PUSH_PREPARE_ACTIVITY = "leadex.integrations.prepare_push"
+PUSH_BATCH_ACTIVITY = "leadex.integrations.push_batch"
+PUSH_FINISH_ACTIVITY = "leadex.integrations.finish_push"
+CONNECT_WORKFLOW = "leadex.integrations.connect"
+CONNECT_ACTIVITY = "leadex.integrations.exchange_code"

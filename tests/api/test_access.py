@@ -73,11 +73,35 @@ CALLS = [
     Call("DELETE", "/v1/api-keys/{key_id}", "admin"),
     Call("GET", "/v1/members"),
     Call("POST", "/v1/members", "admin", {"email": "new@leadex.example"}),
+    Call("GET", "/v1/webhooks"),
+    Call("POST", "/v1/webhooks", "admin", {"url": "http://127.0.0.1:9/matrix"}),
+    Call("GET", "/v1/webhooks/{webhook_id}"),
+    Call("POST", "/v1/webhooks/{webhook_id}", "admin", {"description": "renamed"}),
+    Call("PATCH", "/v1/webhooks/{webhook_id}", "admin", {"events": ["job.*"]}),
+    Call("POST", "/v1/webhooks/{webhook_id}/rotate", "admin", {}),
+    Call("POST", "/v1/webhooks/{webhook_id}/test", "admin"),
+    Call("GET", "/v1/webhooks/{webhook_id}/deliveries"),
+    Call("GET", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}"),
+    Call("GET", "/v1/integrations"),
+    Call("POST", "/v1/integrations/hubspot/connect", "integrations"),
+    Call("POST", "/v1/jobs/{done_job_id}/push", "integrations", {"provider": "hubspot"}),
+    Call("DELETE", "/v1/integrations/hubspot", "integrations"),
+    Call("DELETE", "/v1/webhooks/{webhook_id}", "admin"),
     Call("DELETE", "/v1/threads/{thread_id}", "run", params={"force": "true"}),
 ]
-ADMIN_READS = {("GET", "/v1/api-keys"), ("GET", "/v1/members")}
-# The download link is authorized by its signature, not by a key.
-UNKEYED = {("GET", "/v1/artifacts/{artifact_id}/download")}
+ADMIN_READS = {
+    ("GET", "/v1/api-keys"),
+    ("GET", "/v1/members"),
+    ("GET", "/v1/webhooks"),
+    ("GET", "/v1/webhooks/{webhook_id}"),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries"),
+    ("GET", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}"),
+}
+# The download link is authorized by its signature, the OAuth callback by its signed state.
+UNKEYED = {
+    ("GET", "/v1/artifacts/{artifact_id}/download"),
+    ("GET", "/v1/integrations/{provider}/callback"),
+}
 
 
 @dataclass
@@ -111,6 +135,16 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             "/v1/schedules",
             json={"prompt": f"{QUICKSTART} ({marker})", "cron": YEARLY, "paused": True},
         )
+        webhook = await client.post(
+            "/v1/webhooks", json={"url": "http://127.0.0.1:9/world", "description": marker}
+        )
+        delivery = await client.post(f"/v1/webhooks/{webhook.json()['id']}/test")
+        # Connected to the HubSpot stand-in the way a browser would, so pushes can run.
+        connect = (await client.post("/v1/integrations/hubspot/connect")).json()
+        async with httpx.AsyncClient(follow_redirects=True, timeout=60) as browser:
+            connected = await browser.get(connect["authorization_url"])
+    assert connected.status_code == 200, connected.text
+    assert delivery.status_code == 200, delivery.text
     assert key.status_code == 200, key.text
     assert schedule.status_code == 200, schedule.text
     return World(
@@ -122,6 +156,8 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             "artifact_id": finished["artifact"]["id"],
             "key_id": key.json()["id"],
             "schedule_id": schedule.json()["id"],
+            "webhook_id": webhook.json()["id"],
+            "delivery_id": delivery.json()["id"],
         },
         marker=marker,
     )
@@ -141,7 +177,13 @@ def test_the_matrix_covers_every_operation(stack: Stack) -> None:
         if method in {"get", "post", "put", "patch", "delete"}
     }
     # The finished job's id fills {job_id} where a call needs a job that has run.
-    covered = {(call.method, call.path.replace("{done_job_id}", "{job_id}")) for call in CALLS}
+    covered = {
+        (
+            call.method,
+            call.path.replace("{done_job_id}", "{job_id}").replace("/hubspot", "/{provider}"),
+        )
+        for call in CALLS
+    }
     assert served - UNKEYED == covered
 
 
@@ -260,7 +302,7 @@ async def test_no_other_key_ever_gets_a_stored_response(stack: Stack, org: Keys)
                 )
             assert "idempotent-replayed" not in response.headers, (call, name)
             assert response.content != first.content, (call, name)
-            if name == "every scope":
+            if name == "every scope" or (name == "integrations" and call.scope == name):
                 assert_error(response, 409, "conflict", param="Idempotency-Key")
             else:
                 assert response.status_code == 403, (call, name, response.text)

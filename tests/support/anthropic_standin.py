@@ -22,20 +22,19 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import socket
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.support.serving import serve_app
 
 STANDIN_API_KEY = "sk-ant-standin-0000"
 
@@ -220,28 +219,8 @@ class StandIn:
 @contextmanager
 def serve_in_thread(stand_in: StandIn, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``stand_in`` in a background thread on a free loopback port; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
-    port = int(sock.getsockname()[1])
-    config = uvicorn.Config(stand_in.app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="anthropic-stand-in", daemon=True
-    )
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            sock.close()
-            raise RuntimeError("the Anthropic stand-in did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+    with serve_app(stand_in.app, "anthropic-stand-in", host) as base_url:
+        yield base_url
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from store.db import Database
 
 POSTGRES_ENV = "LEADEX_TEST_POSTGRES_URL"
 TEMPORAL_UI_URL = "http://temporal-ui.test:8233"
+WEBHOOK_TEST_SCHEDULE = "0.5,1,1.5,2,2.5,3,3.5"
 
 
 @contextmanager
@@ -121,6 +122,8 @@ def running_test_stack(
         "LEADEX_TEMPORAL_METRICS_PORT": str(free_port()),
         "LEADEX_TEMPORAL_UI_URL": TEMPORAL_UI_URL,
         "LEADEX_SCHEDULE_RUN_POLL_SECONDS": "0.5",
+        # Webhook retries on a shortened clock: the same seven waits, in seconds.
+        "LEADEX_WEBHOOK_RETRY_SCHEDULE_SECONDS": WEBHOOK_TEST_SCHEDULE,
         # Tests serve attachments and the sandbox web on loopback.
         "LEADEX_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
         **(extra_env or {}),

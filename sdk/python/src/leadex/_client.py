@@ -41,6 +41,7 @@ from leadex.resources.threads import (
     Plans,
     Threads,
 )
+from leadex.resources.webhooks import AsyncWebhooks, Webhooks
 
 _STREAM_TIMEOUT = httpx.Timeout(90.0, connect=10.0)
 # A synchronous search answers when its job ends, or with 202 once the server stops waiting.
@@ -108,6 +109,7 @@ class Leadex(BaseClient):
         self.members = Members(self)
         self.account = Account(self)
         self.schedules = Schedules(self)
+        self.webhooks = Webhooks(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
@@ -232,6 +234,7 @@ class AsyncLeadex(BaseClient):
         self.members = AsyncMembers(self)
         self.account = AsyncAccount(self)
         self.schedules = AsyncSchedules(self)
+        self.webhooks = AsyncWebhooks(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None

@@ -412,10 +412,14 @@ class EventData(LeadexModel):
 
 
 class PushResult(LeadexModel):
-    """What a CRM push created, updated and skipped."""
+    """What a CRM push created, updated and skipped (a dry run lists its ``mutations``)."""
 
     push_id: str
     provider: str
+    status: str | None = None
+    mode: str | None = None
+    dry_run: bool = False
+    mutations: list[dict[str, Any]] | None = None
     created: int = 0
     updated: int = 0
     skipped: int = 0
@@ -479,3 +483,50 @@ class Schedule(LeadexModel):
     recent_runs: list[ScheduleRun] = Field(default_factory=list)
     created_at: datetime
     updated_at: datetime
+
+
+class WebhookEndpoint(LeadexModel):
+    """A URL that receives events; ``signing_secret`` only on create and rotate."""
+
+    id: str
+    object: str = "webhook_endpoint"
+    livemode: bool
+    url: str
+    events: list[str] = Field(default_factory=lambda: ["*"])
+    description: str | None = None
+    enabled: bool = True
+    disabled_reason: str | None = None
+    signing_secret: str | None = None
+    previous_secret_expires_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookAttempt(LeadexModel):
+    """One attempt of a webhook delivery."""
+
+    number: int
+    status_code: int | None = None
+    latency_ms: int = 0
+    response_excerpt: str | None = None
+    error: str | None = None
+    created_at: datetime
+
+
+class WebhookDelivery(LeadexModel):
+    """One event on its way to one endpoint, with every attempt."""
+
+    id: str
+    object: str = "webhook_delivery"
+    livemode: bool
+    webhook_id: str | None = None
+    event_id: str
+    event_type: str
+    url: str
+    status: str
+    attempt_count: int = 0
+    next_attempt_at: datetime | None = None
+    note: str | None = None
+    attempts: list[WebhookAttempt] = Field(default_factory=list)
+    created_at: datetime
+    completed_at: datetime | None = None

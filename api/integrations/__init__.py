@@ -1,0 +1,1 @@
+"""/v1/integrations and /v1/jobs/{id}/push: CRM connections and pushes."""
