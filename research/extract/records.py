@@ -668,11 +668,11 @@ def _pair_lines(
     for index, line in enumerate(lines):
         if line.kind != "P":
             continue
-        # A card prints the address on its own line under "Name, Title": the record runs to
-        # the next name or heading.
+        # A card prints the address on its own line under "Name, Title": the contact lines
+        # right under it are the same record.
         addresses = list(line.emails)
         for following in lines[index + 1 : index + 4]:
-            if following.kind in {"N", "P", "H"}:
+            if following.kind != "C":
                 break
             addresses += following.emails
         for name, title in _pair_segments(line.text, not_people, elsewhere):
