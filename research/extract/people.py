@@ -349,7 +349,7 @@ TITLE_FIRST: tuple[Link, ...] = (_link(r"\s+"), _link(r"\s*[,:]\s*"))
 DEPARTURE = re.compile(
     r"\b(?:ha(?:s|ve|d)\s+left|left\s+the\s+(?:company|team|business)|stepp(?:ed|ing)\s+down"
     r"|steps\s+down|depart(?:s|ed)|resign(?:s|ed)|retire[sd]|no\s+longer|who\s+served\s+as"
-    r"|moved\s+on\s+from|parted\s+ways)\b",
+    r"|moved\s+on|parted\s+ways)\b",
     re.IGNORECASE,
 )
 FORMER = re.compile(

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from research.extract.contacts import find_emails, is_role_mailbox
+from research.extract.duties import CLOSED_SPAN, duty_title, fronts_object
 from research.extract.html import Document, element_text, squash
 from research.extract.lexicon import (
     CLOSED_YEARS,
@@ -122,7 +123,8 @@ _OF_WORDS = frozenset(
 )
 _CLAUSE_WORDS = frozenset(
     fold_word(w)
-    for w in words_in("""who which that whose since at in on with from to by where when while
+    for w in words_in("""who which that whose since at in on with from to by where when while during
+    durante pendant während under
     qui que dont depuis chez dans avec sur pour par
     der die das seit bei mit von zu im in auf für
     que quien desde con en por para
@@ -663,14 +665,21 @@ def _pair_segments(
 def _pair_lines(
     lines: list[_Line], not_people: Collection[str], elsewhere: set[str]
 ) -> Iterator[Reading]:
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.kind != "P":
             continue
+        # A card prints the address on its own line under "Name, Title": the contact lines
+        # right under it are the same record.
+        addresses = list(line.emails)
+        for following in lines[index + 1 : index + 4]:
+            if following.kind != "C":
+                break
+            addresses += following.emails
         for name, title in _pair_segments(line.text, not_people, elsewhere):
             if title is None:
                 continue
             title, current = _status(title, line)
-            yield Reading(name, title, READER, line.text, current, email_of(name, line.emails))
+            yield Reading(name, title, READER, line.text, current, email_of(name, addresses))
 
 
 def _runs(lines: list[_Line]) -> Iterator[Reading]:
@@ -805,6 +814,13 @@ _ADJECTIVE = re.compile(
 _TOKEN = re.compile(r"[\w'’&/.-]+|[,;:()—–]")
 
 
+_PAST_RELATIVE = re.compile(
+    r"^(?:who\s+was|who\s+had\s+been|qui\s+(?:était|fut|a\s+été)|der\s+(?:war|zuvor)|die\s+war"
+    r"|que\s+(?:fue|era|había\s+sido)|quien\s+(?:fue|era)|som\s+var|die\s+was)\s+",
+    re.IGNORECASE,
+)
+
+
 def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
     """The title a name's following words give it, and whether they call it former.
 
@@ -814,6 +830,10 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
     match = re.match(r"^\s*(?:,|\(|—|–|-|:)?\s*", rest)
     rest = rest[match.end() :] if match else rest
     linked = appointed
+    # "…, que fue su director médico durante diez años": a relative clause in the past.
+    past = _PAST_RELATIVE.match(rest)
+    if past:
+        rest, linked = rest[past.end() :], True
     verb = re.match(
         rf"^(?:who\s+(?:is|was)\s+|qui\s+est\s+|der\s+ist\s+)?(?:{_LINK_VERBS})\s+",
         rest,
@@ -840,7 +860,7 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
         if not (first[:1].islower() and is_title_word(first)):
             return None, False
     tokens = _TOKEN.findall(rest)
-    former = False
+    former = bool(past)
     phrase: list[str] = []
     index = 0
     while index < len(tokens) and not phrase:
@@ -902,6 +922,8 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
         phrase.pop()
     title = " ".join(phrase)
     following = " ".join(tokens[index : index + 3])
+    if fronts_object(following + " "):
+        return None, False  # "…, den Vertrieb verantwortet Jana Kruse": an object, not a title
     if re.match(
         r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following
     ):
@@ -959,7 +981,8 @@ def _title_before(text: str) -> tuple[str | None, bool]:
     cut = [
         i
         for i, w in enumerate(phrase[: heads[-1]])
-        if fold_word(w) in _CLAUSE_WORDS | _DETERMINERS | _OF_WORDS and not is_former_word(w)
+        if (fold_word(w) in _CLAUSE_WORDS | _DETERMINERS | _OF_WORDS or fronts_object(w + " "))
+        and not is_former_word(w)
     ]
     if cut:
         phrase = phrase[cut[-1] + 1 :]
@@ -1002,17 +1025,33 @@ _ALIAS_LINK = re.compile(
 def _prose(lines: list[_Line], not_people: Collection[str]) -> Iterator[Reading]:
     last_titled: Reading | None = None
     readings: list[Reading] = []
-    prose = [line for line in lines if line.kind not in {"Q", "P", "N", "T"}]
     aliases = _aliases(lines, not_people)
-    for line in prose:
+    for index, line in enumerate(lines):
+        if line.kind in {"Q", "P", "N", "T"}:
+            continue
         for sentence in _sentences(line.text):
             found = list(_sentence_people(sentence, not_people, last_titled))
             found += _alias_people(sentence, aliases, {r.name for r in found})
+            found = _with_contact_lines(found, line, lines[index + 1 : index + 4])
             for reading in found:
                 if reading.title:
                     last_titled = reading
             readings += found
     yield from readings
+
+
+def _with_contact_lines(found: list[Reading], line: _Line, after: list[_Line]) -> list[Reading]:
+    """A short line naming one person ('Geschäftsführer Michael Brandl'), then contact lines
+    under it ('E-Mail: m.brandl@…'): the addresses there are that record's."""
+    if len(found) != 1 or found[0].email or len(line.text.split()) > MAX_SEGMENT_LINE_WORDS:
+        return found
+    addresses: list[str] = []
+    for following in after:
+        if following.kind != "C":
+            break
+        addresses += following.emails
+    email = email_of(found[0].name, addresses)
+    return [replace(found[0], email=email)] if email else found
 
 
 def _aliases(lines: list[_Line], not_people: Collection[str]) -> dict[str, str]:
@@ -1072,11 +1111,17 @@ def _sentence_people(
         if title is None:
             previous_end = names[position - 1][1] if position else 0
             title, former = _title_before(sentence[previous_end:start])
+        if title is None:
+            title = duty_title(sentence, start, end, not_people)
+            if title and CLOSED_SPAN.search(sentence[end:next_start]):
+                former = True
         departed = any(
             start < cue and all(not (end <= other < cue) for other, _, _ in names[position + 1 :])
             for cue in departures
         )
-        succession = SUCCESSION.search(_HONORIFIC_MASK.sub("", sentence[:start]).rstrip() + " ")
+        succession = SUCCESSION.search(
+            _HONORIFIC_MASK.sub("", sentence[:start] + "X")[:-1].rstrip() + " "
+        )
         if succession and not STAYS.search(sentence[end:]):
             departed = True
             if title is None and last_titled and last_titled.name != name:
