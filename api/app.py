@@ -14,6 +14,7 @@ from api.artifacts.endpoints import downloads_router
 from api.artifacts.endpoints import router as artifacts_router
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.health import install_health
 from api.jobs.endpoints import router as jobs_router
 from api.messages.endpoints import router as messages_router
 from api.middleware import (
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app, "/v1/openapi.json")
     install_error_handlers(app)
+    install_health(app)
     # Added last, so it runs first: every response, 413s included, carries the request id.
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
