@@ -224,7 +224,11 @@ async def _throughput(
 
 
 async def _measure(args: argparse.Namespace, work_dir: Path) -> None:
-    extra_env = {"LEADEX_SYNTHETIC_BATCH_DELAY_SECONDS": "0", "LEADEX_LOG_LEVEL": "ERROR"}
+    extra_env = {
+        "LEADEX_SYNTHETIC_BATCH_DELAY_SECONDS": "0",
+        "LEADEX_LOG_LEVEL": "ERROR",
+        "LEADEX_PLANNING_TIMEOUT_SECONDS": "120",
+    }
     prompt = PROMPT
     results: list[Throughput] = []
     hot: dict[str, float] = {}

@@ -168,7 +168,12 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
                 tmp_path,
                 apis=2,
                 workers=3,
-                extra_env={**s3_env, "LEADEX_SYNTHETIC_BATCH_DELAY_SECONDS": "0.3"},
+                extra_env={
+                    **s3_env,
+                    "LEADEX_SYNTHETIC_BATCH_DELAY_SECONDS": "0.3",
+                    # The machine is shared: planning waits for workers still starting up.
+                    "LEADEX_PLANNING_TIMEOUT_SECONDS": "120",
+                },
             ) as topology,
         ):
             key = await mint_key(
