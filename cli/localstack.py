@@ -287,3 +287,23 @@ def s3_server(bucket: str, log_dir: Path) -> Iterator[dict[str, str]]:
         yield env
     finally:
         processes.stop(process)
+
+
+@contextmanager
+def scratch_database(postgres_url: str | None, work_dir: Path, name: str) -> Iterator[str]:
+    """A fresh schema in ``postgres_url``, dropped afterwards, or a SQLite file in
+    ``work_dir`` when no PostgreSQL is given: for benches that need an empty database."""
+    if not postgres_url:
+        yield f"sqlite:///{work_dir / f'{name}.db'}"
+        return
+    import psycopg
+
+    schema = f"leadex_{name.replace('-', '_')}_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in postgres_url else "?"
+    try:
+        yield f"{postgres_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

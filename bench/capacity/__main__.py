@@ -20,20 +20,17 @@ import argparse
 import asyncio
 import contextlib
 import os
-import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 
 from cli import processes
 from cli.accounts import mint_key, set_plan
-from cli.localstack import running_topology, temporal_server
+from cli.localstack import running_topology, scratch_database, temporal_server
 
 PROMPT = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth."
 LIVE_PROMPT = "Find Series A fintechs in France. Pull the VP of Engineering."
@@ -58,23 +55,6 @@ class Throughput:
     @property
     def leads_per_minute(self) -> float:
         return self.leads / self.seconds * 60
-
-
-@contextlib.contextmanager
-def _database(url: str | None, work_dir: Path, name: str) -> Iterator[str]:
-    """A fresh PostgreSQL schema (dropped afterwards), or a SQLite file."""
-    if not url:
-        yield f"sqlite:///{work_dir / f'{name}.db'}"
-        return
-    schema = f"leadex_capacity_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 async def _run_jobs(base_url: str, secret: str, jobs: int, rows: int, prompt: str) -> Throughput:
@@ -181,7 +161,7 @@ async def _throughput(
     hot: dict[str, float] = {}
     with (
         temporal_server([NAMESPACE], work_dir / "logs") as temporal,
-        _database(args.database_url, work_dir, f"capacity-{count}") as database_url,
+        scratch_database(args.database_url, work_dir, f"capacity-{count}") as database_url,
         running_topology(
             database_url,
             temporal.address,

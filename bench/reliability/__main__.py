@@ -29,19 +29,18 @@ import random
 import secrets
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import psycopg
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
 from cli import processes
 from cli.accounts import mint_key, set_plan
-from cli.localstack import RestartableTemporal, Topology, running_topology
+from cli.localstack import RestartableTemporal, Topology, running_topology, scratch_database
 from store.db import Database
 from store.models import Lead
 from tests.support.proxy import CuttableProxy
@@ -65,22 +64,6 @@ class Outcome:
     duplicates: int
     seconds: float
     injected: int
-
-
-@contextlib.contextmanager
-def _database(url: str | None, work_dir: Path) -> Iterator[str]:
-    if not url:
-        yield f"sqlite:///{work_dir / f'reliability-{secrets.token_hex(3)}.db'}"
-        return
-    schema = f"leadex_reliability_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 async def _duplicates(database_url: str, job_ids: list[str]) -> int:
@@ -141,11 +124,14 @@ Injector = Callable[[Topology, RestartableTemporal, list[str]], Awaitable[int]]
 async def _run(
     args: argparse.Namespace, work_dir: Path, inject: Injector | None, *, apis: int = 1
 ) -> Outcome:
-    temporal = RestartableTemporal([NAMESPACE], work_dir / secrets.token_hex(3))
+    run_name = f"reliability-{secrets.token_hex(3)}"
+    temporal = RestartableTemporal([NAMESPACE], work_dir / run_name)
     temporal.start()
     try:
         with (
-            _database(args.database_url, work_dir) as database_url,
+            scratch_database(
+                args.database_url, work_dir, f"reliability-{secrets.token_hex(3)}"
+            ) as database_url,
             running_topology(
                 database_url,
                 temporal.address,
