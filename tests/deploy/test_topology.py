@@ -187,8 +187,8 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
             (doomed_api, doomed_process), (surviving_api, _) = topology.apis
             auth = {"Authorization": f"Bearer {key.secret}"}
             async with (
-                httpx.AsyncClient(base_url=doomed_api, headers=auth, timeout=60) as first,
-                httpx.AsyncClient(base_url=surviving_api, headers=auth, timeout=60) as second,
+                httpx.AsyncClient(base_url=doomed_api, headers=auth, timeout=300) as first,
+                httpx.AsyncClient(base_url=surviving_api, headers=auth, timeout=300) as second,
             ):
                 job_ids: list[str] = []
                 for index in range(JOBS):
