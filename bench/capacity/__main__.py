@@ -128,8 +128,10 @@ async def _hot_reads(
         processes.wait_for_port("127.0.0.1", port, timeout=60, process=bare)
         auth = {"Authorization": f"Bearer {secret}"}
         async with (
-            httpx.AsyncClient(base_url=base_url, headers=auth, limits=limits) as api,
-            httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as floor,
+            httpx.AsyncClient(base_url=base_url, headers=auth, limits=limits, timeout=120) as api,
+            httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120
+            ) as floor,
         ):
             # Warm both up, then alternate so drift on the shared machine hits each alike.
             await _hammer(floor, "/bare", 100, concurrency)
