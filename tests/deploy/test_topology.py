@@ -261,7 +261,9 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
         assert leads[job_id]["total"] == ROWS
     assert len({finished[job_id]["artifact"]["rows"] for job_id in job_ids}) == 1
     # The artifact was written to and is read back from the S3 store.
-    assert artifact.status_code == 200 and artifact.text.lstrip("\ufeff").startswith("company_name,")
+    assert artifact.status_code == 200 and artifact.text.lstrip("\ufeff").startswith(
+        "company_name,"
+    )
     for followed, replay in zip(streams, replays, strict=True):
         assert followed.connections[0] == doomed_api
         assert surviving_api in followed.connections, "the stream was never cut"
