@@ -148,7 +148,7 @@ async def _run(
             await set_plan(database_url, "rel", tier="scale", credits=10_000_000)
             auth = {"Authorization": f"Bearer {key.secret}"}
             base = topology.apis[-1][0]
-            async with httpx.AsyncClient(base_url=base, headers=auth, timeout=60) as client:
+            async with httpx.AsyncClient(base_url=base, headers=auth, timeout=300) as client:
                 started = time.perf_counter()
                 job_ids = await _start_jobs(client, args.jobs, args.rows)
                 injected = 0
