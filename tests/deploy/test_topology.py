@@ -151,7 +151,7 @@ async def _progress(client: httpx.AsyncClient, job_ids: list[str]) -> int:
 
 
 @pytest.mark.backends("postgres")
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1800)
 async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_temporal(
     backend: str, database_url: str, tmp_path: Path
 ) -> None:
