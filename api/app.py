@@ -14,6 +14,7 @@ from api.artifacts.endpoints import downloads_router
 from api.artifacts.endpoints import router as artifacts_router
 from api.docs import install_docs
 from api.errors import install_error_handlers
+from api.health import install_health
 from api.integrations.endpoints import callback_router as integrations_callback_router
 from api.integrations.endpoints import router as integrations_router
 from api.jobs.endpoints import router as jobs_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_docs(app, "/v1/openapi.json")
     install_error_handlers(app)
+    install_health(app)
     # Added last, so it runs first: every response, 413s included, carries the request id.
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -187,3 +187,169 @@ def running_stack(
         processes.stop(api)
         if stack.worker is not None:
             processes.stop(stack.worker)
+
+
+class RestartableTemporal:
+    """A dev server whose state is in a file, so it can be killed and started again on the
+    same port with every workflow where it was: a stand-in for a cluster's frontend restart."""
+
+    def __init__(self, namespaces: list[str], work_dir: Path) -> None:
+        self.port = processes.free_port()
+        self.address = f"127.0.0.1:{self.port}"
+        self.log = work_dir / "logs" / "temporal.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.argv = processes.temporal_dev_server_argv(
+            port=self.port, ui_port=None, db_file=work_dir / "temporal.db", namespaces=namespaces
+        )
+        self.process: Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start (or restart) the server and wait until it accepts connections."""
+        self.process = processes.spawn(self.argv, log=self.log)
+        processes.wait_for_port("127.0.0.1", self.port, timeout=60, process=self.process)
+
+    def kill(self) -> None:
+        """SIGKILL, no warning."""
+        if self.process is not None:
+            processes.kill(self.process)
+
+    def stop(self) -> None:
+        """Stop gracefully."""
+        if self.process is not None:
+            processes.stop(self.process)
+
+
+@dataclass
+class Topology:
+    """Several API processes and several workers over one database, one Temporal namespace
+    and one artifact store: what a deployment runs, as local processes."""
+
+    env: dict[str, str]
+    log_dir: Path
+    apis: list[tuple[str, Popen[bytes]]]
+    workers: list[Popen[bytes]]
+    worker_kinds: list[str]
+
+    def start_api(self) -> str:
+        """Start one more API process; returns its base URL once it answers."""
+        port = processes.free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        process = processes.spawn(
+            [sys.executable, "-m", "cli.main", "api", "--port", str(port)],
+            env=self.env,
+            log=self.log_dir / f"api-{port}.log",
+        )
+        self.apis.append((base_url, process))
+        _wait_healthy(base_url, process)
+        return base_url
+
+    def start_worker(self, kinds: str | None = None) -> Popen[bytes]:
+        """Start one more worker process polling ``kinds`` (every kind by default)."""
+        index = len(self.workers)
+        argv = [sys.executable, "-m", "cli.main", "worker"]
+        chosen = kinds or (self.worker_kinds[index % len(self.worker_kinds)])
+        if chosen:
+            argv += ["--queues", chosen]
+        process = processes.spawn(argv, env=self.env, log=self.log_dir / f"worker-{index}.log")
+        self.workers.append(process)
+        return process
+
+    def stop(self) -> None:
+        """Stop every process this topology started."""
+        for _url, api in self.apis:
+            processes.stop(api)
+        for worker in self.workers:
+            processes.stop(worker)
+
+
+@contextmanager
+def running_topology(
+    database_url: str,
+    temporal_address: str,
+    namespace: str,
+    work_dir: Path,
+    *,
+    apis: int,
+    workers: int,
+    worker_kinds: list[str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[Topology]:
+    """Migrate once, then run ``apis`` API processes and ``workers`` worker processes."""
+    log_dir = work_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(database_url)
+    env = {
+        "LEADEX_DATABASE_URL": database_url,
+        "LEADEX_DATA_DIR": str(work_dir / "data"),
+        "LEADEX_TEMPORAL_ADDRESS": temporal_address,
+        "LEADEX_TEMPORAL_NAMESPACE": namespace,
+        # One signing key for every replica, as a deployment sets it.
+        "LEADEX_SECRET_KEY": secrets.token_hex(16),
+        "LEADEX_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
+    }
+    topology = Topology(
+        env=env, log_dir=log_dir, apis=[], workers=[], worker_kinds=worker_kinds or [""]
+    )
+    try:
+        for _ in range(workers):
+            topology.start_worker()
+        for _ in range(apis):
+            topology.start_api()
+        yield topology
+    finally:
+        topology.stop()
+
+
+@contextmanager
+def s3_server(bucket: str, log_dir: Path) -> Iterator[dict[str, str]]:
+    """An S3-protocol server on loopback (moto's, from the dev dependencies) with ``bucket``
+    made; yields the settings that point Leadex's artifact store at it."""
+    import boto3
+
+    port = processes.free_port()
+    process = processes.spawn(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        log=log_dir / "s3.log",
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    env = {
+        "LEADEX_ARTIFACT_STORAGE_URL": f"s3://{bucket}/artifacts",
+        "LEADEX_S3_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "leadex",
+        "AWS_SECRET_ACCESS_KEY": "leadex-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    try:
+        processes.wait_for_port("127.0.0.1", port, timeout=60, process=process)
+        boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            region_name=env["AWS_DEFAULT_REGION"],
+        ).create_bucket(Bucket=bucket)
+        yield env
+    finally:
+        processes.stop(process)
+
+
+@contextmanager
+def scratch_database(postgres_url: str | None, work_dir: Path, name: str) -> Iterator[str]:
+    """A fresh schema in ``postgres_url``, dropped afterwards, or a SQLite file in
+    ``work_dir`` when no PostgreSQL is given: for benches that need an empty database."""
+    if not postgres_url:
+        yield f"sqlite:///{work_dir / f'{name}.db'}"
+        return
+    import psycopg
+
+    schema = f"leadex_{name.replace('-', '_')}_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in postgres_url else "?"
+    try:
+        yield f"{postgres_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -111,17 +111,48 @@ def cmd_orgs_set(args: argparse.Namespace) -> int:
 
 
 def cmd_temporal_setup(args: argparse.Namespace) -> int:
-    """Register Leadex's search attributes in the configured Temporal namespace."""
-    from core.temporal import SEARCH_ATTRIBUTES, connect, ensure_search_attributes
+    """Register the namespace (unless it exists) and Leadex's search attributes in it."""
+    from datetime import timedelta
+
+    from temporalio.client import Client
+
+    from core.temporal import (
+        SEARCH_ATTRIBUTES,
+        connect,
+        ensure_namespace,
+        ensure_search_attributes,
+    )
 
     settings = _settings()
-
-    async def setup() -> list[str]:
-        client = await connect(settings)
-        return await ensure_search_attributes(client)
-
-    added = asyncio.run(setup())
     namespace = settings.temporal_namespace
+
+    async def reachable() -> Client:
+        # A one-shot job may start before the cluster answers (compose, a Helm hook).
+        deadline = time.monotonic() + args.wait
+        while True:
+            try:
+                return await connect(settings)
+            except RuntimeError as error:
+                if time.monotonic() >= deadline:
+                    raise SystemExit(
+                        f"Temporal at {settings.temporal_address} is unreachable: {error}"
+                    ) from None
+                await asyncio.sleep(2)
+
+    async def setup() -> tuple[bool, list[str]]:
+        client = await reachable()
+        registered = False
+        if not args.skip_namespace:
+            retention = timedelta(days=settings.temporal_namespace_retention_days)
+            registered = await ensure_namespace(client, retention)
+        return registered, await ensure_search_attributes(client)
+
+    registered, added = asyncio.run(setup())
+    if registered:
+        print(
+            f"Registered namespace {namespace!r} "
+            f"({settings.temporal_namespace_retention_days} days of history retention)."
+        )
     for name in added:
         print(f"Registered search attribute {name} in namespace {namespace!r}.")
     print(
@@ -506,8 +537,19 @@ def build_parser() -> argparse.ArgumentParser:
     temporal_sub = temporal.add_subparsers(dest="temporal_command", required=True)
     setup = temporal_sub.add_parser(
         "setup",
-        help="Register the search attributes (LeadexOrgId, LeadexJobId, LeadexScheduleId…) "
-        "in LEADEX_TEMPORAL_NAMESPACE; safe to run again.",
+        help="Register LEADEX_TEMPORAL_NAMESPACE unless it exists, and the search attributes "
+        "(LeadexOrgId, LeadexJobId, LeadexScheduleId…) in it; safe to run again.",
+    )
+    setup.add_argument(
+        "--wait",
+        type=float,
+        default=0,
+        help="Seconds to keep retrying while Temporal is unreachable (default 0: fail at once).",
+    )
+    setup.add_argument(
+        "--skip-namespace",
+        action="store_true",
+        help="Do not register the namespace (Temporal Cloud: create it in Cloud's console).",
     )
     setup.set_defaults(handler=cmd_temporal_setup)
     return parser

@@ -59,6 +59,15 @@ def stop(process: subprocess.Popen[bytes], *, grace: float = 10.0) -> None:
         process.wait(timeout=5)
 
 
+def kill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the child's process group at once (a crash, for failure tests)."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
 def wait_for_port(
     host: str, port: int, *, timeout: float, process: subprocess.Popen[bytes] | None = None
 ) -> None:

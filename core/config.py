@@ -34,6 +34,32 @@ class Settings(BaseSettings):
 
     temporal_address: str = Field(default="127.0.0.1:7233")
     temporal_namespace: str = Field(default="default")
+    temporal_tls: bool = Field(
+        default=False, description="Speak TLS to Temporal (implied by a client cert or API key)."
+    )
+    temporal_tls_cert: Path | None = Field(
+        default=None, description="PEM client certificate for mTLS (self-hosted or Cloud)."
+    )
+    temporal_tls_key: Path | None = Field(default=None, description="PEM key of that cert.")
+    temporal_tls_ca: Path | None = Field(
+        default=None, description="PEM CA that signed the server's certificate (else system's)."
+    )
+    temporal_tls_server_name: str | None = Field(
+        default=None, description="The name the server's certificate is checked against."
+    )
+    temporal_api_key: str | None = Field(
+        default=None, description="A Temporal Cloud API key, sent as a bearer token over TLS."
+    )
+    temporal_namespace_retention_days: int = Field(
+        default=30,
+        ge=1,
+        description="History retention of a namespace `leadex-server temporal setup` registers.",
+    )
+    worker_shutdown_grace_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="On SIGTERM, how long running activities get to finish before cancellation.",
+    )
     task_queue_workflows: str = Field(default="leadex-workflows")
     task_queue_planning: str = Field(default="leadex-planning")
     task_queue_research: str = Field(default="leadex-research")

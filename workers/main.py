@@ -78,6 +78,7 @@ def _worker(
     *,
     workflows: Sequence[type] = (),
     activities: Sequence[Callable[..., Any]] = (),
+    shutdown_grace: timedelta = timedelta(seconds=5),
 ) -> Worker:
     return Worker(
         client,
@@ -86,7 +87,9 @@ def _worker(
         activities=list(activities),
         max_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
         default_heartbeat_throttle_interval=HEARTBEAT_THROTTLE,
-        graceful_shutdown_timeout=timedelta(seconds=5),
+        # On SIGTERM (a rolling update, a scale-down) running activities get this long to
+        # finish; past it they are cancelled and Temporal retries them on another worker.
+        graceful_shutdown_timeout=shutdown_grace,
         interceptors=[MetricsInterceptor()],
     )
 
@@ -108,12 +111,15 @@ def build_workers(
     the same activity name (fault-injection tests use it).
     """
     queues = TaskQueues.from_settings(settings)
+    grace = timedelta(seconds=settings.worker_shutdown_grace_seconds)
     workers: list[Worker] = []
     if "workflows" in kinds:
-        workers.append(_worker(client, queues.workflows, workflows=WORKFLOWS))
+        workers.append(_worker(client, queues.workflows, workflows=WORKFLOWS, shutdown_grace=grace))
     if "planning" in kinds:
         planning = PlanningActivities(planner_for(settings))
-        workers.append(_worker(client, queues.planning, activities=[planning.draft_plan]))
+        workers.append(
+            _worker(client, queues.planning, activities=[planning.draft_plan], shutdown_grace=grace)
+        )
     cache = source_cache(database, settings)
     blobs = open_blob_store(
         settings.resolved_artifact_storage_url, s3_endpoint_url=settings.s3_endpoint_url
@@ -145,11 +151,14 @@ def build_workers(
                     schedule_activities.start_run,
                     schedule_activities.await_job,
                 ],
+                shutdown_grace=grace,
             )
         )
     if "browser" in kinds:
         browser = BrowserActivities(renderer_factory(settings), cache)
-        workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
+        workers.append(
+            _worker(client, queues.browser, activities=[browser.render_pages], shutdown_grace=grace)
+        )
     if "delivery" in kinds:
         hooks = WebhookActivities(database, settings, guard_factory(settings))
         crm = IntegrationActivities(database, settings, guard_factory(settings))
@@ -165,6 +174,7 @@ def build_workers(
                     crm.push_batch,
                     crm.finish,
                 ],
+                shutdown_grace=grace,
             )
         )
     if "maintenance" in kinds:
@@ -174,6 +184,7 @@ def build_workers(
                 client,
                 queues.maintenance,
                 activities=[retention.purge_deletion, retention.sweep],
+                shutdown_grace=grace,
             )
         )
     return workers
