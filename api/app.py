@@ -24,6 +24,7 @@ from api.middleware import (
 )
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
+from api.privacy.endpoints import router as privacy_router
 from api.schedules.endpoints import router as schedules_router
 from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         schedules_router,
         account_router,
         usage_router,
+        privacy_router,
     ):
         v1.include_router(router)
     app.include_router(v1)

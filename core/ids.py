@@ -30,6 +30,8 @@ class Prefix(StrEnum):
     DELETION = "del"
     SCHEDULE = "sch"
     SCHEDULE_RUN = "schrun"
+    ERASURE = "era"
+    SUPPRESSION = "sup"
 
 
 def new_id(prefix: Prefix) -> str:

@@ -27,9 +27,11 @@ from activities.attachments import AttachmentActivities
 from activities.browser import BrowserActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
+from activities.privacy import PrivacyActivities
 from activities.retention import RetentionActivities
 from activities.schedules import ScheduleActivities
 from core.config import Settings
+from core.sealing import Sealer
 from core.temporal import connect, prometheus_runtime
 from research.planner import planner_for
 from store.blobs import open_blob_store
@@ -40,6 +42,7 @@ from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
+from workflows.privacy import ErasureWorkflow
 from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
 from workflows.retention import RetentionWorkflow, ThreadDeletionWorkflow
@@ -57,6 +60,7 @@ WORKFLOWS = (
     RetentionWorkflow,
     ThreadDeletionWorkflow,
     ScheduleRunWorkflow,
+    ErasureWorkflow,
 )
 
 # Cancellation reaches a heartbeating activity on its next heartbeat: keep that under ~1 s.
@@ -144,11 +148,19 @@ def build_workers(
         workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
     if "maintenance" in kinds:
         retention = RetentionActivities(database, blobs, cache)
+        privacy = PrivacyActivities(database, blobs, Sealer(settings.signing_key()))
         workers.append(
             _worker(
                 client,
                 queues.maintenance,
-                activities=[retention.purge_deletion, retention.sweep],
+                activities=[
+                    retention.purge_deletion,
+                    retention.sweep,
+                    privacy.survey,
+                    privacy.erase_job,
+                    privacy.erase_sources,
+                    privacy.finish,
+                ],
             )
         )
     return workers
