@@ -20,8 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
 from research.model import Candidate, CandidateStatus
+from research.privacy import without_suppressed
 from store.models import Job, Lead
 from store.pagination import Page, PageRequest, paginate_sorted
+from store.repositories.privacy import suppressed_hashes
 from store.tenancy import Tenant
 
 LEAD_KEY_PREFIX = "lead:"
@@ -68,7 +70,10 @@ async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
 async def upsert_candidates(
     session: AsyncSession, job: Job, candidates: Sequence[Candidate]
 ) -> None:
-    """Write working records; the same key always lands on the same row."""
+    """Write working records; the same key always lands on the same row. People (and
+    domains) on the organization's suppression list are not even kept as working records."""
+    suppressed = await suppressed_hashes(session, job.org_id, job.livemode)
+    candidates = without_suppressed(candidates, suppressed)
     rows = [
         _row_values(
             job,
