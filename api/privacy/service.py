@@ -32,7 +32,7 @@ from research.privacy import (
 from store.blobs import BlobNotFound, BlobStore
 from store.models import Erasure, Lead, Suppression
 from store.pagination import Page, PageRequest
-from store.repositories import artifacts, events
+from store.repositories import artifacts
 from store.repositories import privacy as repo
 from store.repositories.deletions import artifact_folder
 from store.tenancy import Tenant
@@ -211,26 +211,10 @@ async def request_erasure(
 ) -> Erasure:
     """Record an erasure; the caller starts its workflow once this commits."""
     subject = person_of(identifier)
-    erasure = repo.record_erasure(
-        session,
-        principal.tenant,
-        subject,
-        sealer.seal(subject.model_dump_json()),
-        requested_by=principal.key_id,
+    sealed = sealer.seal(subject.model_dump_json())
+    return await repo.record_erasure(
+        session, principal.tenant, subject, sealed, requested_by=principal.key_id
     )
-    await session.flush()
-    events.record(
-        session,
-        principal.tenant,
-        "privacy.erasure.requested",
-        {
-            "object": "erasure",
-            "id": erasure.id,
-            "kind": erasure.kind,
-            "identifier_hash": erasure.identifier_hash,
-        },
-    )
-    return erasure
 
 
 async def get_erasure(session: AsyncSession, tenant: Tenant, erasure_id: str) -> Erasure:

@@ -16,6 +16,7 @@ from core.ids import Prefix, new_id
 from research.privacy import Subject
 from store.models import Erasure, IdempotencyKey, Job, Lead, SourcePage, Suppression
 from store.pagination import Page, PageRequest, paginate
+from store.repositories import events
 from store.tenancy import Tenant
 
 
@@ -55,10 +56,11 @@ async def pending_erasures(
     return list((await session.exec(statement)).all())
 
 
-def record_erasure(
+async def record_erasure(
     session: AsyncSession, tenant: Tenant, subject: Subject, sealed: str, requested_by: str
 ) -> Erasure:
-    """Add a pending erasure: the identifier's hash, and the subject sealed until it ends."""
+    """Add a pending erasure (the identifier's hash, the subject sealed until it ends) and
+    the event that records the request."""
     erasure = Erasure(
         id=new_id(Prefix.ERASURE),
         org_id=tenant.org_id,
@@ -69,6 +71,18 @@ def record_erasure(
         requested_by=requested_by,
     )
     session.add(erasure)
+    await session.flush()
+    events.record(
+        session,
+        tenant,
+        "privacy.erasure.requested",
+        {
+            "object": "erasure",
+            "id": erasure.id,
+            "kind": erasure.kind,
+            "identifier_hash": erasure.identifier_hash,
+        },
+    )
     return erasure
 
 

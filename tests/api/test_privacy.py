@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import signal
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -447,3 +449,37 @@ async def test_the_suppression_list_keeps_hashes_once_and_guards_erased_people(
     assert removed.status_code == 200 and removed.json()["deleted"] is True
     assert by_erasure["data"][0]["erasure_id"] == erasure.json()["id"]
     assert_error(kept, 409, "conflict", param="suppression_id")
+
+
+async def test_an_operator_erases_from_the_command_line(stack: Stack, org: Keys) -> None:
+    async with stack.client(org.test) as client:
+        job = await run_to_end(client, (await draft(client, hints={"max_rows": 4}))["job"]["id"])
+        email = sorted(_people(await _all_leads(client, job["id"])))[0]
+        command = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "cli.main",
+            "privacy",
+            "erase",
+            "--org",
+            org.org,
+            "--email",
+            email,
+            "--mode",
+            "test",
+            env={**os.environ, **stack.env},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(command.communicate(), timeout=120)
+        remaining = _people(await _all_leads(client, job["id"]))
+        listed = (await client.get("/v1/privacy/erasures")).json()
+        suppressed = (await client.get("/v1/privacy/suppressions", params={"email": email})).json()
+    assert command.returncode == 0, err.decode()
+    text = out.decode()
+    assert "era_" in text and "(test," in text and "'records': 1" in text, text
+    assert email not in text
+    assert email not in remaining
+    assert [item["status"] for item in listed["data"]] == ["succeeded"]
+    assert listed["data"][0]["id"] in text
+    assert suppressed["total"] == 1
