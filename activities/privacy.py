@@ -56,6 +56,27 @@ class PrivacyActivities:
         subject = Subject.model_validate_json(self.sealer.open(erasure.sealed_subject))
         return erasure, subject
 
+    async def carry_out(self, erasure_id: str) -> ErasureResult:
+        """Every step in one go, for the retention sweep to finish an erasure whose run was
+        never started (the API process died between its commit and the start)."""
+        request = ErasureRequest(erasure_id=erasure_id, task_queue="")
+        survey = await self.survey(request)
+        records = artifacts_rewritten = 0
+        for job_id in survey.job_ids:
+            erased = await self.erase_job(JobErasure(erasure_id=erasure_id, job_id=job_id))
+            records += erased.records
+            artifacts_rewritten += 1 if erased.artifact_rewritten else 0
+        sources = await self.erase_sources(request)
+        return await self.finish(
+            ErasureFinish(
+                erasure_id=erasure_id,
+                records=max(records, survey.records),
+                jobs=len(survey.job_ids),
+                artifacts=artifacts_rewritten,
+                pages=sources.pages,
+            )
+        )
+
     @activity.defn(name=names.ERASURE_SURVEY_ACTIVITY)
     async def survey(self, request: ErasureRequest) -> ErasureSurvey:
         """Find the jobs that hold the person, learn how they are stored, and suppress them

@@ -147,8 +147,8 @@ def build_workers(
         browser = BrowserActivities(renderer_factory(settings), cache)
         workers.append(_worker(client, queues.browser, activities=[browser.render_pages]))
     if "maintenance" in kinds:
-        retention = RetentionActivities(database, blobs, cache)
         privacy = PrivacyActivities(database, blobs, Sealer(settings.signing_key()))
+        retention = RetentionActivities(database, blobs, cache, privacy)
         workers.append(
             _worker(
                 client,

@@ -39,3 +39,4 @@ class RetentionResult(BaseModel):
     idempotency_keys: int = 0
     rate_windows: int = 0
     deletions: int = 0
+    erasures: int = 0
