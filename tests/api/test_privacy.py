@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from leadex import AsyncLeadex
 from sqlalchemy import Text, cast
 from sqlmodel import col, select
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -541,3 +542,20 @@ async def test_the_retention_sweep_finishes_an_erasure_whose_run_never_started(
     assert swept.erasures >= 1
     assert done["status"] == "succeeded" and done["counts"]["records"] >= 1
     assert email not in remaining
+
+
+async def test_the_sdk_speaks_privacy(stack: Stack, org: Keys) -> None:
+    async with AsyncLeadex(api_key=org.test, base_url=stack.base_url) as client:
+        entry = await client.privacy.suppress(domain="sdk.example")
+        found = [item async for item in await client.privacy.suppressions(domain="sdk.example")]
+        erasure = await client.privacy.erase(email="dee@sdk.example")
+        while (await client.privacy.erasure(erasure.id)).status != "succeeded":
+            await asyncio.sleep(0.2)
+        done = await client.privacy.erasure(erasure.id)
+        report = await client.privacy.people(email="dee@sdk.example")
+        audit = [item.id async for item in await client.privacy.erasures()]
+        removed = await client.privacy.unsuppress(entry.id)
+    assert entry.kind == "domain" and [item.id for item in found] == [entry.id]
+    assert done.counts is not None and done.counts.records == 0
+    assert report.suppressed is True and report.erasure_ids == [erasure.id]
+    assert audit == [erasure.id] and removed.deleted is True

@@ -32,6 +32,7 @@ from leadex.resources.account import (
 )
 from leadex.resources.artifacts import Artifacts, AsyncArtifacts
 from leadex.resources.jobs import AsyncJobs, Jobs
+from leadex.resources.privacy import AsyncPrivacy, Privacy
 from leadex.resources.schedules import AsyncSchedules, Schedules
 from leadex.resources.threads import (
     AsyncMessages,
@@ -108,6 +109,7 @@ class Leadex(BaseClient):
         self.members = Members(self)
         self.account = Account(self)
         self.schedules = Schedules(self)
+        self.privacy = Privacy(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
@@ -232,6 +234,7 @@ class AsyncLeadex(BaseClient):
         self.members = AsyncMembers(self)
         self.account = AsyncAccount(self)
         self.schedules = AsyncSchedules(self)
+        self.privacy = AsyncPrivacy(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
