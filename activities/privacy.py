@@ -8,7 +8,7 @@ import json
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.jobs import JobActivities
+from activities.jobs import JobActivities, _heartbeating
 from core.sealing import Sealer
 from research.privacy import Subject, scrub
 from store import db as store_db
@@ -81,59 +81,57 @@ class PrivacyActivities:
     async def survey(self, request: ErasureRequest) -> ErasureSurvey:
         """Find the jobs that hold the person, learn how they are stored, and suppress them
         at once, so a job delivering meanwhile already leaves them out."""
-        erasure, subject = await self._subject(request.erasure_id)
-        if erasure is None:
-            if activity.info().attempt < 5:
-                # The API commits the erasure right after asking for this run.
-                raise ApplicationError(f"Erasure {request.erasure_id} is not visible yet")
-            return ErasureSurvey(erasure_id=request.erasure_id, found=False)
-        if subject is None:
-            return ErasureSurvey(erasure_id=erasure.id, found=True)
-        tenant = tenant_of(erasure)
-        async with self.database.transaction() as session:
-            rows = await repo.person_rows(session, tenant, subject)
-            for row in rows:
-                subject.learn(row.person or {}, row.company, row.fields)
-            # What was learned (the name behind an email) finds records under it alone.
-            rows = await repo.person_rows(session, tenant, subject)
-            for row in rows:
-                subject.learn(row.person or {}, row.company, row.fields)
-            await repo.reseal(session, erasure.id, self.sealer.seal(subject.model_dump_json()))
-            for value_hash in subject.targets():
-                await repo.add_suppression(
-                    session,
-                    tenant,
-                    subject.kind if value_hash == subject.identifier_hash else "name",
-                    value_hash,
-                    erasure_id=erasure.id,
-                    created_by=erasure.requested_by,
-                )
-        job_ids = sorted({row.job_id for row in rows})
-        return ErasureSurvey(erasure_id=erasure.id, found=True, job_ids=job_ids, records=len(rows))
+        async with _heartbeating():
+            erasure, subject = await self._subject(request.erasure_id)
+            if erasure is None:
+                if activity.info().attempt < 5:
+                    # The API commits the erasure right after asking for this run.
+                    raise ApplicationError(f"Erasure {request.erasure_id} is not visible yet")
+                return ErasureSurvey(erasure_id=request.erasure_id, found=False)
+            if subject is None:
+                return ErasureSurvey(erasure_id=erasure.id, found=True)
+            tenant = tenant_of(erasure)
+            async with self.database.transaction() as session:
+                rows = await repo.find_person(session, tenant, subject)
+                await repo.reseal(session, erasure.id, self.sealer.seal(subject.model_dump_json()))
+                for value_hash in subject.targets():
+                    await repo.add_suppression(
+                        session,
+                        tenant,
+                        subject.kind if value_hash == subject.identifier_hash else "name",
+                        value_hash,
+                        erasure_id=erasure.id,
+                        created_by=erasure.requested_by,
+                    )
+            job_ids = sorted({row.job_id for row in rows})
+            return ErasureSurvey(
+                erasure_id=erasure.id, found=True, job_ids=job_ids, records=len(rows)
+            )
 
     @activity.defn(name=names.ERASURE_JOB_ACTIVITY)
     async def erase_job(self, request: JobErasure) -> JobErased:
         """Delete the person's records in one job, scrub mentions from the others, and
         rewrite the job's artifact files from what remains."""
-        erasure, subject = await self._subject(request.erasure_id)
-        result = JobErased(job_id=request.job_id)
-        if erasure is None or subject is None:
-            return result
-        terms = subject.terms()
-        async with self.database.transaction() as session:
-            job = await jobs.get_by_id(session, request.job_id, for_update=True)
-            if job is None or job.org_id != erasure.org_id or job.livemode != erasure.livemode:
+        async with _heartbeating():
+            erasure, subject = await self._subject(request.erasure_id)
+            result = JobErased(job_id=request.job_id)
+            if erasure is None or subject is None:
                 return result
-            for row in await repo.job_rows(session, job.id):
-                if subject.matches(row.person, row.company):
-                    await session.delete(row)
-                    result.records += 1
-                elif _scrub_row(row, terms):
-                    session.add(row)
-                    result.scrubbed += 1
-        activity.heartbeat(request.job_id)
-        result.artifact_rewritten = await self._rewrite_artifact(request.job_id)
-        return result
+            terms = subject.terms()
+            async with self.database.transaction() as session:
+                job = await jobs.get_by_id(session, request.job_id, for_update=True)
+                if job is None or job.org_id != erasure.org_id or job.livemode != erasure.livemode:
+                    return result
+                for row in await repo.job_rows(session, job.id):
+                    if subject.matches(row.person, row.company):
+                        await session.delete(row)
+                        result.records += 1
+                    elif _scrub_row(row, terms):
+                        session.add(row)
+                        result.scrubbed += 1
+            activity.heartbeat(request.job_id)
+            result.artifact_rewritten = await self._rewrite_artifact(request.job_id)
+            return result
 
     async def _rewrite_artifact(self, job_id: str) -> bool:
         """Render the job's artifact files again from its remaining leads."""
@@ -170,47 +168,49 @@ class PrivacyActivities:
     @activity.defn(name=names.ERASURE_SOURCES_ACTIVITY)
     async def erase_sources(self, request: ErasureRequest) -> SourcesErased:
         """Delete cached pages that mention the person (the cache refills from the web)."""
-        _, subject = await self._subject(request.erasure_id)
-        if subject is None:
-            return SourcesErased()
-        async with self.database.transaction() as session:
-            return SourcesErased(pages=await repo.forget_pages(session, subject.terms()))
+        async with _heartbeating():
+            _, subject = await self._subject(request.erasure_id)
+            if subject is None:
+                return SourcesErased()
+            async with self.database.transaction() as session:
+                return SourcesErased(pages=await repo.forget_pages(session, subject.terms()))
 
     @activity.defn(name=names.ERASURE_FINISH_ACTIVITY)
     async def finish(self, request: ErasureFinish) -> ErasureResult:
         """Drop kept responses that mention the person, write the audit entry with the
         identifier's hash, forget the subject, and leave no copy in the database's files."""
-        erasure, subject = await self._subject(request.erasure_id)
-        if erasure is None:
-            return ErasureResult(erasure_id=request.erasure_id, found=False)
-        if subject is None:
-            return ErasureResult(erasure_id=erasure.id, found=True, **erasure.counts)
-        tenant = tenant_of(erasure)
-        async with self.database.transaction() as session:
-            responses = await repo.forget_responses(session, tenant, subject)
-            counts = {
-                "records": request.records,
-                "jobs": request.jobs,
-                "artifacts": request.artifacts,
-                "pages": request.pages,
-                "responses": responses,
-                "suppressions": len(subject.targets()),
-            }
-            await repo.complete_erasure(session, erasure.id, counts)
-            events.record(
-                session,
-                tenant,
-                "privacy.erasure.completed",
-                {
-                    "object": "erasure",
-                    "id": erasure.id,
-                    "kind": erasure.kind,
-                    "identifier_hash": erasure.identifier_hash,
-                    **counts,
-                },
-            )
-        await store_db.reclaim(self.database)
-        return ErasureResult(erasure_id=erasure.id, found=True, **counts)
+        async with _heartbeating():
+            erasure, subject = await self._subject(request.erasure_id)
+            if erasure is None:
+                return ErasureResult(erasure_id=request.erasure_id, found=False)
+            if subject is None:
+                return ErasureResult(erasure_id=erasure.id, found=True, **erasure.counts)
+            tenant = tenant_of(erasure)
+            async with self.database.transaction() as session:
+                responses = await repo.forget_responses(session, tenant, subject)
+                counts = {
+                    "records": request.records,
+                    "jobs": request.jobs,
+                    "artifacts": request.artifacts,
+                    "pages": request.pages,
+                    "responses": responses,
+                    "suppressions": len(subject.targets()),
+                }
+                await repo.complete_erasure(session, erasure.id, counts)
+                events.record(
+                    session,
+                    tenant,
+                    "privacy.erasure.completed",
+                    {
+                        "object": "erasure",
+                        "id": erasure.id,
+                        "kind": erasure.kind,
+                        "identifier_hash": erasure.identifier_hash,
+                        **counts,
+                    },
+                )
+            await store_db.reclaim(self.database)
+            return ErasureResult(erasure_id=erasure.id, found=True, **counts)
 
 
 def _scrub_row(row: Lead, terms: list[str]) -> bool:

@@ -30,7 +30,7 @@ from research.privacy import (
     normalize_name,
 )
 from store.blobs import BlobNotFound, BlobStore
-from store.models import Erasure, Lead, Suppression
+from store.models import Erasure, Suppression
 from store.pagination import Page, PageRequest
 from store.repositories import artifacts
 from store.repositories import privacy as repo
@@ -116,23 +116,12 @@ def suppression_of(identifier: PersonIdentifier) -> tuple[SuppressionKind, str]:
     return "name", name_hash(subject.name or "", subject.domain or "")
 
 
-async def _found_rows(session: AsyncSession, tenant: Tenant, subject: Subject) -> list[Lead]:
-    rows = await repo.person_rows(session, tenant, subject)
-    for row in rows:
-        subject.learn(row.person or {}, row.company, row.fields)
-    # What the first pass learned (the name behind an email) finds records under it alone.
-    rows = await repo.person_rows(session, tenant, subject)
-    for row in rows:
-        subject.learn(row.person or {}, row.company, row.fields)
-    return rows
-
-
 async def report(
     session: AsyncSession, blobs: BlobStore, tenant: Tenant, identifier: PersonIdentifier
 ) -> PersonReport:
     """Every record, artifact row and cached source of the organization naming the person."""
     subject = person_of(identifier)
-    rows = await _found_rows(session, tenant, subject)
+    rows = await repo.find_person(session, tenant, subject)
     jobs = await repo.jobs_of(session, sorted({row.job_id for row in rows}))
     records = [
         ReportRecord(

@@ -197,6 +197,17 @@ async def person_rows(session: AsyncSession, tenant: Tenant, subject: Subject) -
     return [row for row in rows if subject.matches(row.person, row.company)]
 
 
+async def find_person(session: AsyncSession, tenant: Tenant, subject: Subject) -> list[Lead]:
+    """The subject's records, teaching the subject how it is stored as it goes: what the
+    first pass learns (the name behind an email) finds the records under that alone."""
+    rows: list[Lead] = []
+    for _ in range(2):
+        rows = await person_rows(session, tenant, subject)
+        for row in rows:
+            subject.learn(row.person or {}, row.company, row.fields)
+    return rows
+
+
 async def job_rows(session: AsyncSession, job_id: str) -> list[Lead]:
     """Every record of a job."""
     return list((await session.exec(select(Lead).where(Lead.job_id == job_id))).all())
