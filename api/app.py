@@ -24,6 +24,7 @@ from api.middleware import (
 )
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
+from api.privacy import logs as privacy_logs
 from api.privacy.endpoints import router as privacy_router
 from api.schedules.endpoints import router as schedules_router
 from api.search.endpoints import router as search_router
@@ -43,6 +44,7 @@ API_VERSION = "2026-11-28"
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; resources open in the lifespan, one set per process."""
     settings = settings or get_settings()
+    privacy_logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

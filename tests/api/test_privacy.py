@@ -338,7 +338,7 @@ async def test_an_erasure_finishes_even_when_the_worker_is_killed(
         while_down = (await client.get(f"/v1/privacy/erasures/{requested.json()['id']}")).json()
         still_there = _people(await _all_leads(client, job["id"]))
         stack.start_worker()
-        done = await _erased(client, requested.json()["id"])
+        done = await _erased(client, requested.json()["id"], timeout=300)
         remaining = await _all_leads(client, job["id"])
         csv = (
             await client.get(f"/v1/artifacts/{job['artifact']['id']}", follow_redirects=True)

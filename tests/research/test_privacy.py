@@ -3,11 +3,13 @@ are stored under, the suppression filter and the scrubbing of mentions."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import InvalidToken
 
+from api.privacy.logs import RedactPrivacyQueries
 from core.sealing import Sealer
 from research.model import Candidate, CompanyFacts, PersonFacts, Source, SourceKind
 from research.privacy import (
@@ -103,3 +105,28 @@ def test_a_sealed_subject_opens_only_with_its_key() -> None:
     assert Sealer(b"one key").open(sealed) == '{"email": "jane@acme.example"}'
     with pytest.raises(InvalidToken):
         Sealer(b"another key").open(sealed)
+
+
+def test_access_log_lines_of_privacy_requests_lose_their_query() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/v1/privacy/people?email=jane@acme.example", "1.1", 200),
+        None,
+    )
+    other = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/v1/jobs?status=running", "1.1", 200),
+        None,
+    )
+    assert RedactPrivacyQueries().filter(record) and RedactPrivacyQueries().filter(other)
+    assert "jane" not in record.getMessage()
+    assert "/v1/privacy/people?[redacted]" in record.getMessage()
+    assert "/v1/jobs?status=running" in other.getMessage()
