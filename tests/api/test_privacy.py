@@ -21,8 +21,9 @@ import pytest
 from leadex import AsyncLeadex
 from sqlalchemy import Text, cast
 from sqlmodel import col, select
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from cli import processes
 from cli.accounts import mint_key
@@ -41,10 +42,13 @@ from tests.support.flows import QUICKSTART, draft, run_to_end
 from tests.support.sse import read_stream
 from tests.support.stack import Keys, Stack, running_test_stack
 from workflows import names
+from workflows.privacy import ErasureWorkflow
 from workflows.queues import TaskQueues
 from workflows.retention_types import RetentionRequest, RetentionResult
 
 PRIVACY_NAMESPACE = "leadex-privacy"
+# Not beside the job histories: those are replayed with the job workflows only.
+HISTORIES = Path(__file__).parent.parent / "fixtures" / "histories" / "privacy"
 FOLLOW_UP = "Same again, but only companies with 30+ engineers."
 
 
@@ -356,8 +360,16 @@ async def test_an_erasure_finishes_even_when_the_worker_is_killed(
     handle = temporal_client.get_workflow_handle(done["id"])
     described = await handle.describe()
     assert described.status == WorkflowExecutionStatus.COMPLETED
-    history = json.dumps((await handle.fetch_history()).to_json_dict())
+    fresh = await handle.fetch_history()
+    history = json.dumps(fresh.to_json_dict())
     assert email not in history and done["id"] in history
+    recorded = HISTORIES / "erasure.json"
+    if os.environ.get("LEADEX_RECORD_HISTORIES") == "1":
+        recorded.parent.mkdir(parents=True, exist_ok=True)
+        recorded.write_text(fresh.to_json())
+    replayer = Replayer(workflows=[ErasureWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(WorkflowHistory.from_json("erasure", recorded.read_text()))
+    await replayer.replay_workflow(fresh)
 
 
 async def test_privacy_needs_an_admin_key_of_the_same_organization(stack: Stack, org: Keys) -> None:
