@@ -34,6 +34,7 @@ from research.metering import email_cost, unit_costs
 from research.model import Candidate, CandidateStatus
 from research.planner.types import Criteria, Intent, PlanStep
 from research.pricing import delivered_credits
+from research.privacy import without_suppressed
 from research.resolve import MAX_ARTIFACT_ROWS, assemble_leads, match_delivered
 from store import lifecycle
 from store.blobs import BlobStore
@@ -42,6 +43,7 @@ from store.exports import TableLead, artifact_columns, company_table, render_csv
 from store.models import Artifact, Job, Lead, Plan, Thread
 from store.objects import LeadObject, dump
 from store.repositories import artifacts, events, jobs, leads, ledger, messages, schedules
+from store.repositories.privacy import suppressed_hashes
 from workflows import names
 from workflows.job_types import (
     ArtifactSummary,
@@ -341,6 +343,7 @@ class JobActivities:
         async with self.database.transaction() as session:
             working = await leads.all_working(session, job.id)
             delivered_before = await schedules.previously_delivered_keys(session, job.id)
+            suppressed = await suppressed_hashes(session, job.org_id, job.livemode)
         activity.heartbeat()
         final = assemble_leads(
             working,
@@ -350,9 +353,9 @@ class JobActivities:
             verified_only=verified_only,
         )
         # A schedule with exclude_previous: what its earlier runs delivered is not delivered again.
-        return working, [
-            c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before
-        ]
+        final = [c for c in final if f"{leads.LEAD_KEY_PREFIX}{c.key}" not in delivered_before]
+        # The organization's suppression list: no suppressed person is ever delivered.
+        return working, without_suppressed(final, suppressed)
 
     @activity.defn(name=names.JOB_RESOLVE_ACTIVITY)
     async def resolve(self, request: ResolveRequest) -> ResolveResult:

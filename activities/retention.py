@@ -7,10 +7,18 @@ from datetime import timedelta
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.privacy import PrivacyActivities
 from core.clock import as_utc, utcnow
 from store.blobs import BlobStore
 from store.db import Database
-from store.repositories import artifacts, deletions, idempotency, ratelimits, webhooks
+from store.repositories import (
+    artifacts,
+    deletions,
+    idempotency,
+    privacy,
+    ratelimits,
+    webhooks,
+)
 from store.repositories.deletions import artifact_folder
 from store.repositories.sources import SourceCache
 from workflows import names
@@ -33,10 +41,17 @@ WEBHOOK_LOG_RETENTION = timedelta(days=30)
 class RetentionActivities:
     """The purges; every one is idempotent, so a retry after a crash simply finishes it."""
 
-    def __init__(self, database: Database, blobs: BlobStore, sources: SourceCache) -> None:
+    def __init__(
+        self,
+        database: Database,
+        blobs: BlobStore,
+        sources: SourceCache,
+        privacy: PrivacyActivities | None = None,
+    ) -> None:
         self.database = database
         self.blobs = blobs
         self.sources = sources
+        self.privacy = privacy
 
     @activity.defn(name=names.PURGE_DELETION_ACTIVITY)
     async def purge_deletion(self, request: DeletionRequest) -> DeletionResult:
@@ -97,4 +112,13 @@ class RetentionActivities:
             activity.heartbeat(deletion.id)
             await self._finish(deletion.id)
             result.deletions += 1
+        if self.privacy is not None:
+            async with self.database.transaction() as session:
+                unstarted = await privacy.pending_erasures(
+                    session, as_of - DELETION_GRACE, PURGE_BATCH
+                )
+            for erasure in unstarted:
+                activity.heartbeat(erasure.id)
+                await self.privacy.carry_out(erasure.id)
+                result.erasures += 1
         return result

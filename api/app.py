@@ -27,6 +27,8 @@ from api.middleware import (
 )
 from api.openapi import complete_document, document_yaml
 from api.plans.endpoints import router as plans_router
+from api.privacy import logs as privacy_logs
+from api.privacy.endpoints import router as privacy_router
 from api.schedules.endpoints import router as schedules_router
 from api.search.endpoints import router as search_router
 from api.temporal import TemporalGateway
@@ -47,6 +49,7 @@ API_VERSION = "2026-11-28"
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; resources open in the lifespan, one set per process."""
     settings = settings or get_settings()
+    privacy_logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -126,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         webhooks_router,
         integrations_router,
         integrations_callback_router,
+        privacy_router,
     ):
         v1.include_router(router)
     app.include_router(v1)

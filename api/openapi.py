@@ -116,6 +116,7 @@ _OPERATION_IDS = {
     ("get", "/v1/usage/budget"): "usage_get_budget",
     ("put", "/v1/usage/budget"): "usage_set_budget",
     ("post", "/v1/search"): "search_run",
+    ("get", "/v1/privacy/people"): "privacy_people_report",
 }
 _COLLECTION_ACTIONS = {"get": "list", "post": "create"}
 _OBJECT_ACTIONS = {"get": "retrieve", "post": "update", "patch": "patch", "delete": "delete"}

@@ -46,6 +46,7 @@ from store.models import Job
 from workflows import names
 from workflows.job_types import JobInput, StopRequest, WatchdogPolicy
 from workflows.planning import PlanningInput, PlanningOutcome
+from workflows.privacy_types import ErasureRequest
 from workflows.queues import TaskQueues
 from workflows.retention_types import DeletionRequest
 from workflows.schedule_types import ScheduleRunInput
@@ -215,6 +216,22 @@ class TemporalGateway:
             )
         except (ServiceUnavailableError, RPCError, WorkflowAlreadyStartedError) as error:
             logger.warning("deletion %s left to the retention sweep: %s", deletion_id, error)
+
+    async def start_erasure(self, erasure_id: str) -> None:
+        """Start an erasure's durable run (its input is the erasure's id alone); if Temporal
+        is unreachable the hourly retention sweep carries the erasure out instead."""
+        try:
+            client = await self.client()
+            await client.start_workflow(
+                names.ERASURE_WORKFLOW,
+                ErasureRequest(erasure_id=erasure_id, task_queue=self.queues.maintenance),
+                id=erasure_id,
+                task_queue=self.queues.workflows,
+                id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+                static_summary=f"Erasure {erasure_id}",
+            )
+        except (ServiceUnavailableError, RPCError, WorkflowAlreadyStartedError) as error:
+            logger.warning("erasure %s left to the retention sweep: %s", erasure_id, error)
 
     async def signal_stop(self, job_id: str, reason: str | None) -> bool:
         """Signal a running job to stop; False when neither its run nor its supervisor runs

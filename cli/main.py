@@ -110,6 +110,29 @@ def cmd_orgs_set(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_privacy_erase(args: argparse.Namespace) -> int:
+    """Erase a person from an organization and suppress them, as the API's erasure does."""
+    from api.privacy.schemas import PersonIdentifier
+    from cli.privacy import erase
+    from core.errors import LeadexError
+
+    settings = _settings(args.data_dir)
+    given = {"email": args.email, "name": args.name, "domain": args.domain}
+    identifier = PersonIdentifier(**{key: value for key, value in given.items() if value})
+    try:
+        done = asyncio.run(
+            erase(settings, args.org, identifier, mode=args.mode, wait=not args.no_wait)
+        )
+    except LeadexError as error:
+        raise SystemExit(error.message) from None
+    for item in done:
+        mode = "live" if item.livemode else "test"
+        counts = item.result.model_dump(exclude={"erasure_id", "found"}) if item.result else None
+        state = f"done: {counts}" if counts is not None else "started"
+        print(f"{item.erasure_id} ({mode}, identifier sha256 {item.identifier_hash}): {state}")
+    return 0
+
+
 def cmd_temporal_setup(args: argparse.Namespace) -> int:
     """Register the namespace (unless it exists) and Leadex's search attributes in it."""
     from datetime import timedelta
@@ -532,6 +555,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     set_parser.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     set_parser.set_defaults(handler=cmd_orgs_set)
+
+    privacy = sub.add_parser("privacy", help="Handle privacy requests.")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    erase = privacy_sub.add_parser(
+        "erase",
+        help="Erase a person (an email, or a name at a company domain) from an organization's "
+        "leads, artifacts and source cache, and suppress them from every later job. Example: "
+        "leadex-server privacy erase --org acme --email jane@example.com",
+    )
+    erase.add_argument("--org", required=True, help="Organization name.")
+    erase.add_argument("--email", default=None, help="The person's email.")
+    erase.add_argument("--name", default=None, help="The person's name (with --domain).")
+    erase.add_argument("--domain", default=None, help="Their company's domain (with --name).")
+    erase.add_argument(
+        "--mode", choices=["live", "test", "both"], default="both", help="Which data (both)."
+    )
+    erase.add_argument("--no-wait", action="store_true", help="Start the erasure and return.")
+    erase.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
+    erase.set_defaults(handler=cmd_privacy_erase)
 
     temporal = sub.add_parser("temporal", help="Prepare a Temporal cluster for Leadex.")
     temporal_sub = temporal.add_subparsers(dest="temporal_command", required=True)

@@ -32,6 +32,8 @@ class Prefix(StrEnum):
     SCHEDULE_RUN = "schrun"
     DELIVERY = "dlv"
     INTEGRATION = "int"
+    ERASURE = "era"
+    SUPPRESSION = "sup"
 
 
 def new_id(prefix: Prefix) -> str:

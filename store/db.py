@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,6 +59,8 @@ def _configure_sqlite(sync_engine: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten rows are zeroed in the file, so an erasure leaves no copy.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
@@ -74,6 +79,32 @@ def create_engine(url: str) -> AsyncEngine:
         _configure_sqlite(engine.sync_engine)
         return engine
     return create_async_engine(target, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class ReclaimBusy(Exception):
+    """Readers kept the write-ahead log from being emptied; try again later."""
+
+
+def _checkpoint(path: str, attempts: int) -> None:
+    with contextlib.closing(sqlite3.connect(path, timeout=15)) as connection:
+        for _ in range(attempts):
+            busy, _log, _moved = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.2)
+    raise ReclaimBusy(f"the write-ahead log of {path} is still in use")
+
+
+async def reclaim(database: Database, attempts: int = 50) -> None:
+    """Move committed pages into the SQLite file and empty its write-ahead log, so erased
+    values survive nowhere in the database's files (deleted rows are zeroed on delete).
+
+    PostgreSQL reclaims dead rows with autovacuum; nothing to do here.
+    """
+    parsed = make_url(database.url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    await asyncio.to_thread(_checkpoint, str(parsed.database), attempts)
 
 
 class Database:

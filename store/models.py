@@ -568,11 +568,54 @@ class PushedRecord(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 
 
+class Erasure(SQLModel, table=True):
+    """A request to erase one person, and its audit entry: the identifier is kept as a hash.
+
+    While the erasure runs, ``sealed_subject`` holds what to look for, encrypted with the
+    deployment's key; it is wiped when the erasure completes.
+    """
+
+    __tablename__ = "erasures"
+    __table_args__ = (Index("ix_erasures_tenant_id", "org_id", "livemode", "id"),)
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    kind: str = Field(max_length=20)  # email | name
+    identifier_hash: str = Field(max_length=64, index=True)
+    sealed_subject: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    status: str = Field(default="pending", max_length=20)  # pending | succeeded
+    counts: dict[str, int] = Field(default_factory=dict, sa_column=_json_column())
+    requested_by: str | None = Field(default=None, max_length=80)  # key id or "operator"
+    requested_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    completed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True, index=True))
+
+
+class Suppression(SQLModel, table=True):
+    """Someone no job of the organization delivers again, known by a hash only."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (
+        Index("ix_suppressions_tenant_id", "org_id", "livemode", "id"),
+        UniqueConstraint("org_id", "livemode", "value_hash", name="uq_suppressions_tenant_hash"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    org_id: str = Field(sa_column=_fk("organizations.id", index=False))
+    livemode: bool
+    kind: str = Field(max_length=20)  # email | domain | name
+    value_hash: str = Field(max_length=64)
+    erasure_id: str | None = Field(default=None, max_length=40)
+    created_by: str | None = Field(default=None, max_length=80)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
 __all__ = [
     "ApiKey",
     "Artifact",
     "CreditEntry",
     "Deletion",
+    "Erasure",
     "Event",
     "IdempotencyKey",
     "Integration",
@@ -589,6 +632,7 @@ __all__ = [
     "ScheduleRun",
     "SourcePage",
     "StreamLease",
+    "Suppression",
     "Thread",
     "WebhookAttempt",
     "WebhookDelivery",

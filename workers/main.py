@@ -28,10 +28,12 @@ from activities.browser import BrowserActivities
 from activities.integrations import IntegrationActivities
 from activities.jobs import JobActivities
 from activities.planning import PlanningActivities
+from activities.privacy import PrivacyActivities
 from activities.retention import RetentionActivities
 from activities.schedules import ScheduleActivities
 from activities.webhooks import OutboxRelay, WebhookActivities
 from core.config import Settings
+from core.sealing import Sealer
 from core.temporal import connect, prometheus_runtime
 from research.planner import planner_for
 from store.blobs import open_blob_store
@@ -42,6 +44,7 @@ from workflows import names
 from workflows.job_types import ReconcileRequest
 from workflows.jobs import JobSupervisorWorkflow, JobWorkflow
 from workflows.planning import PlanningWorkflow
+from workflows.privacy import ErasureWorkflow
 from workflows.pushes import ConnectWorkflow, PushWorkflow
 from workflows.queues import TaskQueues
 from workflows.reconcile import ReconcileWorkflow
@@ -61,6 +64,7 @@ WORKFLOWS = (
     RetentionWorkflow,
     ThreadDeletionWorkflow,
     ScheduleRunWorkflow,
+    ErasureWorkflow,
 )
 
 # Webhook deliveries (and CRM pushes) run on the delivery queue, apart from research.
@@ -178,12 +182,20 @@ def build_workers(
             )
         )
     if "maintenance" in kinds:
-        retention = RetentionActivities(database, blobs, cache)
+        privacy = PrivacyActivities(database, blobs, Sealer(settings.signing_key()))
+        retention = RetentionActivities(database, blobs, cache, privacy)
         workers.append(
             _worker(
                 client,
                 queues.maintenance,
-                activities=[retention.purge_deletion, retention.sweep],
+                activities=[
+                    retention.purge_deletion,
+                    retention.sweep,
+                    privacy.survey,
+                    privacy.erase_job,
+                    privacy.erase_sources,
+                    privacy.finish,
+                ],
                 shutdown_grace=grace,
             )
         )

@@ -29,6 +29,12 @@ RETENTION_WORKFLOW = "leadex.retention"
 RETENTION_SWEEP_ACTIVITY = "leadex.retention.sweep"
 RETENTION_SCHEDULE_ID = "leadex-retention"
 
+ERASURE_WORKFLOW = "leadex.privacy.erase"
+ERASURE_SURVEY_ACTIVITY = "leadex.privacy.survey"
+ERASURE_JOB_ACTIVITY = "leadex.privacy.erase_job"
+ERASURE_SOURCES_ACTIVITY = "leadex.privacy.erase_sources"
+ERASURE_FINISH_ACTIVITY = "leadex.privacy.finish"
+
 
 def supervisor_id(job_id: str) -> str:
     """The workflow id of the run that supervises a job's run (whose id is the job id)."""

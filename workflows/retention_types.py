@@ -40,3 +40,4 @@ class RetentionResult(BaseModel):
     rate_windows: int = 0
     deletions: int = 0
     webhook_deliveries: int = 0
+    erasures: int = 0

@@ -20,8 +20,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
 from research.model import Candidate, CandidateStatus
+from research.privacy import without_suppressed
 from store.models import Job, Lead
 from store.pagination import Page, PageRequest, paginate_sorted
+from store.repositories.privacy import suppressed_hashes
 from store.tenancy import Tenant
 
 LEAD_KEY_PREFIX = "lead:"
@@ -70,10 +72,13 @@ async def _upsert(
 async def upsert_candidates(
     session: AsyncSession, job: Job, candidates: Sequence[Candidate]
 ) -> None:
-    """Write working records; the same key always lands on the same row.
+    """Write working records; the same key always lands on the same row. People (and
+    domains) on the organization's suppression list are not even kept as working records.
 
     A working record's ``position`` is the number of the write that first found it (a lead's
     is its rank): a record is new to whoever last looked at what that number had reached."""
+    suppressed = await suppressed_hashes(session, job.org_id, job.livemode)
+    candidates = without_suppressed(candidates, suppressed)
     if not candidates:
         return
     found_no = 1 + await _writes_reached(session, job.id)

@@ -54,11 +54,20 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "ResultEventData": _models.ResultEventData,
     "ArtifactEventData": _models.ArtifactEventData,
     "TerminalEventData": _models.TerminalEventData,
+    "ErasureCounts": _models.ErasureCounts,
+    "ErasureObject": _models.Erasure,
+    "SuppressionObject": _models.Suppression,
+    "ReportRecord": _models.ReportRecord,
+    "ReportArtifact": _models.ReportArtifact,
+    "ReportSource": _models.ReportSource,
+    "PersonReport": _models.PersonReport,
 }
 
 # Server schemas that are requests, lists or plumbing rather than objects a client reads.
 NOT_OBJECTS = {
     "ScheduleCreate",
+    "ErasureCreate",
+    "SuppressionCreate",
     "ScheduleUpdate",
     "PauseRequest",
     "ApiKeyCreate",

@@ -32,6 +32,7 @@ from leadex.resources.account import (
 )
 from leadex.resources.artifacts import Artifacts, AsyncArtifacts
 from leadex.resources.jobs import AsyncJobs, Jobs
+from leadex.resources.privacy import AsyncPrivacy, Privacy
 from leadex.resources.schedules import AsyncSchedules, Schedules
 from leadex.resources.threads import (
     AsyncMessages,
@@ -110,6 +111,7 @@ class Leadex(BaseClient):
         self.account = Account(self)
         self.schedules = Schedules(self)
         self.webhooks = Webhooks(self)
+        self.privacy = Privacy(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None
@@ -235,6 +237,7 @@ class AsyncLeadex(BaseClient):
         self.account = AsyncAccount(self)
         self.schedules = AsyncSchedules(self)
         self.webhooks = AsyncWebhooks(self)
+        self.privacy = AsyncPrivacy(self)
 
     def with_options(
         self, *, max_retries: int | None = None, timeout: float | httpx.Timeout | None = None

@@ -530,3 +530,91 @@ class WebhookDelivery(LeadexModel):
     attempts: list[WebhookAttempt] = Field(default_factory=list)
     created_at: datetime
     completed_at: datetime | None = None
+
+
+# Privacy.
+
+
+class ErasureCounts(LeadexModel):
+    """What an erasure removed."""
+
+    records: int
+    jobs: int
+    artifacts: int
+    pages: int
+    responses: int
+    suppressions: int
+
+
+class Erasure(LeadexModel):
+    """An erasure and its audit entry: the identifier is kept only as a SHA-256 hash."""
+
+    id: str
+    object: str = "erasure"
+    livemode: bool
+    status: str
+    kind: str
+    identifier_hash: str
+    counts: ErasureCounts | None
+    requested_at: datetime
+    completed_at: datetime | None
+
+
+class Suppression(LeadexModel):
+    """An entry of the suppression list, known by the hash of what it suppresses."""
+
+    id: str
+    object: str = "suppression"
+    livemode: bool
+    kind: str
+    value_hash: str
+    erasure_id: str | None
+    created_at: datetime
+
+
+class ReportRecord(LeadexModel):
+    """A stored record naming the person: a delivered lead or a job's working record."""
+
+    id: str
+    job_id: str
+    thread_id: str | None
+    state: str
+    role: str | None
+    company: dict[str, Any]
+    person: dict[str, Any] | None
+    fields: dict[str, Any]
+    sources: list[dict[str, Any]]
+    confidence: float
+    created_at: datetime
+
+
+class ReportArtifact(LeadexModel):
+    """An artifact whose files hold the person, with the rows naming them."""
+
+    artifact_id: str
+    job_id: str
+    purged: bool
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+class ReportSource(LeadexModel):
+    """A cached page a record of the person was grounded on."""
+
+    url: str
+    fetched_at: datetime
+    expires_at: datetime
+    mentions_person: bool
+
+
+class PersonReport(LeadexModel):
+    """Everything the organization stores about one person."""
+
+    object: str = "privacy_report"
+    livemode: bool
+    identifier_hash: str
+    suppressed: bool
+    erasure_ids: list[str]
+    leads: list[ReportRecord]
+    artifacts: list[ReportArtifact]
+    sources: list[ReportSource]
