@@ -61,11 +61,21 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "ReportArtifact": _models.ReportArtifact,
     "ReportSource": _models.ReportSource,
     "PersonReport": _models.PersonReport,
+    "WebhookObject": _models.WebhookEndpoint,
+    "DeliveryObject": _models.WebhookDelivery,
+    "AttemptObject": _models.WebhookAttempt,
+    "PushObject": _models.PushResult,
+    "IntegrationObject": _models.Integration,
+    "ConnectObject": _models.IntegrationConnect,
 }
 
 # Server schemas that are requests, lists or plumbing rather than objects a client reads.
 NOT_OBJECTS = {
     "ScheduleCreate",
+    "WebhookCreate",
+    "WebhookUpdate",
+    "RotateRequest",
+    "PushRequest",
     "ErasureCreate",
     "SuppressionCreate",
     "ScheduleUpdate",

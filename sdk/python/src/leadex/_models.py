@@ -415,9 +415,12 @@ class PushResult(LeadexModel):
     """What a CRM push created, updated and skipped (a dry run lists its ``mutations``)."""
 
     push_id: str
+    object: str = "push"
+    livemode: bool = False
+    job_id: str = ""
     provider: str
-    status: str | None = None
-    mode: str | None = None
+    mode: str = "both"
+    status: str = "succeeded"
     dry_run: bool = False
     mutations: list[dict[str, Any]] | None = None
     created: int = 0
@@ -426,6 +429,33 @@ class PushResult(LeadexModel):
     errors: list[Any] = Field(default_factory=list)
     list_id: str | None = None
     list_url: str | None = None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class Integration(LeadexModel):
+    """A connected CRM (its tokens are never shown)."""
+
+    id: str
+    object: str = "integration"
+    livemode: bool
+    provider: str
+    status: str = "connected"
+    account_id: str | None = None
+    scopes: list[str] = Field(default_factory=list)
+    token_expires_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class IntegrationConnect(LeadexModel):
+    """Where to send the user to grant a CRM access."""
+
+    object: str = "integration_connect"
+    provider: str
+    authorization_url: str
+    redirect_uri: str
+    expires_at: datetime
 
 
 class CalendarSpec(LeadexModel):
