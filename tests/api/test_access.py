@@ -87,6 +87,13 @@ CALLS = [
     Call("POST", "/v1/jobs/{done_job_id}/push", "integrations", {"provider": "hubspot"}),
     Call("DELETE", "/v1/integrations/hubspot", "integrations"),
     Call("DELETE", "/v1/webhooks/{webhook_id}", "admin"),
+    Call("GET", "/v1/privacy/people", params={"email": "nobody@matrix.example"}),
+    Call("POST", "/v1/privacy/erasures", "admin", {"email": "gone@matrix.example"}),
+    Call("GET", "/v1/privacy/erasures"),
+    Call("GET", "/v1/privacy/erasures/{erasure_id}"),
+    Call("POST", "/v1/privacy/suppressions", "admin", {"email": "no@matrix.example"}),
+    Call("GET", "/v1/privacy/suppressions"),
+    Call("DELETE", "/v1/privacy/suppressions/{suppression_id}", "admin"),
     Call("DELETE", "/v1/threads/{thread_id}", "run", params={"force": "true"}),
 ]
 ADMIN_READS = {
@@ -96,6 +103,10 @@ ADMIN_READS = {
     ("GET", "/v1/webhooks/{webhook_id}"),
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"),
     ("GET", "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}"),
+    ("GET", "/v1/privacy/people"),
+    ("GET", "/v1/privacy/erasures"),
+    ("GET", "/v1/privacy/erasures/{erasure_id}"),
+    ("GET", "/v1/privacy/suppressions"),
 }
 # The download link is authorized by its signature, the OAuth callback by its signed state.
 UNKEYED = {
@@ -139,6 +150,10 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             "/v1/webhooks", json={"url": "http://127.0.0.1:9/world", "description": marker}
         )
         delivery = await client.post(f"/v1/webhooks/{webhook.json()['id']}/test")
+        erasure = await client.post("/v1/privacy/erasures", json={"email": "gone@world.example"})
+        suppression = await client.post(
+            "/v1/privacy/suppressions", json={"email": "no@world.example"}
+        )
         # Connected to the HubSpot stand-in the way a browser would, so pushes can run.
         connect = (await client.post("/v1/integrations/hubspot/connect")).json()
         async with httpx.AsyncClient(follow_redirects=True, timeout=60) as browser:
@@ -147,6 +162,8 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
     assert delivery.status_code == 200, delivery.text
     assert key.status_code == 200, key.text
     assert schedule.status_code == 200, schedule.text
+    assert erasure.status_code == 200, erasure.text
+    assert suppression.status_code == 200, suppression.text
     return World(
         ids={
             "thread_id": thread_id,
@@ -158,6 +175,8 @@ async def _world(stack: Stack, owner: Keys, secret: str) -> World:
             "schedule_id": schedule.json()["id"],
             "webhook_id": webhook.json()["id"],
             "delivery_id": delivery.json()["id"],
+            "erasure_id": erasure.json()["id"],
+            "suppression_id": suppression.json()["id"],
         },
         marker=marker,
     )
