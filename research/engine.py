@@ -103,11 +103,13 @@ def companies_needed(criteria: Criteria, target_rows: int) -> int:
 
 
 BATCH_COMPANIES = 5
-"""Companies per batch, whatever the job's size: a batch's work (and so its time, its retry
-and its memory) is bounded; a long job has more batches and continues as new."""
+"""Companies per batch of a small job."""
+MAX_WAVES = 40
+"""At most this many batches (and so delivery waves) per step: each wave resolves everything
+found so far, so a large job takes larger batches rather than ever more waves."""
 
 
 def batch_size_for(companies: int) -> int:
-    """The batch size for a job needing ``companies``: a fixed number, not a share of it."""
-    del companies  # kept in the signature: callers state what they know
-    return BATCH_COMPANIES
+    """The batch size for a job needing ``companies``: small batches for small jobs, a bounded
+    number of batches for large ones."""
+    return max(BATCH_COMPANIES, -(-companies // MAX_WAVES))

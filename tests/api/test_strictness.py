@@ -33,7 +33,8 @@ def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]
 
 
 def _body_schema(document: dict[str, Any], call: Call) -> dict[str, Any] | None:
-    operation = document["paths"][call.path.replace("{done_job_id}", "{job_id}")]
+    path = call.path.replace("{done_job_id}", "{job_id}").replace("/hubspot", "/{provider}")
+    operation = document["paths"][path]
     body = operation[call.method.lower()].get("requestBody")
     if body is None:
         return None
