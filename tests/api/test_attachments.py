@@ -39,7 +39,8 @@ async def test_a_seed_csv_turns_the_plan_into_enrichment(stack: Stack, org: Keys
         )
     assert response.status_code == 200, response.text
     plan = response.json()["plan"]
-    assert plan["criteria"]["seed"]["values"] == ["acme.example", "beta.example"]
+    # Each seed is kept as the user gave it: a URL with its scheme, a bare domain as is.
+    assert plan["criteria"]["seed"]["values"] == ["https://acme.example/", "beta.example"]
     assert plan["criteria"]["url_list"] == [
         "https://acme.example/team",
         "https://beta.example/about",
