@@ -659,6 +659,355 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description List configured webhook endpoints (secrets are never listed).
+         */
+        get: operations["webhooks_list"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Register a new endpoint. Returns the signing_secret exactly once.
+         */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a webhook endpoint
+         * @description One endpoint, with why it was disabled if it was.
+         */
+        get: operations["webhooks_retrieve"];
+        put?: never;
+        /**
+         * Update a webhook endpoint (POST form)
+         * @description Update an endpoint's URL, events, description, or enabled state.
+         */
+        post: operations["webhooks_update"];
+        /**
+         * Delete a webhook endpoint
+         * @description Delete an endpoint; its pending deliveries are cancelled.
+         */
+        delete: operations["webhooks_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Update an endpoint's URL, events, description, or enabled state.
+         */
+        patch: operations["webhooks_patch"];
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook signing secret
+         * @description Rotate the signing secret; deliveries carry both signatures for the grace period.
+         */
+        post: operations["webhooks_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test payload
+         * @description Send a webhook.test event to this endpoint; follow it in its delivery log.
+         */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description The delivery log (30 days): every attempt's status, latency and response excerpt.
+         */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{webhook_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve a delivery
+         * @description One delivery with every attempt.
+         */
+        get: operations["deliveries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List connected integrations
+         * @description The organization's CRM connections (tokens are never shown).
+         */
+        get: operations["integrations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{provider}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an OAuth connection
+         * @description The provider's authorization URL; the provider then calls back with a code.
+         */
+        post: operations["integrations_connect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Disconnect an integration
+         * @description Forget the connection and its tokens.
+         */
+        delete: operations["integrations_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{job_id}/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push a job's leads to a CRM
+         * @description Push the leads of a succeeded job; idempotent on (job, provider, mode).
+         */
+        post: operations["jobs_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/integrations/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Complete an OAuth connection
+         * @description Where the provider sends the user back: the signed state says who connects.
+         */
+        get: operations["integrations_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report what is stored about a person
+         * @description Every lead record, artifact row and cached source of the organization that names the
+         *     person, given an email or a name plus their company's domain (a GDPR access request).
+         */
+        get: operations["privacy_people_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List erasures
+         * @description The organization's erasures, most recent first: its privacy audit log.
+         */
+        get: operations["erasures_list"];
+        put?: never;
+        /**
+         * Erase a person
+         * @description Remove the person from every lead, artifact file and cached source of the
+         *     organization, and keep them out of every future job. Runs as a durable workflow that
+         *     finishes in minutes; poll the erasure until `status` is `succeeded`.
+         */
+        post: operations["erasures_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/erasures/{erasure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an erasure
+         * @description The erasure's status and, once it has succeeded, what it removed.
+         */
+        get: operations["erasures_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List suppressions
+         * @description The suppression list, most recent first; pass an email, a domain, or a name with a
+         *     domain to find that one entry.
+         */
+        get: operations["suppressions_list"];
+        put?: never;
+        /**
+         * Suppress a person or a domain
+         * @description Never deliver this email, this domain, or this name at this domain again. Only a
+         *     hash is kept; adding the same entry twice returns the first.
+         */
+        post: operations["suppressions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/suppressions/{suppression_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a suppression
+         * @description Take an entry off the list (entries an erasure added stay).
+         */
+        delete: operations["suppressions_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -837,6 +1186,27 @@ export interface components {
             url: string;
         };
         /**
+         * AttemptObject
+         * @description One attempt of a delivery.
+         */
+        AttemptObject: {
+            /** Number */
+            number: number;
+            /** Status Code */
+            status_code: number | null;
+            /** Latency Ms */
+            latency_ms: number;
+            /** Response Excerpt */
+            response_excerpt: string | null;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+        };
+        /**
          * BudgetObject
          * @description The monthly spend ceiling.
          */
@@ -920,6 +1290,29 @@ export interface components {
             day_of_week?: number | string | (number | string)[] | null;
         };
         /**
+         * ConnectObject
+         * @description Where to send the user to grant access.
+         */
+        ConnectObject: {
+            /**
+             * Object
+             * @default integration_connect
+             * @constant
+             */
+            object: "integration_connect";
+            /** Provider */
+            provider: string;
+            /** Authorization Url */
+            authorization_url: string;
+            /** Redirect Uri */
+            redirect_uri: string;
+            /**
+             * Expires At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            expires_at: string;
+        };
+        /**
          * CoverageEntry
          * @description How many leads have a value in a column.
          */
@@ -947,6 +1340,144 @@ export interface components {
              * @default true
              */
             deleted: boolean;
+        };
+        /**
+         * DeliveryObject
+         * @description A delivery of one event to one endpoint, with every attempt.
+         */
+        DeliveryObject: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default webhook_delivery
+             * @constant
+             */
+            object: "webhook_delivery";
+            /** Livemode */
+            livemode: boolean;
+            /** Webhook Id */
+            webhook_id: string | null;
+            /** Event Id */
+            event_id: string;
+            /** Event Type */
+            event_type: string;
+            /** Url */
+            url: string;
+            /**
+             * Status
+             * @description pending, succeeded, failed or cancelled.
+             */
+            status: string;
+            /** Attempt Count */
+            attempt_count: number;
+            /** Next Attempt At */
+            next_attempt_at: string | null;
+            /** Note */
+            note: string | null;
+            /** Attempts */
+            attempts: components["schemas"]["AttemptObject"][];
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+            /** Completed At */
+            completed_at: string | null;
+        };
+        /**
+         * ErasureCounts
+         * @description What an erasure removed.
+         */
+        ErasureCounts: {
+            /**
+             * Records
+             * @description Lead records deleted (delivered leads and working ones).
+             */
+            records: number;
+            /**
+             * Jobs
+             * @description Jobs that held the person.
+             */
+            jobs: number;
+            /**
+             * Artifacts
+             * @description Artifacts whose files were rewritten.
+             */
+            artifacts: number;
+            /**
+             * Pages
+             * @description Cached source pages deleted.
+             */
+            pages: number;
+            /**
+             * Responses
+             * @description Kept idempotent responses deleted.
+             */
+            responses: number;
+            /**
+             * Suppressions
+             * @description Hashes added to the suppression list.
+             */
+            suppressions: number;
+        };
+        /**
+         * ErasureCreate
+         * @description POST /v1/privacy/erasures: erase a person given an email, or a name plus a domain.
+         */
+        ErasureCreate: {
+            /**
+             * Email
+             * @example jane@acme.example
+             */
+            email?: string | null;
+            /**
+             * Name
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /**
+             * Domain
+             * @description With name.
+             * @example acme.example
+             */
+            domain?: string | null;
+        };
+        /**
+         * ErasureObject
+         * @description An erasure and its audit entry: the identifier is kept only as a SHA-256 hash.
+         */
+        ErasureObject: {
+            /** Id */
+            id: string;
+            /** Livemode */
+            livemode: boolean;
+            /**
+             * Object
+             * @default erasure
+             * @constant
+             */
+            object: "erasure";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "name";
+            /** Identifier Hash */
+            identifier_hash: string;
+            counts: components["schemas"]["ErasureCounts"] | null;
+            /**
+             * Requested At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            requested_at: string;
+            /** Completed At */
+            completed_at: string | null;
         };
         /**
          * ErrorBody
@@ -981,6 +1512,46 @@ export interface components {
             max_rows?: number | null;
             /** Preferred Sources */
             preferred_sources?: string[];
+        };
+        /**
+         * IntegrationObject
+         * @description A connected CRM (tokens are never shown).
+         */
+        IntegrationObject: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default integration
+             * @constant
+             */
+            object: "integration";
+            /** Livemode */
+            livemode: boolean;
+            /** Provider */
+            provider: string;
+            /**
+             * Status
+             * @default connected
+             * @constant
+             */
+            status: "connected";
+            /** Account Id */
+            account_id: string | null;
+            /** Scopes */
+            scopes: string[];
+            /** Token Expires At */
+            token_expires_at: string | null;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            updated_at: string;
         };
         /**
          * JobErrorObject
@@ -1187,6 +1758,57 @@ export interface components {
             /** Total */
             total: number | null;
         };
+        /** ListResponse[DeliveryObject] */
+        ListResponse_DeliveryObject_: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["DeliveryObject"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number | null;
+        };
+        /** ListResponse[ErasureObject] */
+        ListResponse_ErasureObject_: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["ErasureObject"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number | null;
+        };
+        /** ListResponse[IntegrationObject] */
+        ListResponse_IntegrationObject_: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["IntegrationObject"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number | null;
+        };
         /** ListResponse[JobObject] */
         ListResponse_JobObject_: {
             /**
@@ -1289,6 +1911,23 @@ export interface components {
             /** Total */
             total: number | null;
         };
+        /** ListResponse[SuppressionObject] */
+        ListResponse_SuppressionObject_: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["SuppressionObject"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number | null;
+        };
         /** ListResponse[ThreadObject] */
         ListResponse_ThreadObject_: {
             /**
@@ -1299,6 +1938,23 @@ export interface components {
             object: "list";
             /** Data */
             data: components["schemas"]["ThreadObject"][];
+            /** Has More */
+            has_more: boolean;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number | null;
+        };
+        /** ListResponse[WebhookObject] */
+        ListResponse_WebhookObject_: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["WebhookObject"][];
             /** Has More */
             has_more: boolean;
             /** Next Cursor */
@@ -1509,6 +2165,38 @@ export interface components {
             note?: string | null;
         };
         /**
+         * PersonReport
+         * @description Everything the organization stores about one person.
+         */
+        PersonReport: {
+            /**
+             * Object
+             * @default privacy_report
+             * @constant
+             */
+            object: "privacy_report";
+            /** Livemode */
+            livemode: boolean;
+            /** Identifier Hash */
+            identifier_hash: string;
+            /**
+             * Suppressed
+             * @description Whether the person is on the suppression list.
+             */
+            suppressed: boolean;
+            /**
+             * Erasure Ids
+             * @description Erasures requested for this identifier.
+             */
+            erasure_ids: string[];
+            /** Leads */
+            leads: components["schemas"]["ReportRecord"][];
+            /** Artifacts */
+            artifacts: components["schemas"]["ReportArtifact"][];
+            /** Sources */
+            sources: components["schemas"]["ReportSource"][];
+        };
+        /**
          * PlanObject
          * @description The plan object; ``criteria`` is the structured audience the steps run on.
          */
@@ -1592,6 +2280,98 @@ export interface components {
             percent: number;
         };
         /**
+         * PushObject
+         * @description A push's outcome, in the spec's shape (plus its status and, for a dry run, the
+         *     planned mutations).
+         */
+        PushObject: {
+            /** Push Id */
+            push_id: string;
+            /**
+             * Object
+             * @default push
+             * @constant
+             */
+            object: "push";
+            /** Livemode */
+            livemode: boolean;
+            /** Job Id */
+            job_id: string;
+            /** Provider */
+            provider: string;
+            /** Mode */
+            mode: string;
+            /**
+             * Status
+             * @description running, succeeded or failed.
+             */
+            status: string;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Skipped */
+            skipped: number;
+            /** Errors */
+            errors: {
+                [key: string]: unknown;
+            }[];
+            /** List Id */
+            list_id: string | null;
+            /** List Url */
+            list_url: string | null;
+            /**
+             * Mutations
+             * @description A dry run's planned writes; null otherwise.
+             */
+            mutations?: {
+                [key: string]: unknown;
+            }[] | null;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+        };
+        /**
+         * PushRequest
+         * @description POST /v1/jobs/{job_id}/push.
+         */
+        PushRequest: {
+            /**
+             * Provider
+             * @description One of: hubspot, salesforce, pipedrive, attio, close, zoho, copper, google_sheets.
+             */
+            provider: string;
+            /**
+             * Mode
+             * @default contacts
+             * @enum {string}
+             */
+            mode: "contacts" | "companies" | "both";
+            /**
+             * List Id
+             * @description The provider's list; omitted: a new list named after the thread title.
+             */
+            list_id?: string | null;
+            /**
+             * Mapping
+             * @description Extra or replacement properties: lead path (company.name, person.email, fields.funding_amount, confidence) → the provider's property name.
+             */
+            mapping?: {
+                [key: string]: string;
+            };
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        /**
          * ReplanRequest
          * @description POST /v1/plans/{plan_id}/replan.
          */
@@ -1601,6 +2381,102 @@ export interface components {
              * @description What to change, e.g. 'Only VP Eng with Python experience. Skip Crunchbase.'
              */
             feedback: string;
+        };
+        /**
+         * ReportArtifact
+         * @description An artifact whose files hold the person, with the rows that name them.
+         */
+        ReportArtifact: {
+            /** Artifact Id */
+            artifact_id: string;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Purged
+             * @description The files are gone already (retention).
+             */
+            purged: boolean;
+            /** Columns */
+            columns: string[];
+            /**
+             * Rows
+             * @description The CSV/XLSX rows naming the person.
+             */
+            rows: unknown[][];
+        };
+        /**
+         * ReportRecord
+         * @description A stored record that names the person: a delivered lead or a job's working record.
+         */
+        ReportRecord: {
+            /** Id */
+            id: string;
+            /** Job Id */
+            job_id: string;
+            /** Thread Id */
+            thread_id: string | null;
+            /**
+             * State
+             * @description published for delivered leads; else a working state.
+             */
+            state: string;
+            /** Role */
+            role: string | null;
+            /** Company */
+            company: {
+                [key: string]: unknown;
+            };
+            /** Person */
+            person: {
+                [key: string]: unknown;
+            } | null;
+            /** Fields */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** Sources */
+            sources: {
+                [key: string]: unknown;
+            }[];
+            /** Confidence */
+            confidence: number;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+        };
+        /**
+         * ReportSource
+         * @description A cached page a record of the person was grounded on.
+         */
+        ReportSource: {
+            /** Url */
+            url: string;
+            /**
+             * Fetched At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            fetched_at: string;
+            /**
+             * Expires At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            expires_at: string;
+            /** Mentions Person */
+            mentions_person: boolean;
+        };
+        /**
+         * RotateRequest
+         * @description POST /v1/webhooks/{id}/rotate.
+         */
+        RotateRequest: {
+            /**
+             * Grace Period Seconds
+             * @description How long the old secret keeps signing beside the new one (default 24 h).
+             * @default 86400
+             */
+            grace_period_seconds: number;
         };
         /**
          * ScheduleCreate
@@ -1900,6 +2776,61 @@ export interface components {
             reason?: string | null;
         };
         /**
+         * SuppressionCreate
+         * @description POST /v1/privacy/suppressions: an email, a domain alone, or a name at a domain.
+         */
+        SuppressionCreate: {
+            /**
+             * Email
+             * @example jane@acme.example
+             */
+            email?: string | null;
+            /**
+             * Name
+             * @example Jane Doe
+             */
+            name?: string | null;
+            /**
+             * Domain
+             * @description With name.
+             * @example acme.example
+             */
+            domain?: string | null;
+        };
+        /**
+         * SuppressionObject
+         * @description An entry of the suppression list, known by the hash of what it suppresses.
+         */
+        SuppressionObject: {
+            /** Id */
+            id: string;
+            /** Livemode */
+            livemode: boolean;
+            /**
+             * Object
+             * @default suppression
+             * @constant
+             */
+            object: "suppression";
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "domain" | "name";
+            /** Value Hash */
+            value_hash: string;
+            /**
+             * Erasure Id
+             * @description The erasure that added it, if any.
+             */
+            erasure_id: string | null;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+        };
+        /**
          * ThreadCreate
          * @description POST /v1/threads.
          */
@@ -2002,6 +2933,84 @@ export interface components {
             group_by?: ("day" | "thread" | "user") | null;
             /** Groups */
             groups?: components["schemas"]["UsageGroup"][];
+        };
+        /**
+         * WebhookCreate
+         * @description POST /v1/webhooks.
+         */
+        WebhookCreate: {
+            /**
+             * Url
+             * Format: uri
+             * @description Where events are POSTed; HTTPS in live mode.
+             */
+            url: string;
+            /**
+             * Events
+             * @description Event types.
+             */
+            events?: string[];
+            /** Description */
+            description?: string | null;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /**
+         * WebhookObject
+         * @description A webhook endpoint. ``signing_secret`` is set only in the create and rotate responses.
+         */
+        WebhookObject: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default webhook_endpoint
+             * @constant
+             */
+            object: "webhook_endpoint";
+            /** Livemode */
+            livemode: boolean;
+            /** Url */
+            url: string;
+            /** Events */
+            events: string[];
+            /** Description */
+            description: string | null;
+            /** Enabled */
+            enabled: boolean;
+            /** Disabled Reason */
+            disabled_reason: string | null;
+            /** Signing Secret */
+            signing_secret?: string | null;
+            /** Previous Secret Expires At */
+            previous_secret_expires_at: string | null;
+            /**
+             * Created At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * @example 2026-04-21T14:22:01.430Z
+             */
+            updated_at: string;
+        };
+        /**
+         * WebhookUpdate
+         * @description POST|PATCH /v1/webhooks/{id}: only the fields sent change.
+         */
+        WebhookUpdate: {
+            /** Url */
+            url?: string | null;
+            /** Events */
+            events?: string[] | null;
+            /** Description */
+            description?: string | null;
+            /** Enabled */
+            enabled?: boolean | null;
         };
         /**
          * LogEventData
@@ -7998,6 +9007,2900 @@ export interface operations {
             };
             /** @description The key lacks the required scope. */
             403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description 1–100. */
+                limit?: number;
+                /** @description A previous next_cursor. */
+                cursor?: string | null;
+                /** @description asc or desc. */
+                order?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_WebhookObject_"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description 1–100. */
+                limit?: number;
+                /** @description A previous next_cursor. */
+                cursor?: string | null;
+                /** @description asc or desc. */
+                order?: string | null;
+            };
+            header?: never;
+            path: {
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_DeliveryObject_"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    deliveries_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_IntegrationObject_"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_connect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    jobs_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Illegal state transition or idempotency conflict. */
+            409: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A CRM or other external system rejected the request (integration_error). */
+            502: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Orchestrator or research engine temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_callback: {
+        parameters: {
+            query: {
+                state: string;
+                code?: string | null;
+                error?: string | null;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Illegal state transition or idempotency conflict. */
+            409: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A CRM or other external system rejected the request (integration_error). */
+            502: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Orchestrator or research engine temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    privacy_people_report: {
+        parameters: {
+            query?: {
+                /** @description The person's email. */
+                email?: string | null;
+                /** @description The person's name. */
+                name?: string | null;
+                /** @description Their company's domain (with name). */
+                domain?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonReport"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    erasures_list: {
+        parameters: {
+            query?: {
+                /** @description 1–100. */
+                limit?: number;
+                /** @description A previous next_cursor. */
+                cursor?: string | null;
+                /** @description asc or desc. */
+                order?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_ErasureObject_"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    erasures_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ErasureCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    erasures_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                erasure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    suppressions_list: {
+        parameters: {
+            query?: {
+                /** @description The person's email. */
+                email?: string | null;
+                /** @description The person's name. */
+                name?: string | null;
+                /** @description Their company's domain (with name). */
+                domain?: string | null;
+                /** @description 1–100. */
+                limit?: number;
+                /** @description A previous next_cursor. */
+                cursor?: string | null;
+                /** @description asc or desc. */
+                order?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListResponse_SuppressionObject_"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    suppressions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuppressionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    suppressions_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                suppression_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The key lacks the required scope. */
+            403: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Illegal state transition or idempotency conflict. */
+            409: {
                 headers: {
                     /** @description This request's id; echoes yours when you send one. */
                     "X-Request-Id"?: string;

@@ -71,14 +71,15 @@ test("recipe 3: the HubSpot hook checks the signature and pushes only job.succee
     // During a rotation a delivery carries both secrets' signatures; either verifies.
     assert.equal((await deliver(started, ["whsec_new", secret])).status, 204);
 
-    // job.succeeded reaches jobs.push: this server has no CRM pushes yet, and says so with a 404.
+    // job.succeeded reaches jobs.push: this organization has connected no HubSpot account,
+    // and the server says so with a 422.
     const { job } = await draft(client(0));
     const succeeded = { ...started, id: "evt_2", type: "job.succeeded", data: { object: { id: job.id } } };
     const response = await deliver(succeeded);
     assert.equal(response.status, 500);
     const logged = JSON.parse(app.output().stderr.trim().split("\n").at(-1));
-    assert.equal(logged.name, "NotFoundError");
-    assert.equal(logged.status, 404);
+    assert.equal(logged.name, "UnprocessableEntityError");
+    assert.equal(logged.status, 422);
   } finally {
     await app.stop();
   }
