@@ -23,7 +23,7 @@ from store.db import Database
 from store.models import Lead
 from tests.support.flows import draft
 
-JOBS = 20
+JOBS = 12
 # Small jobs: the kills land mid-run all the same, and the suite stays within its time.
 ROWS = 20
 STREAMED = 6
@@ -191,20 +191,25 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
                 httpx.AsyncClient(base_url=doomed_api, headers=auth, timeout=300) as first,
                 httpx.AsyncClient(base_url=surviving_api, headers=auth, timeout=300) as second,
             ):
+                # Every job is drafted before any is approved (planning is the slow part), and
+                # the followed ones are approved last: they are still running when the kills
+                # land, so their streams are cut mid-run.
                 job_ids: list[str] = []
                 for index in range(JOBS):
                     client = (first, second)[index % 2]
                     drafted = await draft(client, hints={"max_rows": ROWS})
                     job_ids.append(drafted["job"]["id"])
-                    approved = await client.post(f"/v1/jobs/{job_ids[-1]}/approve")
-                    assert approved.status_code == 200, approved.text
+                followed_ids = job_ids[-STREAMED:]
                 connected = [asyncio.Event() for _ in range(STREAMED)]
                 followers = [
                     asyncio.create_task(
                         _follow(job_id, [doomed_api, surviving_api], key.secret, event)
                     )
-                    for job_id, event in zip(job_ids[:STREAMED], connected, strict=True)
+                    for job_id, event in zip(followed_ids, connected, strict=True)
                 ]
+                for index, job_id in enumerate(job_ids):
+                    approved = await (first, second)[index % 2].post(f"/v1/jobs/{job_id}/approve")
+                    assert approved.status_code == 200, approved.text
                 await asyncio.wait_for(asyncio.gather(*(e.wait() for e in connected)), 120)
                 deadline = asyncio.get_running_loop().time() + 180
                 while await _progress(second, job_ids) < 3:
@@ -228,7 +233,7 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
                 streams = await asyncio.wait_for(asyncio.gather(*followers), 300)
                 replays = [
                     await _replay(surviving_api, job_id, key.secret)
-                    for job_id in job_ids[:STREAMED]
+                    for job_id in followed_ids
                 ]
                 leads = {
                     job_id: (
