@@ -232,8 +232,7 @@ async def test_two_apis_three_workers_survive_sigkills_of_a_worker_an_api_and_te
                 finished = await _wait_all(second, job_ids, timeout=600)
                 streams = await asyncio.wait_for(asyncio.gather(*followers), 300)
                 replays = [
-                    await _replay(surviving_api, job_id, key.secret)
-                    for job_id in followed_ids
+                    await _replay(surviving_api, job_id, key.secret) for job_id in followed_ids
                 ]
                 leads = {
                     job_id: (
