@@ -1,7 +1,8 @@
-"""A tiny HTTP file server on loopback, for attachments."""
+"""A tiny HTTP(S) file server on loopback, for attachments."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,8 +10,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 @contextmanager
-def serve_files(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
-    """Serve ``path -> (body, content type)``; yields the base URL."""
+def serve_files(
+    files: dict[str, tuple[bytes, str]], *, tls: ssl.SSLContext | None = None
+) -> Iterator[str]:
+    """Serve ``path -> (body, content type)``, over HTTPS with ``tls``; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -29,10 +32,18 @@ def serve_files(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        # The handshake happens on the connection's own thread, at its first read: a client
+        # that refuses the certificate fails alone and never stalls the accepting thread.
+        server.socket = tls.wrap_socket(
+            server.socket, server_side=True, do_handshake_on_connect=False
+        )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    scheme = "https" if tls is not None else "http"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
