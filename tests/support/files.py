@@ -6,7 +6,9 @@ import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 @contextmanager
@@ -47,3 +49,20 @@ def serve_files(
         server.shutdown()
         server.server_close()
 
+
+SEEDS_HOST = "ops.example.com"  # where the spec's enrichment recipe keeps its seed list
+
+
+@dataclass(frozen=True)
+class SeedsSite:
+    """The seed list of the spec's enrichment recipe, served over HTTPS on loopback under
+    its own name with a certificate from a test CA the stack is told to trust."""
+
+    port: int
+    csv: str
+    ca_file: Path
+
+    @property
+    def host_rule(self) -> str:
+        """Sends the recipe's host to this server."""
+        return f"MAP {SEEDS_HOST} 127.0.0.1:{self.port}"
