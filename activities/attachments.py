@@ -55,6 +55,7 @@ def _fetch_message(url: str, error: FetchError) -> str:
         "timeout": "the server did not answer in time",
         "http_error": f"the server answered {error.detail or 'with an error'}",
         "unsupported": "it is not a text or CSV file",
+        "certificate": f"its server's TLS certificate is not trusted ({error.detail})",
     }
     why = reasons.get(error.reason, error.reason.replace("_", " "))
     return f"The attachment {url} could not be fetched: {why}."

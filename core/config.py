@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         description="CIDR networks outbound fetches may reach despite the SSRF guard.",
     )
     fetch_host_rules: str = Field(default="", description="Chromium-style 'MAP pattern host:port'.")
+    fetch_ca_file: Path | None = Field(
+        default=None,
+        description="PEM bundle of CAs outbound HTTPS trusts besides the default store (a "
+        "company's internal CA, a test CA).",
+    )
     fetch_respect_robots: bool = True
     fetch_per_host_concurrency: int = Field(default=2, ge=1, le=32)
     fetch_per_host_delay_seconds: float = Field(default=0.5, ge=0)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import trustme
 
 from cli.localstack import TemporalServer, temporal_server
 from cli.main import sandbox_env
 from sandbox import SandboxWeb, generate
 from sandbox.server import serve_in_thread
 from tests.support.crm_standins import CrmStandIns
+from tests.support.files import SEEDS_HOST, SeedsSite, serve_files
 from tests.support.serving import serve_app
 from tests.support.stack import (
     POSTGRES_ENV,
@@ -21,6 +24,7 @@ from tests.support.stack import (
     postgres_url,
     running_test_stack,
 )
+from tests.support.tls import server_tls, write_ca
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -86,6 +90,27 @@ def crm() -> Iterator[tuple[CrmStandIns, str]]:
         yield stand_ins, base_url
 
 
+SEED_COMPANIES = 2
+
+
+@pytest.fixture(scope="session")
+def seeds_site(work_dir: Path, live_web: SandboxWeb) -> Iterator[SeedsSite]:
+    """A seed CSV of sandbox companies whose CTO is on their team page, so live research
+    can enrich each of them."""
+    companies = [
+        company
+        for company in live_web.truth()["companies"]
+        if any(p["current"] and p["role"] == "cto" and p["on_team_page"] for p in company["people"])
+    ][:SEED_COMPANIES]
+    rows = [f"{company['name']},{company['primary_domain']}" for company in companies]
+    csv = "\n".join(["company,domain", *rows]) + "\n"
+    ca = trustme.CA()
+    ca_file = write_ca(ca, work_dir / "test-ca.pem")
+    files = {"/seeds.csv": (csv.encode(), "text/csv")}
+    with serve_files(files, tls=server_tls(ca, SEEDS_HOST)) as base:
+        yield SeedsSite(port=int(urlsplit(base).port or 0), csv=csv, ca_file=ca_file)
+
+
 @pytest.fixture(scope="session")
 def stack(
     backend: str,
@@ -94,15 +119,20 @@ def stack(
     work_dir: Path,
     live_web_port: int,
     crm: tuple[CrmStandIns, str],
+    seeds_site: SeedsSite,
 ) -> Iterator[Stack]:
-    """API and worker processes over the backend's database; live keys research the sandbox."""
+    """API and worker processes over the backend's database; live keys research the sandbox,
+    and the recipe's seed list is reachable at its own name over HTTPS."""
+    env = {**sandbox_env("127.0.0.1", live_web_port), **CrmStandIns.env(crm[1])}
+    env["LEADEX_FETCH_HOST_RULES"] += f", {seeds_site.host_rule}"
+    env["LEADEX_FETCH_CA_FILE"] = str(seeds_site.ca_file)
     with running_test_stack(
         backend,
         database_url,
         temporal.address,
         f"leadex-{backend}",
         work_dir,
-        extra_env={**sandbox_env("127.0.0.1", live_web_port), **CrmStandIns.env(crm[1])},
+        extra_env=env,
     ) as running:
         yield running
 

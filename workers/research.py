@@ -10,6 +10,7 @@ from research.engine import ResearchEngine
 from research.fetch.fetcher import Fetcher
 from research.fetch.guard import Guard, HostRules
 from research.fetch.render import Renderer
+from research.fetch.transport import trust_context
 from research.live import LiveConfig, LiveEngine
 from research.llm import build_llm
 from research.search.providers import build_provider
@@ -26,9 +27,11 @@ def host_rules(settings: Settings) -> HostRules:
 
 
 def guard_factory(settings: Settings) -> Callable[[], Guard]:
-    """A fresh SSRF guard per use, from the allow-list and host rules."""
+    """A fresh SSRF guard per use, from the allow-list, host rules and trusted CAs."""
     rules = host_rules(settings)
-    return lambda: Guard(list(settings.fetch_allow_networks), rules)
+    # Built once: a missing or unreadable CA file stops the worker at start, not a job later.
+    trust = trust_context(settings.fetch_ca_file)
+    return lambda: Guard(list(settings.fetch_allow_networks), rules, ssl_context=trust)
 
 
 def source_cache(database: Database, settings: Settings | None = None) -> SourceCache:

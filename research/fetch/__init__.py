@@ -9,6 +9,7 @@ from research.fetch.transport import (
     parse_retry_after,
     ruled_client,
     ruled_transport,
+    trust_context,
 )
 from research.fetch.types import FetchedPage, FetchError, PageCache
 
@@ -31,4 +32,5 @@ __all__ = [
     "parse_retry_after",
     "ruled_client",
     "ruled_transport",
+    "trust_context",
 ]

@@ -20,7 +20,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_result, wait_expone
 from core import metrics
 from research.fetch.guard import BlockedAddress, Guard
 from research.fetch.robots import MAX_ROBOTS_BYTES, RobotsAnswer, RobotsCache
-from research.fetch.transport import guarded_client, parse_retry_after
+from research.fetch.transport import certificate_failure, guarded_client, parse_retry_after
 from research.fetch.types import FetchedPage, FetchError, PageCache
 
 DEFAULT_USER_AGENT = "LeadexBot/1.0 (+https://leadex.dev/bot)"
@@ -306,6 +306,10 @@ def _as_fetch_error(url: str) -> Iterator[None]:
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise FetchError(url, "unsupported", str(exc)) from exc
     except httpx.HTTPError as exc:
+        untrusted = certificate_failure(exc)
+        if untrusted is not None:
+            detail = untrusted.verify_message or str(untrusted)
+            raise FetchError(url, "certificate", f"certificate verify failed: {detail}") from exc
         raise FetchError(url, "network", f"{type(exc).__name__}: {exc}") from exc
 
 

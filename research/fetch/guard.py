@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -172,15 +173,24 @@ def blocked_reason(address: IPAddress) -> str | None:
 
 
 class Guard:
-    """Decides which addresses outbound requests may connect to; resolves names to vetted IPs."""
+    """Decides which addresses outbound requests may connect to; resolves names to vetted IPs.
+
+    It also carries the TLS trust its clients verify servers against (``ssl_context``; None
+    is the default store), so every guarded request trusts the same CAs.
+    """
 
     def __init__(
-        self, allow_networks: Iterable[str] = (), host_rules: HostRules | None = None
+        self,
+        allow_networks: Iterable[str] = (),
+        host_rules: HostRules | None = None,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.allow_networks: tuple[IPNetwork, ...] = tuple(
             ipaddress.ip_network(network, strict=False) for network in allow_networks
         )
         self.host_rules = host_rules if host_rules is not None else HostRules()
+        self.ssl_context = ssl_context
 
     def is_allowed(self, address: IPAddress) -> bool:
         """Whether a connection to this address may be made."""

@@ -14,6 +14,7 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -260,7 +261,8 @@ class BackendTransport(httpx.AsyncBaseTransport):
 
 
 def guarded_transport(guard: Guard, **pool: Any) -> BackendTransport:
-    """A transport whose every connection is vetted by ``guard``."""
+    """A transport whose every connection is vetted by ``guard`` and trusts what it trusts."""
+    pool.setdefault("ssl_context", guard.ssl_context)
     return BackendTransport(GuardedBackend(guard), **pool)
 
 
@@ -290,6 +292,30 @@ def _client(
     return httpx.AsyncClient(
         transport=transport, timeout=timeout, headers=dict(headers or {}), trust_env=False
     )
+
+
+def trust_context(ca_file: str | Path | None = None) -> ssl.SSLContext:
+    """What outbound HTTPS verifies servers against: the default store, plus ``ca_file``'s CAs.
+
+    The extra CAs are added, never substituted: public sites stay verifiable beside a
+    deployment's internal (or test) CA.
+    """
+    context = httpx.create_ssl_context()
+    if ca_file is not None:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+def certificate_failure(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification failure behind a transport error, if that is what it is."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -32,6 +32,7 @@ class FetchError(Exception):
         "http_error",  # 4xx/5xx
         "unsupported",  # not http(s), not text
         "network",
+        "certificate",  # the server's TLS certificate did not verify
         "too_many_redirects",
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.files import SeedsSite
 from tests.support.stack import Keys, Stack
 
 pytestmark = pytest.mark.backends("sqlite")  # the SDK speaks HTTP; the database is not its concern
@@ -58,7 +59,12 @@ def test_the_package_ships_esm_cjs_and_declarations_only(node_sdk: Path) -> None
 
 @pytest.mark.parametrize("test_file", NODE_TESTS, ids=lambda path: path.name)
 async def test_node_test_file(
-    node_sdk: Path, stack: Stack, org: Keys, test_file: Path, tmp_path: Path
+    node_sdk: Path,
+    stack: Stack,
+    org: Keys,
+    seeds_site: SeedsSite,
+    test_file: Path,
+    tmp_path: Path,
 ) -> None:
     orgs = [org, *[await stack.new_org() for _ in range(ORGS_PER_FILE - 1)]]
     env = {
@@ -73,6 +79,8 @@ async def test_node_test_file(
             [{"test": o.test, "live": o.live, "read_only": o.read_only} for o in orgs]
         ),
         LEADEX_TEST_TMP=str(tmp_path),
+        # What the stack serves at the enrichment recipe's https://ops.example.com/seeds.csv.
+        LEADEX_TEST_SEEDS_CSV=seeds_site.csv,
     )
     node = shutil.which("node")
     assert node, "node is missing"

@@ -44,6 +44,43 @@ test("recipe 1: a natural-language ICP becomes a CSV file", async () => {
   assert.ok(job.artifact.rows > 0);
 });
 
+/** The seed list the stack serves at the recipe's https://ops.example.com/seeds.csv. */
+function seedRows() {
+  const csv = process.env.LEADEX_TEST_SEEDS_CSV;
+  if (!csv) throw new Error("LEADEX_TEST_SEEDS_CSV is not set: run these tests through pytest");
+  const [header, ...rows] = csv.trim().split(/\r?\n/).map((line) => line.split(","));
+  const at = header.indexOf("domain");
+  return rows.map((row) => row[at]);
+}
+
+test("recipe 2: the attached CSV over HTTPS makes the job enrich exactly its companies", async () => {
+  const dir = await project();
+  // A live key: live research crawls the seed companies' sites (test mode would make them up).
+  const result = await runModule(dir, await composeRecipe("recipe-2.js"), {
+    env: { LEADEX_API_KEY: org(0).live },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const leadex = client(0, { apiKey: org(0).live });
+  const jobs = await allJobs(leadex);
+  assert.equal(jobs.length, 1);
+  const domains = seedRows();
+  assert.ok(domains.length > 0);
+  // The server fetched the file through its guard, trusting the deployment's extra CA.
+  const plan = await leadex.plans.retrieve(jobs[0].plan_id);
+  assert.deepEqual(plan.criteria.seed, {
+    kind: "domains",
+    values: domains,
+    source_url: "https://ops.example.com/seeds.csv",
+  });
+  assert.equal(plan.steps[0].intent, "enrich");
+  const finished = await waitForEnd(leadex, jobs[0].id);
+  assert.equal(finished.status, "succeeded", JSON.stringify(finished));
+  const leads = [];
+  for await (const lead of leadex.jobs.leads(finished.id)) leads.push(lead);
+  assert.deepEqual([...new Set(leads.map((lead) => lead.company.domain))].sort(), [...domains].sort());
+  assert.ok(leads.some((lead) => /CTO/.test(lead.person?.title ?? "")), JSON.stringify(leads));
+});
+
 test("recipe 3: the HubSpot hook checks the signature and pushes only job.succeeded", async () => {
   const dir = await project();
   const secret = "whsec_node_sdk_test";
