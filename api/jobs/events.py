@@ -128,13 +128,15 @@ class JobEventSource:
             artifact = await artifacts.for_job(session, job.id)
             return dump(JobObject.from_row(job, artifact_ref(artifact)))
 
-    async def _leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+    async def _leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
         return await asyncio.shield(self._read_leads(ids))
 
-    async def _read_leads(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+    async def _read_leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         async with self.database.transaction() as session:
             rows = await leads.published_by_ids(session, self.job_id, ids)
-        return [dump(LeadObject.from_row(row)) for row in rows]
+        return {row.id: LeadObject.payload(row) for row in rows}
 
     async def _first_run_id(self) -> str | None:
         handle = self.client.get_workflow_handle(self.job_id)
@@ -184,28 +186,33 @@ class JobEventSource:
             handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
             scheduled: dict[int, tuple[str, Any]] = {}
             next_run: str | None = None
-            async for event in handle.fetch_history_events(wait_new_event=follow):
-                if after is not None and (run_index, event.event_id) < after[:2]:
-                    self._skim(event, scheduled)
+            pages = handle.fetch_history_events(wait_new_event=follow)
+            while True:
+                # Page by page: a page's results are read from the database in one query.
+                await pages.fetch_next_page()
+                pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
+                for event in pages.current_page or []:
                     if event.event_type == CONTINUED:
                         attributes = event.workflow_execution_continued_as_new_event_attributes
                         next_run = attributes.new_execution_run_id
-                    continue
-                translated = await self._translate(event, scheduled)
-                for sub, (kind, data) in enumerate(translated):
-                    if after is not None and (run_index, event.event_id, sub) <= after:
+                    if after is not None and (run_index, event.event_id) < after[:2]:
+                        self._skim(event, scheduled)
                         continue
+                    translated = await self._translate(event, scheduled)
+                    for sub, (kind, data) in enumerate(translated):
+                        if after is not None and (run_index, event.event_id, sub) <= after:
+                            continue
+                        event_id = f"evt_{run_index}-{event.event_id}-{sub}"
+                        pending.append((event_id, kind, data, _event_time(event)))
+                leads_by_id = await self._leads(
+                    [i for _, _, data, _ in pending if isinstance(data, _LeadsOf) for i in data.ids]
+                )
+                for event_id, kind, data, at in pending:
                     if isinstance(data, _LeadsOf):
-                        data = {"leads": await self._leads(data.ids)}
-                    yield StreamEvent(
-                        id=f"evt_{run_index}-{event.event_id}-{sub}",
-                        type=kind,
-                        data=data,
-                        at=_event_time(event),
-                    )
-                if event.event_type == CONTINUED:
-                    attributes = event.workflow_execution_continued_as_new_event_attributes
-                    next_run = attributes.new_execution_run_id
+                        data = {"leads": [leads_by_id[i] for i in data.ids if i in leads_by_id]}
+                    yield StreamEvent(id=event_id, type=kind, data=data, at=at)
+                if pages.next_page_token is None:
+                    break
             run_id = next_run
             run_index += 1
 

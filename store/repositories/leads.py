@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, update
+from sqlalchemy import Row, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -30,6 +30,19 @@ LEAD_KEY_PREFIX = "lead:"
 WORKING_STATES = [status.value for status in CandidateStatus]
 RESOLVED = "resolved"
 PUBLISHED = "published"
+# Ids per IN (...) query: within every supported database's limit on bound parameters.
+_IDS_PER_QUERY = 1000
+# What the public lead object is built from.
+PUBLIC_COLUMNS = (
+    Lead.id,
+    Lead.livemode,
+    Lead.job_id,
+    Lead.company,
+    Lead.person,
+    Lead.fields,
+    Lead.sources,
+    Lead.confidence,
+)
 
 
 def _row_values(job: Job, candidate: Candidate, **extra: Any) -> dict[str, Any]:
@@ -312,16 +325,23 @@ async def publish_positions(session: AsyncSession, job_id: str, start: int, stop
     return list(result.all())
 
 
-async def published_by_ids(session: AsyncSession, job_id: str, ids: Sequence[str]) -> list[Lead]:
-    """Published leads of a job by id, in the order given."""
-    if not ids:
-        return []
-    result = await session.exec(
-        select(Lead).where(
-            col(Lead.job_id) == job_id, col(Lead.id).in_(list(ids)), col(Lead.state) == PUBLISHED
+async def published_by_ids(
+    session: AsyncSession, job_id: str, ids: Sequence[str]
+) -> list[Row[Any]]:
+    """The public columns of published leads of a job by id, in the order given: a stream
+    replaying a large job reads thousands, and whole ORM rows cost twice as much."""
+    by_id: dict[str, Row[Any]] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
+        result = await session.exec(
+            select(*(col(column) for column in PUBLIC_COLUMNS)).where(
+                col(Lead.job_id) == job_id,
+                col(Lead.id).in_(wanted[start : start + _IDS_PER_QUERY]),
+                col(Lead.state) == PUBLISHED,
+            )
         )
-    )
-    by_id = {row.id: row for row in result.all()}
+        rows = cast("Sequence[Row[Any]]", result.all())
+        by_id.update((row.id, row) for row in rows)
     return [by_id[lead_id] for lead_id in ids if lead_id in by_id]
 
 
