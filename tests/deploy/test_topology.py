@@ -23,7 +23,7 @@ from store.db import Database
 from store.models import Lead
 from tests.support.flows import draft
 
-JOBS = 12
+JOBS = 20
 # Small jobs: the kills land mid-run all the same, and the suite stays within its time.
 ROWS = 20
 STREAMED = 6
