@@ -24,7 +24,7 @@ def _text_condition(object_type: str, field_name: str, value: str) -> dict[str, 
     return {
         "type": "field_condition",
         "field": {"type": "regular_field", "object_type": object_type, "field_name": field_name},
-        "condition": {"type": "text", "mode": "full_value", "value": value},
+        "condition": {"type": "text", "mode": "exact_value", "value": value.lower()},
     }
 
 
@@ -44,6 +44,12 @@ class CloseAdapter(CrmAdapter):
         """The organization the user granted access to."""
         organization = body.get("organization_id")
         return str(organization) if organization else None
+
+    async def fetch_account_id(self) -> str | None:
+        """GET /me/: the user's (first) organization, when the token answer names none."""
+        body = await self.call("GET", self.api("/me/"))
+        organizations = (body or {}).get("organizations") or []
+        return str(organizations[0]["id"]) if organizations else None
 
     def decode(self, response: httpx.Response) -> Any:
         """A 429 names its wait in the body's error.rate_reset (seconds)."""

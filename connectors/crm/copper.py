@@ -121,7 +121,6 @@ class CopperAdapter(CrmAdapter):
             {
                 "name": values["full_name"] or values["email"],
                 "title": values["title"],
-                "company_name": values["company"],
                 "emails": tagged(values["email"], "email", category="work"),
                 "phone_numbers": tagged(values["phone"], "number", category="work"),
                 "socials": tagged(values["linkedin"], "url", category="linkedin"),

@@ -146,6 +146,11 @@ class GoogleSheetsAdapter(CrmAdapter):
         header = await self._header(sheet, self._columns(record.kind, record))
         rows = await self._read(a1(sheet, f"{row_number}:{row_number}"))
         current = [str(cell) for cell in rows[0]] if rows else []
+        if record.match_value and (
+            not current or current[0].strip().casefold() != record.match_value.casefold()
+        ):
+            # Rows were sorted, deleted or the spreadsheet replaced: match again.
+            raise ProviderError(self.slug, 404, f"row {remote_id} no longer holds this record")
         merged = [
             _cell(record.properties.get(column)) or (current[index] if index < len(current) else "")
             for index, column in enumerate(header)

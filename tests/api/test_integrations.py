@@ -26,6 +26,7 @@ from tests.support.crm_standins import (
     CONSENT_FIELD,
     HUBSPOT_CLIENT_ID,
     CrmStandIns,
+    GoogleSheetsStandIn,
     OAuthStandIn,
     Portal,
     Tenant,
@@ -506,6 +507,9 @@ async def test_provider_dry_run_match_429_refresh_and_idempotent_push(
                 .values(expires_at=utcnow() - timedelta(minutes=5))
             )
             stand_in.expire_tokens(tenant.id)
+        if isinstance(stand_in, GoogleSheetsStandIn):  # someone sorted the sheet meanwhile
+            rows = stand_in.rows(tenant, "Contacts")
+            rows[1:] = rows[:0:-1]
         contacts_only = await client.post(push, json={"provider": provider})
         assert contacts_only.status_code == 200, contacts_only.text
         assert (contacts_only.json()["created"], contacts_only.json()["updated"]) == (
@@ -516,6 +520,15 @@ async def test_provider_dry_run_match_429_refresh_and_idempotent_push(
         grants = [form.get("grant_type") for form in stand_in.token_requests]
         assert "refresh_token" in grants
     assert stand_in.contact_emails(tenant) == people
+    if isinstance(stand_in, GoogleSheetsStandIn):  # each row was rewritten with its own person
+        names = {
+            lead["person"]["email"].lower(): lead["person"]["full_name"]
+            for lead in leads
+            if (lead.get("person") or {}).get("email")
+        }
+        for row_number in range(2, len(people) + 2):
+            row = stand_in.contact_row(tenant, f"Contacts!{row_number}")
+            assert row["full_name"] == names[row["email"].lower()], row
     assert {name: len(ids) for name, ids in stand_in.list_members(tenant).items()} == (
         {} if provider in WITHOUT_LISTS else {"test": len(people)}
     )
@@ -539,3 +552,34 @@ async def test_a_provider_s_refused_code_is_an_integration_error_in_its_words(
     error = assert_error(refused, 502, "integration_error", param="code")
     assert REFUSED_CODE[provider] in str(error["message"])
     assert listed["data"] == []
+
+
+@pytest.mark.backends("sqlite")
+async def test_salesforce_refusals_are_reported_in_its_words(
+    stack: Stack, org: Keys, crm: tuple[CrmStandIns, str]
+) -> None:
+    stand_ins, _ = crm
+    async with stack.client(org.test) as client:
+        salesforce, tenant = await connect_provider(client, stand_ins, "salesforce")
+        job_id, leads = await succeeded_job(client)
+        # A mapping to a field the org does not have: each contact is refused, the push
+        # still ends, and the errors carry Salesforce's words.
+        pushed = await client.post(
+            f"/v1/jobs/{job_id}/push",
+            json={"provider": "salesforce", "mapping": {"confidence": "Lead_Score"}},
+        )
+        assert pushed.status_code == 200, pushed.text
+        refused = pushed.json()["errors"]
+        assert len(refused) == len(emails(leads)) and tenant.contacts == {}
+        assert refused[0]["message"] == (
+            "salesforce: No such column 'Lead_Score' on sobject of type Contact"
+        )
+        # The connection is revoked at Salesforce: the next push fails as a whole.
+        salesforce.expire_tokens(tenant.id)
+        salesforce.revoke_refresh_tokens(tenant.id)
+        failed = await client.post(
+            f"/v1/jobs/{job_id}/push", json={"provider": "salesforce", "mode": "companies"}
+        )
+    error = assert_error(failed, 502, "integration_error", param="provider")
+    assert "refresh token revoked" in str(error["message"])
+    assert tenant.companies == {}

@@ -1262,6 +1262,14 @@ class CloseStandIn(LabelledEmails, OAuthStandIn):
             "organization_id": f"orga_{tenant.id}",
         }
 
+    @staticmethod
+    def _exact(condition: dict[str, Any]) -> str | None:
+        """The value of an exact_value text condition (the only mode matched here)."""
+        inner = condition.get("condition") or {}
+        if inner.get("type") != "text" or inner.get("mode") != "exact_value":
+            return None
+        return str(inner.get("value") or "").lower()
+
     def _search(self, tenant: Tenant, query: dict[str, Any]) -> Response:
         parts = query.get("queries") or []
         kinds = [q.get("object_type") for q in parts if q.get("type") == "object_type"]
@@ -1271,9 +1279,18 @@ class CloseStandIn(LabelledEmails, OAuthStandIn):
         if kinds[0] == "contact":
             related = [q for q in parts if q.get("type") == "has_related"]
             condition = related[0]["related_query"] if related else {}
-            if condition.get("field", {}).get("field_name") != "email":
+            field_spec = condition.get("field") or {}
+            wanted = self._exact(condition)
+            if (
+                field_spec
+                != {
+                    "type": "regular_field",
+                    "object_type": "contact_email",
+                    "field_name": "email",
+                }
+                or wanted is None
+            ):
                 return self.error(400, "unsupported contact condition")
-            wanted = str(condition["condition"]["value"]).lower()
             found = [
                 {"__object_type": "contact", "id": rid}
                 for rid, r in tenant.contacts.items()
@@ -1281,7 +1298,7 @@ class CloseStandIn(LabelledEmails, OAuthStandIn):
             ]
         elif kinds[0] == "lead":
             fields = [q for q in parts if q.get("type") == "field_condition"]
-            wanted = str(fields[0]["condition"]["value"]).lower() if fields else ""
+            wanted = (self._exact(fields[0]) if fields else None) or ""
             found = [
                 {"__object_type": "lead", "id": rid}
                 for rid, r in tenant.companies.items()
