@@ -138,6 +138,8 @@ class IntegrationActivities:
             return ConnectResult(error=f"{request.provider} is not configured on this server.")
         async with self._http() as http:
             adapter = make_adapter(self.settings, request.provider, http)
+            if request.accounts_server:
+                adapter.issuing_server(request.accounts_server)
             try:
                 tokens = await adapter.exchange_code(app, request.code)
             except RateLimited as limited:

@@ -86,6 +86,14 @@ async def integration_callback(
     state: Annotated[str, Query(max_length=2048)],
     code: Annotated[str | None, Query(max_length=2048)] = None,
     error: Annotated[str | None, Query(max_length=500)] = None,
+    accounts_server: Annotated[
+        str | None,
+        Query(
+            alias="accounts-server",
+            max_length=200,
+            description="Zoho: the data centre's accounts server that issued the code.",
+        ),
+    ] = None,
     services: CallbackServices = Depends(),
 ) -> IntegrationObject:
     """Where the provider sends the user back: the signed state says who connects."""
@@ -97,6 +105,7 @@ async def integration_callback(
         code=code,
         state=state,
         error=error,
+        accounts_server=accounts_server,
     )
 
 
@@ -114,7 +123,7 @@ async def integration_callback_form(
     services: CallbackServices = Depends(),
 ) -> IntegrationObject:
     """The same, for providers that send the user back with a form POST (Copper)."""
-    return await integration_callback(provider, state, code, error, services)
+    return await integration_callback(provider, state, code, error, None, services)
 
 
 @router.delete(

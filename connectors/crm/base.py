@@ -178,6 +178,10 @@ class CrmAdapter(ABC):
         """Where codes and refresh tokens are traded."""
         return self._url(self.token_endpoint)
 
+    def issuing_server(self, server: str) -> None:  # noqa: B027
+        """The callback named the server that issued the code (Zoho's data centres); most
+        providers have one and ignore it."""
+
     async def _token_request(self, form: dict[str, str]) -> Tokens:
         response = await self.http.post(self.token_url(), data=form)
         body = self.decode(response) or {}

@@ -19,6 +19,11 @@ from connectors.crm.base import (
 )
 
 ZOHO_API_HOST = "www.zohoapis."
+# Zoho's data centres, by domain suffix (www.zohoapis.eu, accounts.zoho.eu).
+DATA_CENTRES = frozenset({"com", "eu", "in", "com.au", "jp", "com.cn", "sa", "ca"})
+ACCOUNTS_HOSTS = frozenset(
+    {f"accounts.zoho.{suffix}" for suffix in DATA_CENTRES - {"ca"}} | {"accounts.zohocloud.ca"}
+)
 CONTACT_FIELDS = {
     "Email": "email",
     "First_Name": "first_name",
@@ -41,7 +46,7 @@ def api_domain(value: object) -> str | None:
         return None
     parts = urlsplit(value)
     host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or not host.startswith(ZOHO_API_HOST):
+    if parts.scheme != "https" or host.removeprefix(ZOHO_API_HOST) not in DATA_CENTRES:
         return None
     return f"https://{host}"
 
@@ -77,12 +82,30 @@ class ZohoAdapter(CrmAdapter):
         """The data centre's API domain."""
         return api_domain(body.get("api_domain"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._accounts_server: str | None = None
+
+    def issuing_server(self, server: str) -> None:
+        """The ``accounts-server`` of the callback, if it is one of Zoho's."""
+        parts = urlsplit(server)
+        if parts.scheme == "https" and (parts.hostname or "") in ACCOUNTS_HOSTS:
+            self._accounts_server = f"https://{parts.hostname}"
+
     def token_url(self) -> str:
-        """A refresh goes to the accounts server of the account's data centre."""
-        domain = api_domain(self.account_id) if self.base_url is None else None
+        """A code is traded at the accounts server that issued it; a refresh at the one of
+        the account's data centre."""
+        if self.base_url is not None:
+            return super().token_url()
+        if self._accounts_server:
+            return f"{self._accounts_server}/oauth/v2/token"
+        domain = api_domain(self.account_id)
         if domain is None:
             return super().token_url()
-        return f"https://accounts.zoho.{self._suffix(domain)}/oauth/v2/token"
+        suffix = self._suffix(domain)
+        # Canada's data centre is the one on zohocloud.
+        host = "accounts.zohocloud.ca" if suffix == "ca" else f"accounts.zoho.{suffix}"
+        return f"https://{host}/oauth/v2/token"
 
     @staticmethod
     def _suffix(domain: str) -> str:

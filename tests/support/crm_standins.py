@@ -541,11 +541,13 @@ class OAuthStandIn:
         """Serve one API call."""
         raise NotImplementedError
 
+    # What else the provider puts in the redirect back (Google, Zoho add their own).
+    redirect_extras: ClassVar[dict[str, str]] = {}
+
     def consent(self, redirect_uri: str, code: str, state: str) -> Response:
         """Send the user back with the code (a redirect, for most providers)."""
-        return RedirectResponse(
-            f"{redirect_uri}?{urlencode({'code': code, 'state': state})}", status_code=302
-        )
+        query = urlencode({"code": code, "state": state, **self.redirect_extras})
+        return RedirectResponse(f"{redirect_uri}?{query}", status_code=302)
 
     # Shared -------------------------------------------------------------------------------
 
@@ -878,6 +880,10 @@ class ZohoStandIn(OAuthStandIn):
     token_path = "/oauth/v2/token"
     api_prefix = "/crm/v6"
     MODULES = ("Contacts", "Accounts", "Campaigns")
+    redirect_extras: ClassVar[dict[str, str]] = {
+        "location": "us",
+        "accounts-server": "https://accounts.zoho.com",
+    }
 
     def error(self, status: int, message: str, code: str = "INVALID_DATA") -> Response:
         """Zoho's error body."""
@@ -1505,6 +1511,11 @@ class GoogleSheetsStandIn(OAuthStandIn):
     token_path = "/token"
     api_prefix = "/v4"
     expires_in = 3599
+    redirect_extras: ClassVar[dict[str, str]] = {
+        "scope": "https://www.googleapis.com/auth/drive.file",
+        "authuser": "0",
+        "prompt": "consent",
+    }
 
     def __init__(self) -> None:
         super().__init__()

@@ -890,7 +890,7 @@ export interface paths {
         put?: never;
         /**
          * Complete an OAuth connection (form post)
-         * @description The same callback for providers that send the user back with a form POST (Copper).
+         * @description The same, for providers that send the user back with a form POST (Copper).
          */
         post: operations["integrations_callback_form"];
         delete?: never;
@@ -10920,6 +10920,8 @@ export interface operations {
                 state: string;
                 code?: string | null;
                 error?: string | null;
+                /** @description Zoho: the data centre's accounts server that issued the code. */
+                "accounts-server"?: string | null;
             };
             header?: never;
             path: {
