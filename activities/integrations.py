@@ -3,6 +3,7 @@ before they are written so a CRM never gets the same contact twice."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -106,6 +107,11 @@ def push_object(push: Push) -> dict[str, Any]:
     }
 
 
+def _company_plan(properties: dict[str, Any]) -> str:
+    """What makes two planned company writes the same one."""
+    return json.dumps(properties, sort_keys=True, default=str)
+
+
 class PushRejected(Exception):
     """The push cannot go on; ``message`` says why (the provider's words when it refused)."""
 
@@ -132,6 +138,8 @@ class IntegrationActivities:
             return ConnectResult(error=f"{request.provider} is not configured on this server.")
         async with self._http() as http:
             adapter = make_adapter(self.settings, request.provider, http)
+            if request.accounts_server:
+                adapter.issuing_server(request.accounts_server)
             try:
                 tokens = await adapter.exchange_code(app, request.code)
             except RateLimited as limited:
@@ -183,7 +191,10 @@ class IntegrationActivities:
                 app = oauth_app(self.settings, push.provider)
                 if app is None:
                     raise PushRejected(f"{push.provider} is not configured on this server.")
-                refresher = make_adapter(self.settings, push.provider, http)
+                # The account id says where a regional provider refreshes (Zoho).
+                refresher = make_adapter(
+                    self.settings, push.provider, http, account_id=row.account_id
+                )
                 try:
                     tokens = await refresher.refresh(
                         app, self.box.open(row.refresh_token_encrypted)
@@ -329,6 +340,13 @@ class IntegrationActivities:
         result = BatchResult()
         errors: list[dict[str, Any]] = []
         mutations: list[dict[str, Any]] = []
+        # A dry run plans each company once, however many leads share it (earlier batches'
+        # plans are in the push row).
+        planned = {
+            _company_plan(item["properties"])
+            for item in push.mutations or []
+            if item.get("object") == "company"
+        }
         list_members: list[str] = []
         async with self._http() as http:
             try:
@@ -342,7 +360,14 @@ class IntegrationActivities:
                     result.skipped += 1
                     continue
                 try:
+                    if push.dry_run and company is not None:
+                        plan = _company_plan(company.properties)
+                        if plan in planned:
+                            company = None
+                        planned.add(plan)
                     company_id = await self._write(adapter, push, company, result, mutations)
+                    if contact is not None:
+                        contact.company_id = company_id
                     contact_id = await self._write(adapter, push, contact, result, mutations)
                     if contact_id and not push.dry_run:
                         list_members.append(contact_id)

@@ -117,6 +117,7 @@ _OPERATION_IDS = {
     ("put", "/v1/usage/budget"): "usage_set_budget",
     ("post", "/v1/search"): "search_run",
     ("get", "/v1/privacy/people"): "privacy_people_report",
+    ("post", "/v1/integrations/{provider}/callback"): "integrations_callback_form",
 }
 _COLLECTION_ACTIONS = {"get": "list", "post": "create"}
 _OBJECT_ACTIONS = {"get": "retrieve", "post": "update", "patch": "patch", "delete": "delete"}

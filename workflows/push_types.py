@@ -14,6 +14,8 @@ class ConnectInput(BaseModel):
     code: str
     key_id: str | None
     task_queue: str
+    # Where the provider says the code must be traded (Zoho's ``accounts-server``).
+    accounts_server: str | None = None
 
 
 class ConnectResult(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Form, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.auth import Principal, read_access, require
@@ -61,6 +61,20 @@ async def connect_integration(
     return service.connect(settings, principal, provider)
 
 
+class CallbackServices:
+    """What finishing a connection needs (one dependency for both callback forms)."""
+
+    def __init__(
+        self,
+        database: Annotated[Database, Depends(get_database)],
+        temporal: Annotated[TemporalGateway, Depends(get_temporal)],
+        settings: Annotated[Settings, Depends(get_settings)],
+    ) -> None:
+        self.database = database
+        self.temporal = temporal
+        self.settings = settings
+
+
 @callback_router.get(
     "/integrations/{provider}/callback",
     response_model=IntegrationObject,
@@ -72,14 +86,44 @@ async def integration_callback(
     state: Annotated[str, Query(max_length=2048)],
     code: Annotated[str | None, Query(max_length=2048)] = None,
     error: Annotated[str | None, Query(max_length=500)] = None,
-    database: Database = Depends(get_database),
-    temporal: TemporalGateway = Depends(get_temporal),
-    settings: Settings = Depends(get_settings),
+    accounts_server: Annotated[
+        str | None,
+        Query(
+            alias="accounts-server",
+            max_length=200,
+            description="Zoho: the data centre's accounts server that issued the code.",
+        ),
+    ] = None,
+    services: CallbackServices = Depends(),
 ) -> IntegrationObject:
     """Where the provider sends the user back: the signed state says who connects."""
     return await service.callback(
-        database, temporal, settings, provider, code=code, state=state, error=error
+        services.database,
+        services.temporal,
+        services.settings,
+        provider,
+        code=code,
+        state=state,
+        error=error,
+        accounts_server=accounts_server,
     )
+
+
+@callback_router.post(
+    "/integrations/{provider}/callback",
+    response_model=IntegrationObject,
+    summary="Complete an OAuth connection (form post)",
+    responses=error_responses(400, 404, 409, 422, 502, 503),
+)
+async def integration_callback_form(
+    provider: str,
+    state: Annotated[str, Form(max_length=2048)],
+    code: Annotated[str | None, Form(max_length=2048)] = None,
+    error: Annotated[str | None, Form(max_length=500)] = None,
+    services: CallbackServices = Depends(),
+) -> IntegrationObject:
+    """The same, for providers that send the user back with a form POST (Copper)."""
+    return await integration_callback(provider, state, code, error, None, services)
 
 
 @router.delete(

@@ -152,6 +152,7 @@ async def callback(
     code: str | None,
     state: str,
     error: str | None,
+    accounts_server: str | None = None,
 ) -> IntegrationObject:
     """Finish the connection the state names: exchange the code, store the tokens."""
     _provider(provider)
@@ -169,6 +170,7 @@ async def callback(
         code=code,
         key_id=str(claims["k"]) if claims.get("k") else None,
         task_queue=queues.delivery,
+        accounts_server=accounts_server,
     )
     try:
         handle = await client.start_workflow(

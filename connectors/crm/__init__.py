@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from connectors.crm.attio import AttioAdapter
 from connectors.crm.base import CrmAdapter, Record
+from connectors.crm.close import CloseAdapter
+from connectors.crm.copper import CopperAdapter
+from connectors.crm.google_sheets import GoogleSheetsAdapter
 from connectors.crm.hubspot import HubSpotAdapter
 from connectors.crm.pipedrive import PipedriveAdapter
+from connectors.crm.salesforce import SalesforceAdapter
+from connectors.crm.zoho import ZohoAdapter
 
 PROVIDERS: dict[str, type[CrmAdapter]] = {
-    HubSpotAdapter.slug: HubSpotAdapter,
-    PipedriveAdapter.slug: PipedriveAdapter,
+    adapter.slug: adapter
+    for adapter in (
+        HubSpotAdapter,
+        SalesforceAdapter,
+        PipedriveAdapter,
+        AttioAdapter,
+        CloseAdapter,
+        ZohoAdapter,
+        CopperAdapter,
+        GoogleSheetsAdapter,
+    )
 }
 
-# The spec's providers, in its order (the ones without an adapter here are refused).
+# The spec's providers, in its order.
 SPEC_PROVIDERS = (
     "hubspot",
     "salesforce",

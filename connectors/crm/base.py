@@ -6,7 +6,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -44,6 +44,9 @@ class Record:
     match_field: str | None  # the provider field matched on (email, domain)
     match_value: str | None
     properties: dict[str, Any]
+    # The company record this contact belongs to, once written (providers that file a
+    # contact under its company at creation read it).
+    company_id: str | None = None
 
 
 class ProviderError(Exception):
@@ -77,6 +80,11 @@ class CrmAdapter(ABC):
     token_endpoint: ClassVar[str]
     api_base: ClassVar[str]
     scopes: ClassVar[tuple[str, ...]] = ()
+    # The wait after a 429 that names none (the provider's documented backoff).
+    fallback_retry_after: ClassVar[float] = DEFAULT_RETRY_AFTER
+    scope_separator: ClassVar[str] = " "
+    # Extra query parameters of the authorization URL (offline access, consent prompt).
+    authorize_params: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
@@ -95,11 +103,11 @@ class CrmAdapter(ABC):
     # URLs -----------------------------------------------------------------------------------
 
     def _url(self, public: str, path: str = "") -> str:
+        # A bare endpoint keeps its trailing slash (Close's token URL needs it).
         if self.base_url is None:
-            return public.rstrip("/") + path
-        from urllib.parse import urlsplit
-
-        return self.base_url + urlsplit(public).path.rstrip("/") + path
+            return public.rstrip("/") + path if path else public
+        public_path = urlsplit(public).path
+        return self.base_url + (public_path.rstrip("/") + path if path else public_path)
 
     def authorize_url(self, app: OAuthApp, state: str) -> str:
         """Where the user grants access."""
@@ -110,7 +118,8 @@ class CrmAdapter(ABC):
             "state": state,
         }
         if self.scopes:
-            query["scope"] = " ".join(self.scopes)
+            query["scope"] = self.scope_separator.join(self.scopes)
+        query.update(self.authorize_params)
         return f"{self._url(self.authorize_endpoint)}?{urlencode(query)}"
 
     def api(self, path: str) -> str:
@@ -134,7 +143,7 @@ class CrmAdapter(ABC):
         """Raise RateLimited, Unauthorized or ProviderError; else the JSON body (or None)."""
         if response.status_code == 429:
             delay = parse_retry_after(response.headers.get("Retry-After"))
-            raise RateLimited(self.slug, delay if delay is not None else DEFAULT_RETRY_AFTER)
+            raise RateLimited(self.slug, delay if delay is not None else self.fallback_retry_after)
         if response.status_code == 401:
             raise Unauthorized(self.slug, 401, self.error_message(response))
         if response.status_code >= 400:
@@ -165,18 +174,30 @@ class CrmAdapter(ABC):
 
     # OAuth ----------------------------------------------------------------------------------
 
+    def token_url(self) -> str:
+        """Where codes and refresh tokens are traded."""
+        return self._url(self.token_endpoint)
+
+    def issuing_server(self, server: str) -> None:  # noqa: B027
+        """The callback named the server that issued the code (Zoho's data centres); most
+        providers have one and ignore it."""
+
     async def _token_request(self, form: dict[str, str]) -> Tokens:
-        response = await self.http.post(self._url(self.token_endpoint), data=form)
+        response = await self.http.post(self.token_url(), data=form)
         body = self.decode(response) or {}
         if not body.get("access_token"):
-            raise ProviderError(self.slug, response.status_code, "no access_token in answer")
+            # Some servers (Zoho) answer a refused grant with 200 and an ``error`` field.
+            refusal = body.get("error_description") or body.get("error") if body else None
+            raise ProviderError(
+                self.slug, response.status_code, str(refusal or "no access_token in answer")
+            )
         scopes = body.get("scope") or ""
         return Tokens(
             access_token=str(body["access_token"]),
             refresh_token=body.get("refresh_token"),
             expires_in=float(body["expires_in"]) if body.get("expires_in") else None,
             account_id=self.account_from_token(body),
-            scopes=scopes.split() if isinstance(scopes, str) else list(scopes),
+            scopes=scopes.replace(",", " ").split() if isinstance(scopes, str) else list(scopes),
         )
 
     def account_from_token(self, body: dict[str, Any]) -> str | None:
@@ -276,3 +297,56 @@ def split_name(full_name: str | None) -> tuple[str | None, str | None]:
 def compact(values: dict[str, Any]) -> dict[str, Any]:
     """Drop empty values: a push never blanks a CRM field it has nothing for."""
     return {key: value for key, value in values.items() if value not in (None, "", [], {})}
+
+
+def lead_person(lead: dict[str, Any]) -> dict[str, Any]:
+    """A lead's person in neutral names (email, first_name, last_name, full_name, title,
+    phone, linkedin, company, domain); adapters rename what their provider takes."""
+    person = lead.get("person") or {}
+    company = lead.get("company") or {}
+    first, last = split_name(person.get("full_name"))
+    return {
+        "email": person.get("email"),
+        "full_name": person.get("full_name"),
+        "first_name": first,
+        "last_name": last,
+        "title": person.get("title"),
+        "phone": person.get("phone"),
+        "linkedin": person.get("linkedin"),
+        "company": company.get("name"),
+        "domain": company.get("domain"),
+    }
+
+
+def lead_company(lead: dict[str, Any]) -> dict[str, Any]:
+    """A lead's company in neutral names (name, domain, city, country, linkedin)."""
+    company = lead.get("company") or {}
+    return {
+        "name": company.get("name"),
+        "domain": company.get("domain"),
+        "city": company.get("hq_city"),
+        "country": company.get("country") or (lead.get("fields") or {}).get("country"),
+        "linkedin": company.get("linkedin"),
+    }
+
+
+def with_required_last_name(values: dict[str, Any]) -> dict[str, Any]:
+    """For CRMs that require a last name: a one-word name is the last name, and with no
+    name at all the email stands in."""
+    first, last = values.get("first_name"), values.get("last_name")
+    return {
+        **values,
+        "first_name": first if last else None,
+        "last_name": last or first or values.get("email"),
+    }
+
+
+def pick(values: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    """The provider's properties (``fields``: provider name → neutral name), empty ones
+    dropped."""
+    return compact({target: values.get(source) for target, source in fields.items()})
+
+
+def tagged(value: Any, key: str, **labels: str) -> list[dict[str, Any]] | None:
+    """A one-item labelled list (``[{"email": …, "type": "office"}]``), or None."""
+    return [{key: value, **labels}] if value else None

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.crm.base import CrmAdapter, Record, compact, split_name
+from connectors.crm.base import CrmAdapter, Record, lead_company, lead_person, pick
 
 CONTACTS = "0-1"
 COMPANIES = "0-2"
+CONTACT_PROPERTIES = {
+    "email": "email",
+    "firstname": "first_name",
+    "lastname": "last_name",
+    "jobtitle": "title",
+    "phone": "phone",
+    "company": "company",
+    "website": "domain",
+    "hs_linkedin_url": "linkedin",
+}
+COMPANY_PROPERTIES = {
+    "name": "name",
+    "domain": "domain",
+    "city": "city",
+    "country": "country",
+    "linkedin_company_page": "linkedin",
+}
 
 
 class HubSpotAdapter(CrmAdapter):
@@ -111,31 +128,8 @@ class HubSpotAdapter(CrmAdapter):
 
     def contact_properties(self, lead: dict[str, Any]) -> dict[str, Any]:
         """HubSpot's default contact properties."""
-        person = lead.get("person") or {}
-        company = lead.get("company") or {}
-        first, last = split_name(person.get("full_name"))
-        return compact(
-            {
-                "email": person.get("email"),
-                "firstname": first,
-                "lastname": last,
-                "jobtitle": person.get("title"),
-                "phone": person.get("phone"),
-                "company": company.get("name"),
-                "website": company.get("domain"),
-                "hs_linkedin_url": person.get("linkedin"),
-            }
-        )
+        return pick(lead_person(lead), CONTACT_PROPERTIES)
 
     def company_properties(self, lead: dict[str, Any]) -> dict[str, Any]:
         """HubSpot's default company properties."""
-        company = lead.get("company") or {}
-        return compact(
-            {
-                "name": company.get("name"),
-                "domain": company.get("domain"),
-                "city": company.get("hq_city"),
-                "country": company.get("country") or (lead.get("fields") or {}).get("country"),
-                "linkedin_company_page": company.get("linkedin"),
-            }
-        )
+        return pick(lead_company(lead), COMPANY_PROPERTIES)

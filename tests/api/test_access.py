@@ -112,6 +112,7 @@ ADMIN_READS = {
 UNKEYED = {
     ("GET", "/v1/artifacts/{artifact_id}/download"),
     ("GET", "/v1/integrations/{provider}/callback"),
+    ("POST", "/v1/integrations/{provider}/callback"),
 }
 
 

@@ -1,7 +1,8 @@
-"""CRM integrations against the HubSpot stand-in over real HTTP: OAuth connect and
+"""CRM integrations against the provider stand-ins over real HTTP: OAuth connect and
 callback, tokens sealed at rest and refreshed, create, match-and-update by email, 429s,
 dry runs, idempotent re-pushes, provider rejections, and the recipe "webhook on
-job.succeeded → push to HubSpot" end to end."""
+job.succeeded → push to HubSpot" end to end. HubSpot is covered in depth; every other
+provider runs the same connect → dry run → push → re-push course."""
 
 from __future__ import annotations
 
@@ -21,7 +22,15 @@ from core.clock import utcnow
 from store.models import Event, Integration
 from tests.api.test_webhooks import node_verify
 from tests.support.asserts import assert_error
-from tests.support.crm_standins import HUBSPOT_CLIENT_ID, CrmStandIns, Portal
+from tests.support.crm_standins import (
+    CONSENT_FIELD,
+    HUBSPOT_CLIENT_ID,
+    CrmStandIns,
+    GoogleSheetsStandIn,
+    OAuthStandIn,
+    Portal,
+    Tenant,
+)
 from tests.support.flows import draft, run_to_end
 from tests.support.serving import serve_app
 from tests.support.stack import Keys, Stack
@@ -386,3 +395,191 @@ async def test_pipedrive_connect_dry_run_match_429_and_idempotent_push(
     assert len(company.organizations) == len(names)
     assert all("org_id" in person for person in company.persons.values())
     assert again.json()["push_id"] == result["push_id"] and len(company.persons) == len(people)
+
+
+OAUTH_PROVIDERS = ("salesforce", "attio", "close", "zoho", "copper", "google_sheets")
+WITHOUT_LISTS = {"close"}
+# What each provider says when a code was never issued.
+REFUSED_CODE = {
+    "salesforce": "expired authorization code",
+    "attio": "invalid authorization code",
+    "close": "invalid authorization code",
+    "zoho": "invalid_code",
+    "copper": "invalid authorization code",
+    "google_sheets": "Malformed auth code.",
+}
+
+
+async def return_from_consent(
+    browser: httpx.AsyncClient, provider: str, url: str, redirect_uri: str
+) -> httpx.Response:
+    """Consent at the provider and land on the callback, as a browser would (Copper sends
+    the user back with a form POST, the others with a redirect)."""
+    landed = await browser.get(url)
+    if provider == "copper":
+        assert landed.status_code == 200, landed.text
+        fields = dict(CONSENT_FIELD.findall(landed.text))
+        assert set(fields) == {"code", "state"}
+        landed = await browser.post(redirect_uri, data=fields)
+    return landed
+
+
+async def connect_provider(
+    client: httpx.AsyncClient, crm: CrmStandIns, provider: str
+) -> tuple[OAuthStandIn, Tenant]:
+    """Connect a provider through its OAuth consent; its stand-in and the new account."""
+    stand_in = crm.oauth[provider]
+    started = await client.post(f"/v1/integrations/{provider}/connect")
+    assert started.status_code == 200, started.text
+    url, redirect = started.json()["authorization_url"], started.json()["redirect_uri"]
+    query = parse_qs(urlsplit(url).query)
+    assert urlsplit(url).path == f"/{provider}{stand_in.authorize_path}"
+    assert query["client_id"] == [stand_in.client_id] and query["redirect_uri"] == [redirect]
+    async with httpx.AsyncClient(follow_redirects=True, timeout=60) as browser:
+        landed = await return_from_consent(browser, provider, url, redirect)
+    assert landed.status_code == 200, landed.text
+    integration = landed.json()
+    assert integration["provider"] == provider and integration["status"] == "connected"
+    assert integration["account_id"]
+    tenant = list(stand_in.tenants.values())[-1]
+    return stand_in, tenant
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.parametrize("provider", OAUTH_PROVIDERS)
+async def test_provider_dry_run_match_429_refresh_and_idempotent_push(
+    stack: Stack, org: Keys, crm: tuple[CrmStandIns, str], provider: str
+) -> None:
+    stand_ins, _ = crm
+    async with stack.client(org.test) as client:
+        stand_in, tenant = await connect_provider(client, stand_ins, provider)
+        job_id, leads = await succeeded_job(client)
+        people = sorted(emails(leads))
+        key = "name" if provider == "copper" else "domain"  # Copper matches companies by name
+        companies = len({lead["company"][key] for lead in leads})
+        known = stand_in.seed_contact(tenant, people[0].upper())
+        companies_before = stand_in.company_count(tenant)
+        push = f"/v1/jobs/{job_id}/push"
+
+        dry = await client.post(push, json={"provider": provider, "mode": "both", "dry_run": True})
+        assert dry.status_code == 200, dry.text
+        plan = dry.json()
+        assert (plan["created"], plan["updated"]) == (len(people) - 1 + companies, 1), plan
+        contacts = [m for m in plan["mutations"] if m["object"] == "contact"]
+        assert [m["remote_id"] for m in contacts if m["action"] == "update"] == [known]
+        lists = [m for m in plan["mutations"] if m["object"] == "list"]
+        assert len(lists) == (0 if provider in WITHOUT_LISTS else 1)
+        assert stand_in.contact_emails(tenant) == [people[0]]  # nothing applied
+        assert stand_in.company_count(tenant) == companies_before
+        assert stand_in.list_members(tenant) == {}
+
+        tenant.throttle = 1
+        pushed = await client.post(push, json={"provider": provider, "mode": "both"})
+        assert pushed.status_code == 200, pushed.text
+        result = pushed.json()
+        assert tenant.rate_limited == 1
+        assert (result["created"], result["updated"], result["errors"]) == (
+            len(people) - 1 + companies,
+            1,
+            [],
+        ), result
+        assert stand_in.contact_emails(tenant) == people  # matched and updated, not doubled
+        assert stand_in.name_of(tenant, known) not in ("", "Old Name")
+        assert stand_in.company_count(tenant) == companies_before + companies
+        assert stand_in.all_linked(tenant)
+        members = stand_in.list_members(tenant)
+        if provider in WITHOUT_LISTS:
+            assert members == {} and result["list_id"] is None
+        else:
+            assert list(members) == ["test"] and len(members["test"]) == len(people)
+            assert result["list_id"]
+
+        calls = len(tenant.calls)
+        again = await client.post(push, json={"provider": provider, "mode": "both"})
+        assert again.json()["push_id"] == result["push_id"] and len(tenant.calls) == calls
+
+        # Another mode is another push: with an expired token refreshed first (where the
+        # provider's tokens expire), every contact is matched and updated, none created.
+        if stand_in.issues_refresh_tokens:
+            await stack.execute(
+                update(Integration)
+                .where(col(Integration.org_id) == org.org_id)
+                .values(expires_at=utcnow() - timedelta(minutes=5))
+            )
+            stand_in.expire_tokens(tenant.id)
+        if isinstance(stand_in, GoogleSheetsStandIn):  # someone sorted the sheet meanwhile
+            rows = stand_in.rows(tenant, "Contacts")
+            rows[1:] = rows[:0:-1]
+        contacts_only = await client.post(push, json={"provider": provider})
+        assert contacts_only.status_code == 200, contacts_only.text
+        assert (contacts_only.json()["created"], contacts_only.json()["updated"]) == (
+            0,
+            len(people),
+        )
+    if stand_in.issues_refresh_tokens:
+        grants = [form.get("grant_type") for form in stand_in.token_requests]
+        assert "refresh_token" in grants
+    assert stand_in.contact_emails(tenant) == people
+    if isinstance(stand_in, GoogleSheetsStandIn):  # each row was rewritten with its own person
+        names = {
+            lead["person"]["email"].lower(): lead["person"]["full_name"]
+            for lead in leads
+            if (lead.get("person") or {}).get("email")
+        }
+        for row_number in range(2, len(people) + 2):
+            row = stand_in.contact_row(tenant, f"Contacts!{row_number}")
+            assert row["full_name"] == names[row["email"].lower()], row
+    assert {name: len(ids) for name, ids in stand_in.list_members(tenant).items()} == (
+        {} if provider in WITHOUT_LISTS else {"test": len(people)}
+    )
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.parametrize("provider", OAUTH_PROVIDERS)
+async def test_a_provider_s_refused_code_is_an_integration_error_in_its_words(
+    stack: Stack, org: Keys, crm: tuple[CrmStandIns, str], provider: str
+) -> None:
+    async with stack.client(org.test) as client:
+        started = (await client.post(f"/v1/integrations/{provider}/connect")).json()
+        state = parse_qs(urlsplit(started["authorization_url"]).query)["state"][0]
+        callback = f"/v1/integrations/{provider}/callback"
+        fields = {"code": "never-issued", "state": state}
+        if provider == "copper":
+            refused = await client.post(callback, data=fields)
+        else:
+            refused = await client.get(callback, params=fields)
+        listed = (await client.get("/v1/integrations")).json()
+    error = assert_error(refused, 502, "integration_error", param="code")
+    assert REFUSED_CODE[provider] in str(error["message"])
+    assert listed["data"] == []
+
+
+@pytest.mark.backends("sqlite")
+async def test_salesforce_refusals_are_reported_in_its_words(
+    stack: Stack, org: Keys, crm: tuple[CrmStandIns, str]
+) -> None:
+    stand_ins, _ = crm
+    async with stack.client(org.test) as client:
+        salesforce, tenant = await connect_provider(client, stand_ins, "salesforce")
+        job_id, leads = await succeeded_job(client)
+        # A mapping to a field the org does not have: each contact is refused, the push
+        # still ends, and the errors carry Salesforce's words.
+        pushed = await client.post(
+            f"/v1/jobs/{job_id}/push",
+            json={"provider": "salesforce", "mapping": {"confidence": "Lead_Score"}},
+        )
+        assert pushed.status_code == 200, pushed.text
+        refused = pushed.json()["errors"]
+        assert len(refused) == len(emails(leads)) and tenant.contacts == {}
+        assert refused[0]["message"] == (
+            "salesforce: No such column 'Lead_Score' on sobject of type Contact"
+        )
+        # The connection is revoked at Salesforce: the next push fails as a whole.
+        salesforce.expire_tokens(tenant.id)
+        salesforce.revoke_refresh_tokens(tenant.id)
+        failed = await client.post(
+            f"/v1/jobs/{job_id}/push", json={"provider": "salesforce", "mode": "companies"}
+        )
+    error = assert_error(failed, 502, "integration_error", param="provider")
+    assert "refresh token revoked" in str(error["message"])
+    assert tenant.companies == {}

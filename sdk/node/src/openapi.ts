@@ -888,7 +888,11 @@ export interface paths {
          */
         get: operations["integrations_callback"];
         put?: never;
-        post?: never;
+        /**
+         * Complete an OAuth connection (form post)
+         * @description The same, for providers that send the user back with a form POST (Copper).
+         */
+        post: operations["integrations_callback_form"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1205,6 +1209,15 @@ export interface components {
              * @example 2026-04-21T14:22:01.430Z
              */
             created_at: string;
+        };
+        /** Body_integration_callback_form_v1_integrations__provider__callback_post */
+        Body_integration_callback_form_v1_integrations__provider__callback_post: {
+            /** State */
+            state: string;
+            /** Code */
+            code?: string | null;
+            /** Error */
+            error?: string | null;
         };
         /**
          * BudgetObject
@@ -10907,6 +10920,8 @@ export interface operations {
                 state: string;
                 code?: string | null;
                 error?: string | null;
+                /** @description Zoho: the data centre's accounts server that issued the code. */
+                "accounts-server"?: string | null;
             };
             header?: never;
             path: {
@@ -10915,6 +10930,176 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationObject"];
+                };
+            };
+            /** @description Malformed JSON or missing/invalid parameters. */
+            400: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked API key. */
+            401: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not found in your organization. */
+            404: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Illegal state transition or idempotency conflict. */
+            409: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Semantically invalid request, or the planner declined the prompt. */
+            422: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error. Retry with exponential backoff. */
+            500: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A CRM or other external system rejected the request (integration_error). */
+            502: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Orchestrator or research engine temporarily unavailable. */
+            503: {
+                headers: {
+                    /** @description This request's id; echoes yours when you send one. */
+                    "X-Request-Id"?: string;
+                    /** @description Requests allowed per minute for the organization. */
+                    "X-RateLimit-Limit"?: string;
+                    /** @description Requests left in the current minute. */
+                    "X-RateLimit-Remaining"?: string;
+                    /** @description Unix time when the minute resets. */
+                    "X-RateLimit-Reset"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    integrations_callback_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["Body_integration_callback_form_v1_integrations__provider__callback_post"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
