@@ -3,6 +3,7 @@ of its dev half reads at the product's targets."""
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 import pytest
@@ -12,6 +13,8 @@ from bench.extract.corpus import Page, Tally, load, score_page
 LANGUAGES = {"en", "de", "fr", "es"}
 # One dev page of each layout, and every dev page of the layouts where mistakes cost most.
 SLICE_LAYOUTS = {"imprint", "press", "prose", "traps", "table", "script"}
+# Real public pages imported with their annotations: measured by the bench, not held to targets.
+REAL_LAYOUTS = {"webstruct"}
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +27,7 @@ def _slice(pages: list[Page]) -> list[Page]:
     seen: set[str] = set()
     chosen = []
     for page in pages:
-        if page.split != "dev":
+        if page.split != "dev" or page.layout in REAL_LAYOUTS:
             continue
         if page.layout in SLICE_LAYOUTS or page.layout not in seen:
             chosen.append(page)
@@ -48,7 +51,7 @@ def test_the_corpus_has_two_halves_in_every_language(corpus: list[Page]) -> None
 
 def test_every_key_names_people_printed_on_its_page(corpus: list[Page]) -> None:
     for page in corpus:
-        text = page.html
+        text = html.unescape(page.html)  # real pages print "d'Hont" as "d&#39;Hont"
         for person in page.people:
             surname = person.name.split()[-1]
             assert surname in text, f"{page.id}: {person.name} is not on the page"
