@@ -15,7 +15,8 @@ import re
 NEGATION_CUE = re.compile(
     r"(?<![\w])(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|exclude|other\s+than|"
     r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
-    r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing))(?![\w])",
+    r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing)|never|nor|"
+    r"(?:are|is|do|does|did|was|were|have|has|had|wo|ca)n[’']?t)(?![\w])",
     re.I,
 )
 """Words that open an exclusion: what follows, up to the end of the phrase, is ruled out."""
@@ -25,7 +26,9 @@ NOT_NEGATION = re.compile(
     r"not\s+(?:more|less|fewer|over|under)\s+than|not\s+(?:only|just|necessarily|sure|too)|"
     r"no\s+(?:need|matter|longer|preference)|(?:if|when|unless|where)\s+(?:there\s+is\s+|"
     r"there'?s\s+)?no|whether\s+or\s+not|not\s+(?:a\s+)?(?:requirement|must)|"
-    r"no\s+(?:emails?|e-?mails?)\b|without\s+emails?)(?![\w])",
+    r"no\s+(?:emails?|e-?mails?)\b|without\s+emails?|"
+    r"(?:do|does|did)n[’']?t\s+(?:need|have\s+to|care|mind)|"
+    r"(?:is|are)n[’']?t\s+(?:required|needed|necessary|a\s+must|important))(?![\w])",
     re.I,
 )
 """Phrases with a negation word that rule nothing out: "no more than 50", "not only"."""

@@ -1,0 +1,53 @@
+"""The rule-based planner reads prompts as a careful person would, whatever the vocabulary:
+negations in every grammatical form, kinds of business that are not sectors, described
+roles, claims about the companies, and places no table holds. Nothing the prompt asks for or
+rules out is dropped without a note."""
+
+from __future__ import annotations
+
+import pytest
+
+from research.planner.rules import RulesPlanner
+from research.planner.types import DraftPlan, PlanningRequest, PlanningTurn
+
+
+async def _plan(prompt: str) -> DraftPlan:
+    request = PlanningRequest(turns=[PlanningTurn(role="user", content=prompt)])
+    return await RulesPlanner().plan(request)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "city"),
+    [
+        ("Gaming studios in Canada that aren't in Vancouver", "Vancouver"),
+        ("Fintechs in Spain that are not in Madrid", "Madrid"),
+        ("Edtech companies in Germany which isn't based in Berlin", "Berlin"),
+    ],
+)
+async def test_a_contracted_negation_rules_a_place_out(prompt: str, city: str) -> None:
+    plan = await _plan(prompt)
+
+    assert city not in plan.criteria.cities
+    assert plan.criteria.exclusions.cities == [city]
+
+
+async def test_never_rules_out_what_follows() -> None:
+    plan = await _plan("SaaS companies in Japan, never anything publicly traded")
+
+    assert plan.criteria.stages == []
+    assert plan.criteria.exclusions.stages == ["public"]
+
+
+async def test_a_negated_claim_is_an_exclusion_not_a_requirement() -> None:
+    plan = await _plan("Software companies in Ireland that don't sell to consumers")
+
+    assert plan.criteria.requirements == []
+    assert plan.criteria.exclusions.keywords == ["sell to consumers"]
+    assert any("sell to consumers" in note for note in plan.criteria.notes)
+
+
+async def test_a_negation_that_waives_a_need_rules_nothing_out() -> None:
+    plan = await _plan("Fintechs in France with the CFO; we don't need emails")
+
+    assert plan.criteria.exclusions.is_empty()
+    assert plan.criteria.industries == ["fintech"]
