@@ -168,7 +168,7 @@ INDUSTRIES: dict[str, Industry] = {
             "healthcare",
             "Healthcare",
             "healthcare companies",
-            ("healthcare", "health care", "hospitals", "health systems", "care providers"),
+            ("healthcare", "health care", "care providers"),
         ),
         Industry(
             "edtech",
@@ -180,7 +180,14 @@ INDUSTRIES: dict[str, Industry] = {
             "insurtech",
             "InsurTech",
             "insurtechs",
-            ("insurtech", "insurance technology", "insurance tech", "digital insurance"),
+            (
+                "insurtech",
+                "insurance technology",
+                "insurance tech",
+                "digital insurance",
+                "insurance",
+                "insurer",
+            ),
         ),
         Industry(
             "proptech",
@@ -428,7 +435,29 @@ INDUSTRIES: dict[str, Industry] = {
 def _industry_table() -> PhraseTable[str]:
     entries = [(slug, phrase) for slug, item in INDUSTRIES.items() for phrase in item.synonyms]
     entries += [(slug, slug) for slug in INDUSTRIES if "_" not in slug]
+    entries += [
+        (slug, f"{base} {noun}")
+        for slug, base in _sector_bases()
+        for noun in ("startup", "start-up", "scaleup", "scale-up")
+    ]
     return PhraseTable(entries, plural=True)
+
+
+_TECH_SUFFIX = re.compile(r"^(?P<base>.+?)\s+(?:tech|technology|technologies)$", re.I)
+
+
+def _sector_bases() -> list[tuple[str, str]]:
+    """(slug, sector) for each industry named "<sector> tech": a startup in that sector is
+    that industry ("food startups" are foodtech, "legal startups" legaltech). A sector that
+    is an industry word of its own ("healthcare") keeps its own reading."""
+    own = {phrase.lower() for item in INDUSTRIES.values() for phrase in item.synonyms}
+    bases = []
+    for slug, item in INDUSTRIES.items():
+        for phrase in item.synonyms:
+            match = _TECH_SUFFIX.match(phrase)
+            if match and match["base"].lower() not in own:
+                bases.append((slug, match["base"]))
+    return bases
 
 
 def find_industries(text: str) -> list[Match[str]]:

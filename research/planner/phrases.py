@@ -151,6 +151,45 @@ GENERIC_NOUNS = frozenset(
 )
 """Nouns that name no audience of their own: "companies" adds nothing to "fintech"."""
 
+SECTOR_NOUNS = GENERIC_NOUNS | frozenset(
+    (
+        "brand",
+        "brands",
+        "studio",
+        "studios",
+        "lab",
+        "labs",
+        "platform",
+        "platforms",
+        "app",
+        "apps",
+        "tool",
+        "tools",
+        "solution",
+        "solutions",
+        "product",
+        "products",
+        "sector",
+        "sectors",
+        "industry",
+        "industries",
+        "space",
+        "scene",
+        "ecosystem",
+        "cos",
+        "co's",
+        "tech",
+        "technology",
+        "technologies",
+        "software",
+        "services",
+        "service",
+    )
+)
+"""Nouns after a sector word that still mean "companies of that sector": "gaming studios",
+"fintech apps". Any other noun names a kind of business ("solar installers", "insurance
+brokers"), which is the audience itself in words no table holds."""
+
 FILLER = frozenset(
     [
         "find",

@@ -34,7 +34,17 @@ from typing import Any, TypeVar, cast
 from research import roles
 from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
-from research.planner.phrases import FILLER, OWNER, ROLE_PHRASE, TOP_ROLE
+from research.planner.phrases import (
+    FILLER,
+    LOCATIVE,
+    NEGATION_CUE,
+    OWNER,
+    RELATION_WORD,
+    ROLE_PHRASE,
+    SCOPE_FILLER,
+    SECTOR_NOUNS,
+    TOP_ROLE,
+)
 from research.planner.plans import (
     DEFAULT_STAGE_LOOKBACK_MONTHS,
     MAX_ROWS,
@@ -131,9 +141,56 @@ class Mention:
 def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
-    mentions = _qualified_places(text, _longest_first(candidates))
+    mentions = _kinds_of_business(text, _longest_first(candidates))
+    mentions = _qualified_places(text, mentions)
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_PREPOSITION = re.compile(
+    r"(?:across|into|onto|over|under|about|like|via|per|than|beyond|outside|inside|near|"
+    r"between|among|amongst|along|toward|towards|against|within|throughout|versus|vs)$",
+    re.I,
+)
+_NOUN_AFTER = re.compile(r"[ \t-]+([A-Za-z][\w'’&-]*)")
+_VERB_OBJECT = re.compile(
+    r"\s+(?:the|a|an|to|for|with|in|on|at|from|by|into|their|its|our|them|it)(?![\w])", re.I
+)
+
+
+def _kinds_of_business(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A sector word before a noun that names a kind of business ("solar installers",
+    "insurance brokers", "crypto exchanges") is that kind of business, written in words no
+    table holds: the audience keyword, not the sector ("solar companies" is the sector)."""
+    result = []
+    for mention in mentions:
+        if mention.facet is Facet.INDUSTRY:
+            end = _business_noun_end(text, mention.end, mentions)
+            if end is not None:
+                mention = Mention(mention.start, end, Facet.KEYWORD, text[mention.start : end])
+        result.append(mention)
+    return result
+
+
+def _business_noun_end(text: str, position: int, mentions: Sequence[Mention]) -> int | None:
+    """Where the run of business nouns after ``position`` ends, or None if there is none."""
+    end = None
+    while True:
+        match = _NOUN_AFTER.match(text, position)
+        if match is None or _covered(match.start(1), match.end(1), mentions):
+            return end
+        word = match.group(1).lower()
+        if word in FILLER or word in SECTOR_NOUNS or word in SCOPE_FILLER or word in LOCATIVE:
+            return end
+        if RELATION_WORD.match(word) or NEGATION_CUE.fullmatch(word) or _PREPOSITION.match(word):
+            return end
+        if lexicon.find_industries(word):
+            return end
+        if word.endswith(("ing", "ed")) and (
+            _VERB_OBJECT.match(text, match.end()) or not _NOUN_AFTER.match(text, match.end())
+        ):
+            return end  # "fintechs lending to farmers": a claim about them follows
+        end = position = match.end()
 
 
 _QUALIFIER_GAP = re.compile(r"\s*,?\s*")

@@ -51,3 +51,60 @@ async def test_a_negation_that_waives_a_need_rules_nothing_out() -> None:
 
     assert plan.criteria.exclusions.is_empty()
     assert plan.criteria.industries == ["fintech"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind"),
+    [
+        ("Solar installers in Arizona", "Solar installers"),
+        ("Insurance brokers in Texas", "Insurance brokers"),
+        ("Crypto exchanges in South Korea", "Crypto exchanges"),
+        ("Healthcare staffing agencies in Ohio", "Healthcare staffing agencies"),
+        ("Hospitals in Texas", "Hospitals"),
+    ],
+)
+async def test_a_kind_of_business_is_the_audience_not_its_sector(prompt: str, kind: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == []
+    assert plan.criteria.keywords == [kind]
+    assert any(kind in note for note in plan.criteria.notes)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "industry"),
+    [
+        ("Solar companies in Spain", "climate"),
+        ("Gaming studios in Poland", "gaming"),
+        ("Insurtechs across the DACH region", "insurtech"),
+        ("Insurance companies in Bermuda", "insurtech"),
+        ("Logistics providers in Vietnam", "logistics"),
+    ],
+)
+async def test_a_sector_with_a_company_noun_is_the_sector(prompt: str, industry: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == [industry]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "industry"),
+    [
+        ("Food startups in Italy", "foodtech"),
+        ("Legal startups in the UK", "legaltech"),
+        ("Real estate startups in Dubai", "proptech"),
+        ("Travel start-ups in Thailand", "traveltech"),
+    ],
+)
+async def test_a_startup_in_a_sector_is_that_sectors_tech(prompt: str, industry: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == [industry]
+    assert plan.criteria.keywords == []
+
+
+async def test_the_words_before_a_sector_startup_stay_a_keyword() -> None:
+    plan = await _plan("Plant-based food startups in the Netherlands")
+
+    assert plan.criteria.industries == ["foodtech"]
+    assert plan.criteria.keywords == ["Plant-based"]
