@@ -252,6 +252,7 @@ SPECIAL_TITLES: dict[str, tuple[str, str, str, str]] = {
     "co founder": ("c_level", "executive", "Co-founder", "cofounder"),
     "president": ("c_level", "executive", "President", "president"),
     "managing director": ("c_level", "executive", "Managing Director", "managing_director"),
+    "managing partner": ("c_level", "executive", "Managing Partner", "managing_partner"),
     "general counsel": ("head", "legal", "General Counsel", "general_counsel"),
     "general manager": ("head", "executive", "General Manager", "general_manager"),
     "chief of staff": ("head", "executive", "Chief of Staff", "chief_of_staff"),

@@ -498,22 +498,39 @@ FILLER = frozenset(
 # --- roles in free phrases ------------------------------------------------------------------
 
 ROLE_PHRASE = re.compile(
-    r"(?<![\w])(?:(?:the\s+)?(?:person|people|one|exec(?:utive)?|leader|individual|someone|"
-    r"somebody)\s+(?:who\s+|that\s+)?|whoever\s+|who(?:ever)?\s+)"
-    r"(?:is\s+|are\s+)?(?P<verb>runs?|running|leads?|leading|heads?(?:\s+up)?|heading(?:\s+up)?|"
+    r"(?<![\w])(?:(?:the\s+|your\s+|their\s+|its\s+|a\s+)?(?:person|people|one|exec(?:utive)?s?|"
+    r"leaders?|individuals?|someone|somebody|guy|gal|folks?|contacts?|decision[\s-]makers?)\s+"
+    r"(?:who\s+|that\s+)?|whoever\s+|who(?:ever)?\s+)"
+    r"(?:is\s+|are\s+|currently\s+|actually\s+)?"
+    r"(?P<verb>runs?|running|leads?|leading|heads?(?:\s+up)?|heading(?:\s+up)?|"
     r"owns?|owning|manages?|managing|oversees?|overseeing|(?:is\s+)?in\s+charge\s+of|"
-    r"responsible\s+for|accountable\s+for)\s+(?:the\s+|their\s+|its\s+)?"
-    r"(?P<function>[a-z][a-z&/ -]*?)(?=\s*(?:[.,;!?)]|$|\s(?:at|in|for|and|from|on|of\s+each)\b))",
+    r"responsible\s+for|accountable\s+for|handles?|handling|looks?\s+after|looking\s+after|"
+    r"directs?|directing|drives?|driving|supervises?|supervising|controls?|controlling|"
+    r"takes?\s+care\s+of|taking\s+care\s+of|(?:the\s+)?head\s+of|calls\s+the\s+shots\s+(?:in|on))"
+    r"\s+(?:the\s+|their\s+|its\s+)?"
+    r"(?P<function>[a-z][a-z&/ -]*?)(?=\s*(?:[.,;!?)]|$|\s(?:at|in|for|and|from|on|of\s+each|"
+    r"there|here|team|function|department|side|org)\b))",
     re.I,
 )
-""""whoever runs engineering", "the person in charge of revenue"."""
+""""whoever runs engineering", "the person in charge of revenue", "someone who handles
+finance": a role described by what the person does, read as head of that function."""
 
 TOP_ROLE = re.compile(
-    r"(?<![\w])(?:the\s+)?(?:top|most\s+senior|senior-most|lead)\s+(?P<function>[a-z]+)\s+"
-    r"(?:person|exec(?:utive)?|leader|guy|lead|people)(?![\w])",
+    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?:top|most\s+senior|senior-?most|lead|main|"
+    r"highest[\s-]ranking|top[\s-]ranking|chief|key)\s+(?P<function>[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:person|exec(?:utive)?|leader|guy|gal|lead|people|boss|decision[\s-]maker|contact|"
+    r"honcho)(?![\w])",
     re.I,
 )
-""""the top sales person"."""
+""""the top sales person", "the most senior marketing exec"."""
+
+FUNCTION_BOSS = re.compile(
+    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?P<function>[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:boss|bosses|chief|honcho|supremo|leadership|leaders?)(?![\w])",
+    re.I,
+)
+""""the marketing boss", "engineering leadership": the head of that function (the planner
+keeps only functions its title tables know)."""
 
 OWNER = re.compile(r"(?<![\w])(?:the\s+)?(?:owners?|proprietors?)(?![\w])", re.I)
 """Small businesses are run by their owner: a role the title tables know as a founder."""

@@ -36,6 +36,8 @@ from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
 from research.planner.phrases import (
     FILLER,
+    FUNCTION_BOSS,
+    GENERIC_NOUNS,
     LOCATIVE,
     NEGATION_CUE,
     OWNER,
@@ -327,8 +329,13 @@ def _roles(text: str) -> list[Mention]:
 def _role_phrases(text: str) -> list[Mention]:
     """Roles described rather than titled: "whoever runs engineering", "the owner"."""
     found = []
-    for match in [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]:
+    described = [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]
+    described += [m for m in FUNCTION_BOSS.finditer(text) if m["function"].lower() in _FUNCTIONS]
+    for match in described:
         function = match["function"].strip()
+        if function.lower() in GENERIC_NOUNS:  # "whoever runs the company"
+            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described("CEO")))
+            continue
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
             found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
@@ -347,6 +354,15 @@ def _role_phrases(text: str) -> list[Mention]:
     return found
 
 
+_FUNCTIONS = frozenset(
+    [
+        *roles.FUNCTION_PHRASES,
+        *(a for a, f in roles.ABBREVIATIONS.items() if f in roles.FUNCTION_PHRASES),
+    ]
+)
+"""Function words as written ("engineering", "eng", "sales"): what a boss can be the boss of."""
+
+
 _SPECIAL_TITLE = re.compile(
     r"(?<![\w])(?:the\s+)?("
     + "|".join(re.escape(title).replace(r"\ ", r"[\s-]+") for title in roles.SPECIAL_TITLES)
@@ -357,57 +373,83 @@ _SPECIAL_TITLE = re.compile(
 
 
 _RANKED_TITLE = re.compile(
-    r"(?<![\w])(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
-    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)"
+    r"(?<![\w])(?:(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)|(?P<chief>Chief|Head)\s+(?P<noun>[A-Z][a-z]+)"
+    r"(?!\s+(?:of|Officer)(?![\w])))"
 )
-"""A title whose area no table names ("Head of Procurement"): kept as written."""
+"""A title whose area no table names ("Head of Procurement", "Chief Scientist"): kept as
+written."""
 
 
 _THE_RANKED_TITLE = re.compile(
     r"(?<![\w])the\s+(?:(?P<rank>head|director|vp|vice\s+president|chief)\s+of\s+(?:the\s+)?"
-    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director))(?![\w])",
+    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director|manager|lead)|"
+    r"(?P<chief>chief|head)\s+(?P<noun>[a-z][\w-]*))(?![\w])",
     re.I,
 )
-"""The same in lower case after "the": "the head of quality", "the studio head"."""
+"""The same in lower case after "the": "the head of quality", "the studio head", "the store
+manager", "the head chef"."""
+
+_RANKS = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}
+_RANKS |= {"manager": "manager", "lead": "lead", "vice": "vp"}
 
 
 def _ranked_titles(text: str) -> list[Mention]:
     """Ranked titles the title tables do not parse, unless a known title starts inside."""
     found = []
     for match in _RANKED_TITLE.finditer(text):
-        area = match["area"]
-        if roles.find_titles(area) or lexicon.find_places(area):
+        area = match["area"] or match["noun"]
+        if (match["area"] and roles.find_titles(area)) or lexicon.find_places(area):
             continue  # "VP of Engineering Berlin": the tables' own reading stands
-        found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+        if match["noun"] and _not_a_title_word(area):
+            continue
+        rank = match["rank"] or match["chief"]
+        label = " ".join(match.group(0).split())
+        found.append(
+            Mention(match.start(), match.end(), Facet.ROLE, _ranked_title(label, rank, area))
+        )
     for match in _THE_RANKED_TITLE.finditer(text):
-        rank, area = match["rank"] or match["after"], match["area"] or match["before"]
+        rank = match["rank"] or match["after"] or match["chief"]
+        area = match["area"] or match["before"] or match["noun"]
         if area.lower() in FILLER or lexicon.find_places(area) or lexicon.find_industries(area):
             continue  # "the fintech director" is a role of the tables; "the main head" none
+        if match["noun"] and _not_a_title_word(area):
+            continue
         start = match.start("rank") if match["rank"] else match.start("before")
+        start = match.start("chief") if match["chief"] else start
         written = " ".join(text[start : match.end()].split())
         label = " ".join(
             w if w.isupper() or w.lower() == "of" else w.title() for w in written.split()
         )
-        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank)))
+        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank, area)))
     return found
 
 
-def _ranked(match: re.Match[str]) -> RoleTarget:
-    return _ranked_title(" ".join(match.group(0).split()), match["rank"])
+def _not_a_title_word(word: str) -> bool:
+    """Whether the word after "Head"/"Chief" cannot complete a title ("head office")."""
+    lower = word.lower()
+    return lower in FILLER or lower in SCOPE_FILLER or lower in _NOT_AFTER_HEAD
 
 
-def _ranked_title(label: str, rank: str) -> RoleTarget:
+_NOT_AFTER_HEAD = frozenset({"office", "offices", "quarters", "quartered", "count", "start"})
+"""Words that make "head ..." a thing, not a person: "head office", "head count"."""
+
+
+def _ranked_title(label: str, rank: str, area: str) -> RoleTarget:
+    seniority = _RANKS.get(rank.split()[0].lower(), "vp")
+    if area.lower() in GENERIC_NOUNS:  # "the head of the company" runs all of it
+        return roles.role_target("CEO")
     known = roles.normalize_title(label)
-    if known is not None and known.function != roles.GENERAL:
+    if known is not None and known.function != roles.GENERAL and known.seniority == seniority:
         return roles.role_target(label)
-    seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
-        rank.split()[0].lower(), "vp"
-    )
+    function = known.function if known is not None else roles.GENERAL
+    if function == roles.GENERAL:
+        function = roles.FUNCTION_PHRASES.get(area.lower(), (function, ""))[0]
     return RoleTarget(
         label=label,
         title=label,
         seniority=seniority,
-        function=roles.GENERAL,
+        function=function,
         column_prefix=re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_"),
     )
 

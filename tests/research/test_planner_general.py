@@ -108,3 +108,48 @@ async def test_the_words_before_a_sector_startup_stay_a_keyword() -> None:
 
     assert plan.criteria.industries == ["foodtech"]
     assert plan.criteria.keywords == ["Plant-based"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seniority", "function"),
+    [
+        ("Fintechs in Berlin, get me whoever handles finance", "head", "finance"),
+        ("Healthtech in Germany; the person heading up finance", "head", "finance"),
+        ("SaaS in Denmark, someone who looks after partnerships", "head", "sales"),
+        ("SaaS companies in Toronto; the most senior marketing person", "head", "marketing"),
+        ("Agencies in Paris and their marketing boss", "head", "marketing"),
+        ("Edtech in Spain; engineering leadership", "head", "engineering"),
+        ("Cybersecurity in Israel, the security chief", "head", "security"),
+        ("Mobility startups in Munich; the head of the company", "c_level", "executive"),
+        ("Fintechs in Lisbon; whoever runs the business", "c_level", "executive"),
+        ("SaaS companies in Berlin, the Chief Executive", "c_level", "executive"),
+        ("AI startups in London, the chief scientist", "c_level", "data"),
+        ("Law firms in Chicago, the managing partner", "c_level", "executive"),
+    ],
+)
+async def test_a_described_role_is_a_seniority_of_a_function(
+    prompt: str, seniority: str, function: str
+) -> None:
+    plan = await _plan(prompt)
+
+    assert [(r.seniority, r.function) for r in plan.criteria.roles] == [(seniority, function)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        ("Retailers in Ohio, the store manager", "Store Manager"),
+        ("Hotels in Rome and the head chef", "Head Chef"),
+    ],
+)
+async def test_a_ranked_title_of_any_trade_is_a_role(prompt: str, title: str) -> None:
+    plan = await _plan(prompt)
+
+    assert [r.title for r in plan.criteria.roles] == [title]
+    assert title.lower() not in " ".join(plan.criteria.keywords).lower()
+
+
+async def test_a_head_office_is_no_person() -> None:
+    plan = await _plan("Fintechs with a head office in London")
+
+    assert plan.criteria.roles == []
