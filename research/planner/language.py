@@ -256,9 +256,12 @@ def word_frequency(word: str) -> int:
 
 
 def is_word(word: str) -> bool:
-    """Whether ``word`` is a common English word (or one of the planner's own)."""
+    """Whether ``word`` is a common English word or the plural of one ("wineries" of
+    "winery"), or one of the planner's own."""
     lower = word.lower()
-    return _english().word_frequency[lower] >= COMMON_WORD_FREQUENCY or lower in vocabulary()
+    forms = (*_forms(lower), *([lower[:-3] + "y"] if lower.endswith("ies") else []))
+    frequency = _english().word_frequency
+    return any(frequency[form] >= COMMON_WORD_FREQUENCY for form in forms) or lower in vocabulary()
 
 
 @cache

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from research import roles
+from research.planner import lexicon
+from research.planner.phrases import GENERIC_NOUNS
 from research.planner.types import PlanRejection
 
 POLICY_MESSAGE = (
@@ -34,12 +37,16 @@ PROTECTED_TRAITS: dict[str, str] = {
         "sexual orientation or gender identity"
     ),
     r"union\s+members?|members?\s+of\s+(?:a\s+)?(?:trade\s+|labou?r\s+)?unions?|unioni[sz]ed|"
-    r"trade\s+unions?|labou?r\s+unions?": "union membership",
+    r"trade\s+unions?|labou?r\s+unions?|(?:in|belong(?:s|ing)?\s+to|join(?:ed)?)\s+(?:a\s+|the\s+)?"
+    r"(?:trade\s+|labou?r\s+)?unions?": "union membership",
     r"undocumented|illegal\s+(?:immigrants?|aliens?)|immigrants?|refugees?|asylum\s+seekers?|"
     r"immigration\s+status|visa\s+status": "immigration status",
     r"women|men|females?|males?|mothers|fathers|moms|dads": "sex",
     r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
-    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors": "age",
+    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors|"
+    r"(?:who\s+are|who['’]re|that\s+are|is|are|being)\s+(?:over|above|under|older\s+than|"
+    r"younger\s+than|past)\s+(?:the\s+age\s+of\s+)?\d{2}|in\s+their\s+(?:[2-9]0s|"
+    r"twenties|thirties|forties|fifties|sixties|seventies)": "age",
 }
 """Pattern -> the protected class it names (health, religion, ethnicity, orientation, union
 membership, immigration status, age)."""
@@ -47,7 +54,8 @@ membership, immigration status, age)."""
 _TRAIT = re.compile(
     r"(?<![\w-])(?P<trait>" + "|".join(f"(?:{p})" for p in PROTECTED_TRAITS) + r")(?![\w-])"
     r"(?!\s+(?:markets?|countries|region|languages?|cuisine|food|companies|startups|firms|"
-    r"banks|cities|market|owned|led|founded))",
+    r"banks|cities|market|owned|led|founded|customers?|consumers?|communit(?:y|ies)|audiences?|"
+    r"shoppers|clients|households|families|diaspora|segments?))",
     re.I,
 )
 _PERSON = re.compile(
@@ -95,17 +103,39 @@ def violation(text: str) -> str | None:
     if _BLOCKLIST.search(text) and _PERSON.search(text):
         return "asks for a list of people to avoid or screen out (an HR blocklist)"
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if not _PERSON.search(sentence):
-            continue
+        if not _PERSON.search(sentence) and not roles.find_titles(sentence):
+            continue  # people are named by a word for people or by a job title ("CEOs")
         for match in _TRAIT.finditer(sentence):
             if _COMPANY_SUBJECT.search(sentence[: match.start()]) or _BY.search(
                 sentence[: match.start()]
             ):
                 continue  # "companies that are Black-owned", "founded by women": businesses
-            if _workplace_union(sentence, match):
+            if _workplace_union(sentence, match) or _of_a_company(sentence, match):
                 continue
             return f"selects individuals by a protected trait ({_trait_class(match['trait'])})"
     return None
+
+
+_OWNERS_ARE = re.compile(
+    r"(?<![\w])(?:whose|with|where\s+the|their)\s+(?:founders?|co-?founders?|owners?|ceos?|"
+    r"leadership|management)\s+(?:are|is)\s+(?:all\s+|mostly\s+|majority\s+)?$",
+    re.I,
+)
+_COMPANY_WORD = re.compile(r"[\s-]+([\w-]+)")
+
+
+def _of_a_company(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a trait describes companies: who owns them ("whose founders are women") or
+    the companies themselves ("Asian fintechs")."""
+    if _OWNERS_ARE.search(sentence[: match.start()]):
+        return True
+    following = _COMPANY_WORD.match(sentence, match.end())
+    if following is None:
+        return False
+    word = following.group(1)
+    return word.lower() in GENERIC_NOUNS or any(
+        m.start == 0 and m.end == len(word) for m in lexicon.find_industries(word)
+    )
 
 
 def _workplace_union(sentence: str, match: re.Match[str]) -> bool:

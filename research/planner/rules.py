@@ -1389,7 +1389,7 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
         text,
         mentions,
         excludable=[m.facet in _EXCLUDABLE for m in mentions],
-        absorbable=[m.facet in _ABSORBABLE for m in mentions],
+        absorbable=[_absorbable(text, m) for m in mentions],
         places=[m.facet is Facet.PLACE for m in mentions],
         kinds=[m.facet.value for m in mentions],
     )
@@ -1415,6 +1415,16 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
 
 _ABSORBABLE = frozenset({Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.SOURCE})
 """Facets that are part of a claim when they stand inside one ("export to Japan")."""
+
+_WHOSE = re.compile(r"(?<![\w])whose\s+$", re.I)
+
+
+def _absorbable(text: str, mention: Mention) -> bool:
+    """Whether a mention may be part of a claim; a role right after "whose" is what the claim
+    is about ("whose founders are women"), not a person to pull."""
+    if mention.facet is Facet.ROLE:
+        return bool(_WHOSE.search(text, 0, mention.start))
+    return mention.facet in _ABSORBABLE
 
 
 def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:

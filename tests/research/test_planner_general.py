@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from research.planner.policy import violation
 from research.planner.rules import RulesPlanner
-from research.planner.types import DraftPlan, PlanningRequest, PlanningTurn
+from research.planner.types import DraftPlan, PlanningRequest, PlanningTurn, PlanRejection
 
 
 async def _plan(prompt: str) -> DraftPlan:
@@ -153,3 +154,50 @@ async def test_a_head_office_is_no_person() -> None:
     plan = await _plan("Fintechs with a head office in London")
 
     assert plan.criteria.roles == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "trait"),
+    [
+        ("Find Hispanic CEOs in California", "ethnicity"),
+        ("Managers at banks in London who are over 60", "age"),
+        ("Find managers in their 50s at banks in London", "age"),
+        ("Find workers at factories in Texas who are in a union", "union membership"),
+    ],
+)
+def test_people_picked_by_a_protected_trait_are_refused(prompt: str, trait: str) -> None:
+    assert trait in (violation(prompt) or "")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Companies in Texas whose founders are women",
+        "Fintechs in Latin America serving Hispanic customers",
+        "CEOs of Asian fintechs",
+        "SaaS companies in Israel that are over 10 years old",
+        "Companies with more than 60 employees in Texas",
+    ],
+)
+def test_a_trait_of_companies_or_their_market_is_no_breach(prompt: str) -> None:
+    assert violation(prompt) is None
+
+
+async def test_whose_founders_is_a_claim_about_the_company_not_a_person_to_pull() -> None:
+    plan = await _plan("Companies in Texas whose founders are women")
+
+    assert plan.criteria.roles == []
+    assert [r.text for r in plan.criteria.requirements] == ["founders are women"]
+
+
+async def test_a_plural_kind_of_business_names_an_audience() -> None:
+    plan = await _plan("Wineries in Napa")
+
+    assert plan.criteria.keywords
+
+
+async def test_filler_alone_is_still_vague() -> None:
+    with pytest.raises(PlanRejection) as rejected:
+        await _plan("Find me great startups")
+
+    assert "does not describe an audience" in rejected.value.message
