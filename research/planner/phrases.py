@@ -184,6 +184,10 @@ SECTOR_NOUNS = GENERIC_NOUNS | frozenset(
         "software",
         "services",
         "service",
+        "stores",
+        "shops",
+        "sites",
+        "websites",
     )
 )
 """Nouns after a sector word that still mean "companies of that sector": "gaming studios",

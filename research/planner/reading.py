@@ -251,7 +251,7 @@ def _requirement_runs(
             re.search(r"[.!?;:\n]\s*$", text[: word.start()])
         )
         if (
-            not RELATION_WORD.match(word.group(0))
+            not _opens_claim(text, word, mentions)
             or _inside(word.start(), covered)
             or opens_sentence  # "Which edtech startups ...?" asks; it claims nothing
         ):
@@ -275,12 +275,16 @@ def _requirement_runs(
                 audience = bool(names_audience) and (
                     names_audience.group(1).lower() in GENERIC_NOUNS  # type: ignore[union-attr]
                 )
+                if audience and _verb_object(previous):
+                    audience = False  # "worked with Fortune 500 companies": the claim's object
                 if not absorbable[position] or (places[position] and locative) or audience:
                     break
                 inside.append(position)
                 end = mention.end
                 continue
-            if _inside(follower.start(), covered) or _LEAD.match(follower.group(0)):
+            if _inside(follower.start(), covered):
+                break
+            if _LEAD.match(follower.group(0)) and not _verb_with(text, end, follower):
                 break  # a second relation word opens a claim of its own
             if follower.group(0).lower() in ("and", "but") and _next_is_command(text, follower):
                 break
@@ -293,6 +297,58 @@ def _requirement_runs(
         while index < len(words) and words[index].start() < end:
             index += 1
     return runs
+
+
+_PREDICATE = frozenset({"open", "available", "present", "live", "operational"})
+"""Adjectives that, after the audience, state something about it: "open on weekends"."""
+
+
+def _opens_claim(text: str, word: re.Match[str], mentions: Sequence[Spanned]) -> bool:
+    """Whether a word opens a claim about the companies: a relation word ("with", "that",
+    "selling"), or, right after the audience, a participle or predicate ("regulated by the
+    FCA", "accepting new patients", "open on weekends")."""
+    written = word.group(0)
+    if RELATION_WORD.match(written):
+        return True
+    lower = written.lower()
+    if lower in FILLER or lower in SCOPE_FILLER or lower in LOCATIVE or "-" in lower:
+        return False
+    if lower not in _PREDICATE and not (len(lower) > 4 and lower.endswith(("ed", "ing"))):
+        return False
+    before = text[: word.start()].rstrip()
+    after_audience = any(m.end == len(before) for m in mentions) or bool(
+        re.search(r"(?<![\w-])[\w-]+s$", before)
+        and before.split()[-1].lower() in GENERIC_NOUNS | _AUDIENCE_PLURALS
+    )
+    return after_audience and bool(re.match(r"\s+\w", text[word.end() :]))
+
+
+_AUDIENCE_PLURALS = frozenset({"agencies", "brands", "studios", "clinics", "shops", "stores"})
+
+
+_CLAIM_VERB = re.compile(
+    r"(?:\w+(?:ed|ing|es)|integrates?|partners?|competes?|works?|sells?|resells?|complies|"
+    r"comply|connects?|syncs?|deals?)$",
+    re.I,
+)
+
+
+def _verb_with(text: str, end: int, follower: re.Match[str]) -> bool:
+    """Whether "with" continues the claim's verb ("work with fintechs", "partnered with
+    Visa") rather than opening a claim of its own."""
+    if follower.group(0).lower() != "with" or text[end : follower.start()].strip():
+        return False
+    previous = re.search(r"([\w'-]+)$", text[:end])
+    return previous is not None and bool(_CLAIM_VERB.match(previous.group(1)))
+
+
+def _verb_object(previous: Sequence[str]) -> bool:
+    """Whether the claim's last words are a verb and its preposition ("sell to")."""
+    return (
+        len(previous) >= 2
+        and previous[-1] in ("with", "to", "for", "by", "on", "into")
+        and bool(_CLAIM_VERB.match(previous[-2]) or RELATION_WORD.match(previous[-2]))
+    )
 
 
 def _next_is_command(text: str, word: re.Match[str]) -> bool:
@@ -314,11 +370,19 @@ def _meaningful(
         for m in _WORD.finditer(text, start, end)
         if not any(s.start <= m.start() < s.end for s in inside)
     ]
-    if lead and words and RELATION_WORD.match(words[0]):
-        words = words[1:]
+    verb = ""
+    if lead and words and (RELATION_WORD.match(words[0]) or _participle(words[0])):
+        verb, words = words[0], words[1:]
+    # "acquired in the last two years": an event verb and what it absorbed are a claim.
+    content = bool(words) or (verb.lower() not in FILLER and _participle(verb))
     return any(w.lower() not in FILLER and w.lower() not in GENERIC_NOUNS for w in words) or (
-        bool(inside) and bool(words)
+        bool(inside) and content
     )
+
+
+def _participle(word: str) -> bool:
+    lower = word.lower()
+    return lower in _PREDICATE or (len(lower) > 4 and lower.endswith(("ed", "ing")))
 
 
 def _inside(position: int, covered: Sequence[tuple[int, int]]) -> bool:

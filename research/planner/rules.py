@@ -673,7 +673,19 @@ def _rows(text: str) -> list[Mention]:
         Mention(m.start(), m.end(), Facet.ROWS, int(_number(m, "n")))
         for pattern in _ROWS
         for m in pattern.finditer(text)
+        if not _ranking(text, m.start("n"))
     ]
+
+
+def _ranking(text: str, position: int) -> bool:
+    name = _RANKING_NAME.search(text, 0, position)
+    return name is not None and name.group(1).lower() not in FILLER | _ROW_VERBS
+
+
+_ROW_VERBS = frozenset({"first", "return", "limit", "cap", "make", "only", "just"})
+_RANKING_NAME = re.compile(r"(?<![\w])([A-Z][\w&]*|S&P)\s+$")
+"""A capitalized name right before a number makes it a ranking ("Fortune 500 companies",
+"FTSE 100 firms"), not a count of rows."""
 
 
 # --- recency --------------------------------------------------------------------------------
@@ -1419,11 +1431,39 @@ _ABSORBABLE = frozenset({Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.SOURC
 _WHOSE = re.compile(r"(?<![\w])whose\s+$", re.I)
 
 
+_EVENT_VERB = re.compile(r"(?<![\w-])(?P<verb>[a-z]+ed)\s+$", re.I)
+_FUNDING_VERBS = frozenset(
+    {"raised", "funded", "backed", "closed", "invested", "financed", "announced", "reported"}
+)
+_STACK_VERB = re.compile(
+    r"(?<![\w-])(?P<verb>[\w-]+)\s+(?:with|on|by|to|for|through|into|via)\s+(?:the\s+)?$", re.I
+)
+_STACK_VERBS = frozenset(
+    {"use", "uses", "using", "used", "built", "build", "builds", "building", "powered", "run"}
+    | {"runs", "running", "hosted", "deployed", "companies", "startups", "firms", "stack"}
+)
+
+
 def _absorbable(text: str, mention: Mention) -> bool:
-    """Whether a mention may be part of a claim; a role right after "whose" is what the claim
-    is about ("whose founders are women"), not a person to pull."""
+    """Whether a mention may be part of a claim rather than a facet of its own.
+
+    A role right after "whose" is what the claim is about ("whose founders are women"); a
+    date window after an event other than funding dates that event ("acquired in the last
+    two years"); a product after a verb other than a stack verb is what the companies deal
+    with ("integrate with Salesforce"), not their stack."""
+    before = text[: mention.start]
     if mention.facet is Facet.ROLE:
-        return bool(_WHOSE.search(text, 0, mention.start))
+        return bool(_WHOSE.search(before))
+    if mention.facet is Facet.RECENCY:
+        event = _EVENT_VERB.search(before)
+        return event is not None and event["verb"].lower() not in _FUNDING_VERBS
+    if mention.facet is Facet.TECHNOLOGY:
+        verb = _STACK_VERB.search(before)
+        return (
+            verb is not None
+            and verb["verb"].lower() not in _STACK_VERBS
+            and (verb["verb"].lower() not in FILLER)
+        )
     return mention.facet in _ABSORBABLE
 
 

@@ -201,3 +201,53 @@ async def test_filler_alone_is_still_vague() -> None:
         await _plan("Find me great startups")
 
     assert "does not describe an audience" in rejected.value.message
+
+
+@pytest.mark.parametrize(
+    ("prompt", "claim"),
+    [
+        ("Fintechs in London regulated by the FCA", "regulated by the FCA"),
+        ("Dentists in Florida accepting new patients", "accepting new patients"),
+        ("Veterinary clinics in Texas open on weekends", "open on weekends"),
+        ("Fintechs in Mexico partnered with Visa", "partnered with Visa"),
+        ("Agencies in London that work with fintechs", "work with fintechs"),
+        (
+            "Agencies in Berlin that have worked with Fortune 500 companies",
+            "worked with Fortune 500",
+        ),
+    ],
+)
+async def test_a_claim_after_the_audience_is_a_requirement(prompt: str, claim: str) -> None:
+    plan = await _plan(prompt)
+
+    assert [r.text for r in plan.criteria.requirements] == [claim]
+    assert plan.criteria.industries == [] or "fintech" not in claim
+    assert plan.criteria.max_rows is None  # "Fortune 500 companies" counts no rows
+
+
+async def test_a_product_the_companies_integrate_with_is_a_claim_not_their_stack() -> None:
+    integrate = await _plan("SaaS companies in Spain that integrate with Salesforce")
+    stack = await _plan("E-commerce stores in Canada using Shopify")
+
+    assert integrate.criteria.technologies == []
+    assert [r.text for r in integrate.criteria.requirements] == ["integrate with Salesforce"]
+    assert stack.criteria.technologies == ["Shopify"]
+    assert stack.criteria.industries == ["ecommerce"]
+
+
+async def test_a_date_window_after_an_event_other_than_funding_dates_that_event() -> None:
+    acquired = await _plan("Cybersecurity companies in Israel acquired in the last two years")
+    raised = await _plan("Spacetech companies in France that raised in the last 12 months")
+
+    assert acquired.criteria.funded_within_months is None
+    assert [r.text for r in acquired.criteria.requirements] == ["acquired in the last two years"]
+    assert raised.criteria.funded_within_months == 12
+    assert raised.criteria.requirements == []
+
+
+async def test_a_ranking_name_before_a_number_is_no_row_count() -> None:
+    ranked = await _plan("Suppliers in Ohio selling to Fortune 500 companies")
+    counted = await _plan("Top 50 companies in Paris")
+
+    assert ranked.criteria.max_rows is None
+    assert counted.criteria.max_rows == 50
