@@ -23,6 +23,7 @@ requirement, an exclusion or a keyword, each with its span so the plan can say w
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -136,8 +137,46 @@ def read(
         phrase = _trim(text, start, end, _CLAIM_EDGE, lead=_LEAD)
         if phrase:
             free.append(Free(FreeKind.REQUIREMENT, *phrase))
+    for place in _unknown_places(text, covered):
+        covered.append((place.start, place.end))
+        free.append(place)
     free += _free_words(text, covered)
     return Reading(scopes, sorted(free, key=lambda f: f.start), frozenset(absorbed))
+
+
+_PLACE_CUE = re.compile(
+    r"(?<![\w])(?:(?:based|located|headquartered)\s+)?(?i:in|across|throughout|around|near)\s+"
+    r"(?:(?i:the)\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|del|la|and))*)"
+)
+_NOT_PLACE_NAMES = frozenset(
+    [name.lower() for name in (*calendar.month_name, *calendar.day_name) if name]
+    + ["english", "spanish", "french", "german", "stealth"]
+)
+"""Capitalized words after "in" that are no place: dates, languages, "in stealth"."""
+
+
+def _unknown_places(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]:
+    """A capitalized name after "in", "across", "near" that no table holds ("in Crete", "in
+    the Algarve") is where the companies are, in words the planner cannot structure: a
+    requirement, never part of the audience's name."""
+    found = []
+    for match in _PLACE_CUE.finditer(text):
+        name = match["name"]
+        words = name.split()
+        while words and words[-1] in ("of", "de", "del", "la", "and"):
+            words.pop()
+        end = match.start("name") + len(" ".join(words))
+        if not words or any(_inside(position, covered) for position in range(match.start(), end)):
+            continue
+        if (len(words) == 1 and words[0].lower() in FILLER) or any(c.isdigit() for c in name):
+            continue
+        if words[0].lower() in _NOT_PLACE_NAMES:
+            continue
+        gloss = re.match(r"\s*\(\s*", text[end:])
+        if gloss and _inside(end + gloss.end(), covered):
+            continue  # "the Midwest (Illinois, Ohio, Michigan)": the places listed are meant
+        found.append(Free(FreeKind.REQUIREMENT, match.start(), end, text[match.start() : end]))
+    return found
 
 
 # --- negation scopes ---------------------------------------------------------------------------

@@ -1106,11 +1106,11 @@ def _place_ops(place: Place, action: Action, within: str | None = None) -> list[
         return [Op(Group.PLACES, None, Action.CLEAR)]
     if place.kind == "area":
         # "northern Italy": the country is a filter, the part of it is checked as written.
-        whole = Place("country", gazetteer.country_of(place) or "")
+        whole = gazetteer.area_whole(place.value)
         if action is not Action.INCLUDE:
             return [Op(Group.PLACES, whole, action)]
         claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
-        return [Op(Group.PLACES, whole), Op(Group.REQUIREMENTS, claim)]
+        return [*_place_ops(whole, action), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
     code = within or gazetteer.country_of(place)
     if code and action is Action.INCLUDE:

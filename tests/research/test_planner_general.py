@@ -251,3 +251,64 @@ async def test_a_ranking_name_before_a_number_is_no_row_count() -> None:
 
     assert ranked.criteria.max_rows is None
     assert counted.criteria.max_rows == 50
+
+
+@pytest.mark.parametrize(
+    ("prompt", "facets", "claim"),
+    [
+        ("Companies in southern California", {"subdivisions": ["US-CA"]}, "southern California"),
+        ("Fintechs in West Africa", {"regions": ["africa"]}, "West Africa"),
+        ("Startups in Southeast Asia", {"regions": ["apac"]}, "Southeast Asia"),
+        ("Agtech startups in northern Italy", {"countries": ["IT"]}, "northern Italy"),
+    ],
+)
+async def test_part_of_a_known_place_is_that_place_and_a_claim(
+    prompt: str, facets: dict[str, list[str]], claim: str
+) -> None:
+    plan = await _plan(prompt)
+
+    criteria = plan.criteria.model_dump()
+    assert {name: criteria[name] for name in facets} == facets
+    assert [r.text for r in plan.criteria.requirements] == [f"based in {claim}"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["Fintechs in South Africa", "SaaS in North Carolina", "Retailers in Western Australia"],
+)
+async def test_a_place_named_with_a_direction_is_that_place(prompt: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.requirements == []
+    assert plan.criteria.countries
+
+
+async def test_a_greater_city_is_the_city() -> None:
+    plan = await _plan("Startups in the Greater Toronto Area")
+
+    assert (plan.criteria.cities, plan.criteria.keywords) == (["Toronto"], [])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "keyword", "claim"),
+    [
+        ("Hotels in Crete with a rooftop bar", "Hotels", "in Crete"),
+        ("Surf schools in the Algarve", "Surf schools", "in the Algarve"),
+        ("Breweries in Flanders", "Breweries", "in Flanders"),
+    ],
+)
+async def test_a_place_no_table_holds_is_a_claim_not_part_of_the_audience(
+    prompt: str, keyword: str, claim: str
+) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.keywords == [keyword]
+    assert claim in [r.text for r in plan.criteria.requirements]
+    assert any(claim in note for note in plan.criteria.notes)
+
+
+async def test_an_unknown_region_glossed_by_its_states_is_those_states() -> None:
+    plan = await _plan("Logistics vendors in the Midwest (Illinois, Ohio, Michigan)")
+
+    assert plan.criteria.subdivisions == ["US-IL", "US-OH", "US-MI"]
+    assert plan.criteria.requirements == []
