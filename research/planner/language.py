@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,17 @@ from spellchecker import SpellChecker
 
 from research import roles
 from research.planner import lexicon
-from research.planner.phrases import LANGUAGE_MARKERS, NUMBER_WORDS, SHORTHAND, TRANSLATIONS
+from research.planner.phrases import (
+    FOREIGN_COMPANY_NOUNS,
+    FOREIGN_FUNCTIONS,
+    FOREIGN_RANK_SUFFIXES,
+    FOREIGN_RANKS,
+    FOREIGN_SECTORS,
+    LANGUAGE_MARKERS,
+    NUMBER_WORDS,
+    SHORTHAND,
+    TRANSLATIONS,
+)
 
 COMMON_WORD_FREQUENCY = 100
 """A word seen this often in the spell checker's English corpus is a word, not a typo."""
@@ -88,8 +99,11 @@ def prepare(text: str) -> Prepared:
     """Rewrite ``text`` into the planner's English, remembering where each character came from."""
     edits = _shorthand_edits(text) + _series_letter_edits(text)
     language = detect_language(text)
-    edits += _noun_of_edits(text, language, taken=edits)
-    edits += _translation_edits(text, language, taken=edits)
+    folded = _fold(text)
+    edits += _foreign_role_edits(folded, language, taken=edits)
+    edits += _compound_edits(folded, language, taken=edits)
+    edits += _noun_of_edits(text, folded, language, taken=edits)
+    edits += _translation_edits(text, folded, language, taken=edits)
     edits += _typo_edits(text, taken=edits)
     return _apply(text, edits)
 
@@ -99,12 +113,14 @@ def detect_language(text: str) -> str:
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     english = sum(w in _ENGLISH_MARKERS for w in words)
     best, score, votes = "en", 0.0, 0
+    folded = _fold(text)
     for language, markers in LANGUAGE_MARKERS.items():
         # "de" and "en" are Spanish, French and Dutch alike: a shared word tells less.
-        count = sum(1 / _sharing(w) for w in words if w in markers)
+        glued = len(_compounds(folded, language))  # "Logistikunternehmen" is German
+        count = sum(1 / _sharing(w) for w in words if w in markers) + glued
         if count > score:
             best, score = language, count
-            votes = sum(w in markers for w in words)
+            votes = sum(w in markers for w in words) + glued
     return best if votes >= 2 and score > english else "en"
 
 
@@ -113,28 +129,37 @@ def _sharing(word: str) -> int:
     return sum(word in markers for markers in LANGUAGE_MARKERS.values())
 
 
+def _fold(text: str) -> str:
+    """``text`` lowercased without accents, character for character (same offsets)."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text.lower())
+
+
 _NOUN_OF = re.compile(
-    r"(?<![\w])(?P<noun>entreprises|sociétés|startups|start-ups|empresas|compañías|firmas)"
-    r"\s+(?:de\s+la\s+|de\s+|d['’]|del\s+)(?P<kind>[^\W\d_][\w-]*)",
+    r"(?<![\w])(?P<noun>entreprises|societes|startups|start-ups|empresas|companias|firmas|"
+    r"compagnies|editeurs|fabricants|fournisseurs|proveedores|fabricantes)"
+    r"\s+(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|del\s+)(?P<kind>[^\W\d_][\w-]*)",
     re.I,
 )
 
 
-def _noun_of_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+def _noun_of_edits(text: str, folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
     """ "Entreprises de robotique" reads "robotics companies": the kind comes first in English."""
     if language not in ("fr", "es"):
         return []
-    pattern, phrases = _phrase_tables()[language]
+    tables = _phrase_tables()
     edits = []
-    for match in _NOUN_OF.finditer(text):
+    for match in _NOUN_OF.finditer(folded):
         if _overlaps(match.start(), match.end(), taken):
             continue
-        kind, end = match["kind"], match.end()
-        longer = pattern.match(text, match.start("kind"))
-        if longer is not None and longer.end() > end:  # "de salud digital": the whole phrase
-            kind, end = longer.group(0), longer.end()
-        english = phrases.get(" ".join(kind.lower().split()), kind)
-        edits.append(_Edit(match.start(), end, f"{english} companies"))
+        end, english = match.end(), text[match.start("kind") : match.end()]
+        for name, source in ((language, text), (f"{language}:folded", folded)):
+            pattern, phrases = tables[name]
+            longer = pattern.match(source, match.start("kind"))
+            if longer is not None and longer.end() >= end:  # "de salud digital": the phrase
+                end = longer.end()
+                english = phrases[" ".join(longer.group(0).lower().split())]
+        noun = "startups" if match["noun"].startswith("start") else "companies"
+        edits.append(_Edit(match.start(), end, f"{english} {noun}"))
     return edits
 
 
@@ -174,21 +199,90 @@ def _shorthand_edits(text: str) -> list[_Edit]:
     return edits
 
 
+_ARTICLES = r"(?:de\s+la|de\s+l['’]|des|du|de|del|de\s+los|de\s+las|der|des|fur|van\s+de|van)"
+
+
+def _foreign_role_edits(folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """A rank and a function in another language ("directeur des ventes", "jefe de
+    ingeniería", "Leiter Vertrieb", "Produktleiter") is the head of that function."""
+    if language not in FOREIGN_FUNCTIONS:
+        return []
+    functions = FOREIGN_FUNCTIONS[language]
+    names = "|".join(re.escape(f) for f in sorted(functions, key=len, reverse=True))
+    patterns = [
+        rf"(?<![\w])(?:{FOREIGN_RANKS[language]})\s+(?:{_ARTICLES}\s*)?(?P<function>{names})(?![\w])"
+    ]
+    if language in FOREIGN_RANK_SUFFIXES:
+        suffixes = FOREIGN_RANK_SUFFIXES[language]
+        patterns.append(rf"(?<![\w])(?P<function>{names})s?-?(?:{suffixes})(?:in)?(?![\w])")
+    edits: list[_Edit] = []
+    for pattern in patterns:
+        for match in re.finditer(pattern, folded):
+            if _overlaps(match.start(), match.end(), [*taken, *edits]):
+                continue
+            if " ".join(match.group(0).split()) in _known_titles():
+                continue  # the title tables know it whole ("directeur technique" is the CTO)
+            english = functions[" ".join(match["function"].split())]
+            edits.append(_Edit(match.start(), match.end(), f"Head of {english}"))
+    return edits
+
+
+@cache
+def _known_titles() -> frozenset[str]:
+    return frozenset(roles.FOREIGN_TITLES) | frozenset(
+        _fold(phrase) for table in TRANSLATIONS.values() for phrase in table
+    )
+
+
+def _compound_edits(folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """German and Dutch glue the kind of company to its noun: "Softwarefirmen",
+    "Logistiekbedrijven" are "software companies", "logistics companies"."""
+    edits: list[_Edit] = []
+    for code in FOREIGN_COMPANY_NOUNS:
+        if language not in ("en", code):
+            continue  # glued compounds are distinctive enough to read in an English prompt
+        for match in _compounds(folded, code):
+            if _overlaps(match.start(), match.end(), [*taken, *edits]):
+                continue
+            noun = "startups" if match["noun"] == "startups" else "companies"
+            kind = FOREIGN_SECTORS[code][match["kind"]]
+            edits.append(_Edit(match.start(), match.end(), f"{kind} {noun}"))
+    return edits
+
+
+def _compounds(folded: str, language: str) -> list[re.Match[str]]:
+    """A sector glued to a company noun ("versicherungsunternehmen") in ``language``."""
+    if language not in FOREIGN_COMPANY_NOUNS:
+        return []
+    return list(_compound_pattern(language).finditer(folded))
+
+
+@cache
+def _compound_pattern(language: str) -> re.Pattern[str]:
+    sectors = FOREIGN_SECTORS[language]
+    names = "|".join(re.escape(k) for k in sorted(sectors, key=len, reverse=True))
+    nouns = FOREIGN_COMPANY_NOUNS[language]
+    return re.compile(rf"(?<![\w])(?P<kind>{names})s?-?(?P<noun>{nouns})(?![\w])")
+
+
 @cache
 def _phrase_tables() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
-    """Per language: a pattern over its phrases (longest first) and their English."""
+    """Per language: a pattern over its phrases (longest first) and their English.
+
+    "fr" holds the planning words as written (accents tell "à" from "a"); "fr:folded" holds
+    sector and title words, matched without accents ("tecnologia" as "tecnología")."""
     english = SpellChecker()
     tables = {}
     for language, table in TRANSLATIONS.items():
-        phrases = dict(table)
-        phrases.update(_country_names(language))
-        ordered = sorted(phrases, key=len, reverse=True)
-        body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-        tables[language] = (re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I), phrases)
-        tables[f"{language}:sure"] = (
-            _pattern([p for p in ordered if _distinctive(p, english)]),
-            phrases,
-        )
+        written = dict(table)
+        written.update(_country_names(language))
+        folded = dict(FOREIGN_SECTORS.get(language, {}))
+        folded.update(roles.FOREIGN_TITLES)
+        for name, phrases in ((language, written), (f"{language}:folded", folded)):
+            ordered = sorted(phrases, key=len, reverse=True)
+            tables[name] = (_pattern(ordered), phrases)
+            sure = [p for p in ordered if _distinctive(p, english)]
+            tables[f"{name}:sure"] = (_pattern(sure), phrases)
     return tables
 
 
@@ -225,18 +319,23 @@ def _country_names(language: str) -> dict[str, str]:
     return names
 
 
-def _translation_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+def _translation_edits(text: str, folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """Planning, sector and title words of another language, longest phrase first: the
+    prompt's own language, then words distinctive enough to read in any prompt."""
     tables = _phrase_tables()
     edits: list[_Edit] = []
-    passes = [language] if language != "en" else []
-    passes += [f"{code}:sure" for code in TRANSLATIONS]
-    for name in passes:
-        pattern, phrases = tables[name]
-        for match in pattern.finditer(text):
-            if _overlaps(match.start(), match.end(), [*taken, *edits]):
-                continue
-            key = " ".join(match.group(0).lower().split())
-            edits.append(_Edit(match.start(), match.end(), phrases[key]))
+    rounds = [[language, f"{language}:folded"]] if language != "en" else []
+    rounds += [[f"{code}{kind}:sure" for code in TRANSLATIONS for kind in ("", ":folded")]]
+    for names in rounds:
+        found = []
+        for name in names:
+            pattern, phrases = tables[name]
+            for match in pattern.finditer(folded if ":folded" in name else text):
+                key = " ".join(match.group(0).lower().split())
+                found.append(_Edit(match.start(), match.end(), phrases[key]))
+        for edit in sorted(found, key=lambda e: (e.start - e.end, e.start)):
+            if not _overlaps(edit.start, edit.end, [*taken, *edits]):
+                edits.append(edit)
     return edits
 
 

@@ -1316,7 +1316,7 @@ FALLBACK_STOPWORDS = frozenset(
     _words(
         """a an the some any all more most many few several other these those such which what
         good great best top new big small large cool interesting relevant potential target
-        similar random real different various local global international tech technology
+        similar random different various local global international tech technology
         startup growing fast promising innovative leading known famous successful profitable
         private me us my our your their find get show list give pull of for with from in at
         and or to by on just only companies startups firms businesses early late mid series

@@ -312,3 +312,67 @@ async def test_an_unknown_region_glossed_by_its_states_is_those_states() -> None
 
     assert plan.criteria.subdivisions == ["US-IL", "US-OH", "US-MI"]
     assert plan.criteria.requirements == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "industry", "seniority", "function"),
+    [
+        (
+            "Startups de inteligencia artificial en Madrid con el director de ventas",
+            "ai",
+            "head",
+            "sales",
+        ),
+        (
+            "Empresas de videojuegos en Argentina, el responsable de marketing",
+            "gaming",
+            "head",
+            "marketing",
+        ),
+        (
+            "Startups d'intelligence artificielle à Paris, le directeur des ventes",
+            "ai",
+            "head",
+            "sales",
+        ),
+        ("Startups de l'immobilier à Lyon, le responsable produit", "proptech", "head", "product"),
+        ("Immobilien-Startups in Berlin, bitte den Leiter Vertrieb", "proptech", "head", "sales"),
+        ("KI-Firmen in Hamburg, den Produktleiter", "ai", "head", "product"),
+        (
+            "Empresas de tecnologia financiera en Colombia, el director de operaciones",
+            "fintech",
+            "c_level",
+            "operations",
+        ),
+    ],
+)
+async def test_sectors_and_roles_in_other_languages(
+    prompt: str, industry: str, seniority: str, function: str
+) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == [industry]
+    assert [(r.seniority, r.function) for r in plan.criteria.roles] == [(seniority, function)]
+    assert plan.criteria.keywords == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "industry"),
+    [
+        ("Versicherungsunternehmen in Deutschland mit mehr als 1000 Mitarbeitern", "insurtech"),
+        ("Logistikunternehmen in der Schweiz", "logistics"),
+        ("Softwarebedrijven in Amsterdam met meer dan 50 medewerkers", "saas"),
+    ],
+)
+async def test_a_glued_compound_names_the_kind_of_company(prompt: str, industry: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == [industry]
+    assert plan.criteria.keywords == []
+
+
+async def test_accents_do_not_collide_once_folded() -> None:
+    plan = await _plan("Fintechs en France, série A, avec le directeur technique")
+
+    assert plan.criteria.stages == ["series_a"]
+    assert [r.function for r in plan.criteria.roles] == ["engineering"]
