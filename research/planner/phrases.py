@@ -16,6 +16,7 @@ NEGATION_CUE = re.compile(
     r"(?<![\w])(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|exclude|other\s+than|"
     r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
     r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing)|never|nor|"
+    r"(?<=anywhere\s)but|(?<=everywhere\s)but|(?<=anything\s)but|(?<=all\s)but|"
     r"(?:are|is|do|does|did|was|were|have|has|had|wo|ca)n[’']?t)(?![\w])",
     re.I,
 )
@@ -231,6 +232,13 @@ FILLER = frozenset(
         "plz",
         "thanks",
         "thank",
+        "thx",
+        "cheers",
+        "regards",
+        "persona",
+        "personas",
+        "buyer",
+        "icp",
         "also",
         "only",
         "just",

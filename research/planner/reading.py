@@ -139,7 +139,8 @@ def read(
             free.append(Free(FreeKind.REQUIREMENT, *phrase))
     for place in _unknown_places(text, covered):
         covered.append((place.start, place.end))
-        free.append(place)
+        if place.kind is FreeKind.REQUIREMENT:
+            free.append(place)
     free += _free_words(text, covered)
     return Reading(scopes, sorted(free, key=lambda f: f.start), frozenset(absorbed))
 
@@ -172,10 +173,11 @@ def _unknown_places(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]
             continue
         if words[0].lower() in _NOT_PLACE_NAMES:
             continue
+        kind = FreeKind.REQUIREMENT
         gloss = re.match(r"\s*\(\s*", text[end:])
         if gloss and _inside(end + gloss.end(), covered):
-            continue  # "the Midwest (Illinois, Ohio, Michigan)": the places listed are meant
-        found.append(Free(FreeKind.REQUIREMENT, match.start(), end, text[match.start() : end]))
+            kind = FreeKind.KEYWORD  # "the Midwest (Illinois, Ohio)": the places listed are meant
+        found.append(Free(kind, match.start(), end, text[match.start() : end]))
     return found
 
 
@@ -330,7 +332,14 @@ def _requirement_runs(
             if follower.end() > end:
                 end = follower.end()
         end = _drop_trailing_locative(text, start, end)
-        if _meaningful(text, start, end, [mentions[i] for i in inside], lead=True):
+        leads_in = any(not text[end : m.start].strip() for m in mentions if m.start >= end)
+        if (
+            leads_in
+            and not inside
+            and all(_bare_verb(w) or w.lower() in FILLER for w in _words(text, start, end))
+        ):
+            covered.append((start, end))  # "that closed a [seed round]": the verb leads in
+        elif _meaningful(text, start, end, [mentions[i] for i in inside], lead=True):
             runs.append((start, end, inside))
             covered.append((start, end))
         while index < len(words) and words[index].start() < end:
@@ -417,6 +426,14 @@ def _meaningful(
     return any(w.lower() not in FILLER and w.lower() not in GENERIC_NOUNS for w in words) or (
         bool(inside) and content
     )
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    return [m.group(0) for m in _WORD.finditer(text, start, end)]
+
+
+def _bare_verb(word: str) -> bool:
+    return _participle(word) or bool(_CLAIM_VERB.match(word)) or bool(RELATION_WORD.match(word))
 
 
 def _participle(word: str) -> bool:

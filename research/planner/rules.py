@@ -144,7 +144,7 @@ def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
     mentions = _kinds_of_business(text, _longest_first(candidates))
-    mentions = _qualified_places(text, mentions)
+    mentions = _qualified_places(text, _places_in_context(text, mentions))
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -225,6 +225,29 @@ def _qualified_places(text: str, mentions: list[Mention]) -> list[Mention]:
                     continue
         result.append(mention)
         index += 1
+    return result
+
+
+def _places_in_context(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A country named like a state of the country every other place lies in is that state:
+    "Georgia" among "Florida, the Carolinas" is the US state, not the country."""
+    places = [m for m in mentions if m.facet is Facet.PLACE]
+    inner = {
+        gazetteer.country_of(cast(Place, m.value))
+        for m in places
+        if cast(Place, m.value).kind in ("subdivision", "city")
+    }
+    if len(inner) != 1 or None in inner:
+        return mentions
+    (country,) = cast(set[str], inner)
+    result = []
+    for mention in mentions:
+        place = mention.value
+        if isinstance(place, Place) and place.kind == "country" and place.value != country:
+            state = gazetteer.within(place, text[mention.start : mention.end], country)
+            if state is not None:
+                mention = replace(mention, value=state)
+        result.append(mention)
     return result
 
 

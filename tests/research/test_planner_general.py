@@ -376,3 +376,39 @@ async def test_accents_do_not_collide_once_folded() -> None:
 
     assert plan.criteria.stages == ["series_a"]
     assert [r.function for r in plan.criteria.roles] == ["engineering"]
+
+
+async def test_anywhere_but_rules_the_place_out() -> None:
+    plan = await _plan("Pet insurance companies anywhere but the UK")
+
+    assert plan.criteria.countries == []
+    assert plan.criteria.exclusions.countries == ["GB"]
+
+
+async def test_a_state_named_like_a_country_is_the_state_among_states() -> None:
+    listed = await _plan("Cybersecurity vendors in the Southeast (Georgia, Florida, the Carolinas)")
+    qualified = await _plan("Law firms in Atlanta, Georgia")
+    abroad = await _plan("Startups in Georgia and Armenia")
+
+    assert listed.criteria.subdivisions == ["US-GA", "US-FL"]
+    assert listed.criteria.countries == ["US"]
+    assert qualified.criteria.cities == ["Atlanta"]
+    assert qualified.criteria.countries == ["US"]
+    assert abroad.criteria.countries == ["GE", "AM"]
+
+
+async def test_a_verb_that_only_leads_into_a_facet_adds_nothing() -> None:
+    plan = await _plan("Agtech startups in Ghana and Senegal that closed a pre-seed round")
+
+    assert plan.criteria.stages == ["pre_seed"]
+    assert (plan.criteria.requirements, plan.criteria.keywords) == ([], [])
+
+
+async def test_sign_offs_and_brief_labels_are_no_audience_words() -> None:
+    plan = await _plan(
+        "Hey, can you find me some climate tech startups in Portugal? Under 15 people. Cheers!"
+    )
+    brief = await _plan("Target accounts: fintechs in Spain. Persona: CFO. Buyer: CFO.")
+
+    assert plan.criteria.keywords == []
+    assert brief.criteria.keywords == []
