@@ -124,10 +124,21 @@ _OWNERS_ARE = re.compile(
 _COMPANY_WORD = re.compile(r"[\s-]+([\w-]+)")
 
 
+_FOCUS = re.compile(
+    r"(?<![\w])(?:focus(?:ed|es|ing)?\s+on|work(?:s|ing)?\s+(?:on|in)|speciali[sz](?:e|es|ed|ing)\s+"
+    r"in|dedicated\s+to|serv(?:e|es|ing)|support(?:s|ing)?|treat(?:s|ing)?|help(?:s|ing)?|for|in|"
+    r"about|around|platforms?\s+for|apps?\s+for|care)\s+(?:the\s+)?$",
+    re.I,
+)
+"""Words that make a trait the field a company works in ("focused on mental health")."""
+
+
 def _of_a_company(sentence: str, match: re.Match[str]) -> bool:
-    """Whether a trait describes companies: who owns them ("whose founders are women") or
-    the companies themselves ("Asian fintechs")."""
-    if _OWNERS_ARE.search(sentence[: match.start()]):
+    """Whether a trait describes companies: who owns them ("whose founders are women"), the
+    field they work in ("focused on mental health") or the companies themselves ("Asian
+    fintechs")."""
+    before = sentence[: match.start()]
+    if _OWNERS_ARE.search(before) or _FOCUS.search(before):
         return True
     following = _COMPANY_WORD.match(sentence, match.end())
     if following is None:

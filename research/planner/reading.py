@@ -433,7 +433,9 @@ def _words(text: str, start: int, end: int) -> list[str]:
 
 
 def _bare_verb(word: str) -> bool:
-    return _participle(word) or bool(_CLAIM_VERB.match(word)) or bool(RELATION_WORD.match(word))
+    """A verb, or an adverb ("actively"), with no object of its own."""
+    adverb = len(word) > 4 and word.lower().endswith("ly")
+    return adverb or _participle(word) or bool(_CLAIM_VERB.match(word) or RELATION_WORD.match(word))
 
 
 def _participle(word: str) -> bool:
@@ -521,6 +523,9 @@ def _generic(word: str) -> bool:
     return word.lower() in GENERIC_NOUNS
 
 
+_BOUND = re.compile(r"(?:at|no|not)\s+(?:least|most|more|fewer|less)$", re.I)
+
+
 def _trim(
     text: str, start: int, end: int, filler: frozenset[str], *, lead: re.Pattern[str] | None = None
 ) -> tuple[int, int, str] | None:
@@ -533,6 +538,8 @@ def _trim(
     while words and (
         edge(words[0].group(0)) or (lead is not None and lead.match(words[0].group(0)))
     ):
+        if len(words) > 1 and _BOUND.match(f"{words[0].group(0)} {words[1].group(0)}"):
+            break  # "at least 2 locations": the bound is part of the claim
         words.pop(0)
     while words and edge(words[-1].group(0)):
         if (

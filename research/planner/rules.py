@@ -342,11 +342,23 @@ def _dimensions(text: str) -> list[Mention]:
 
 
 def _roles(text: str) -> list[Mention]:
-    found = [
-        Mention(title.start, title.end, Facet.ROLE, roles.role_target(title.text))
-        for title in roles.find_titles(text)
-    ]
+    found = []
+    for title in roles.find_titles(text):
+        start, written = title.start, title.text
+        trigger = _HIRING_VERB.match(written)
+        if trigger and _HIRING_SUBJECT.search(text, 0, start):
+            # "actively recruiting engineers": the verb is the hiring cue, not the title's
+            start, written = start + trigger.end(), written[trigger.end() :]
+            if roles.normalize_title(written) is None:
+                continue
+        found.append(Mention(start, title.end, Facet.ROLE, roles.role_target(written)))
     return found + _role_phrases(text)
+
+
+_HIRING_VERB = re.compile(r"(?:recruiting|hiring)\s+", re.I)
+_HIRING_SUBJECT = re.compile(
+    r"(?<![\w])(?:are|is|actively|currently|now|been|still|that|who|which)\s+$", re.I
+)
 
 
 def _role_phrases(text: str) -> list[Mention]:
@@ -573,7 +585,8 @@ _COUNT_NOUN_FIRST = re.compile(
 _MONEY = re.compile(
     rf"(?<![\w])(?:(?P<qual>{_QUALS})\s*)?"
     rf"(?P<cur>[$€£]|usd|eur|gbp)\s*(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
-    rf"(?:\s*{_DASH}\s*(?:[$€£]\s*)?(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?(?P<plus>\+)?"
+    rf"(?:\s*(?:{_DASH}|(?<=\S)\s+and)\s*(?:[$€£]\s*)?(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?"
+    r"(?P<plus>\+)?"
     r"(?P<tail>\s+(?:in\s+)?(?:total\s+)?(?:funding|raised|funded|arr|revenue))?",
     re.I,
 )

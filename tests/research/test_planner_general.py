@@ -412,3 +412,33 @@ async def test_sign_offs_and_brief_labels_are_no_audience_words() -> None:
 
     assert plan.criteria.keywords == []
     assert brief.criteria.keywords == []
+
+
+async def test_actively_recruiting_a_role_is_a_hiring_signal() -> None:
+    plan = await _plan("Edtech startups in Lagos that are actively recruiting engineers")
+
+    assert plan.criteria.roles == []
+    assert plan.criteria.hiring == ["Engineer"]
+    assert plan.criteria.requirements == []
+
+
+async def test_a_money_range_joined_by_and_is_one_range() -> None:
+    funding = await _plan("Startups in Israel that raised between $5M and $15M")
+    revenue = await _plan("SaaS in Germany with revenue between €5M and €20M")
+
+    assert [(t.min, t.max) for t in funding.criteria.thresholds] == [(5_000_000, 15_000_000)]
+    assert revenue.criteria.thresholds == []
+    assert [r.text for r in revenue.criteria.requirements] == ["revenue between €5M and €20M"]
+
+
+async def test_a_claim_keeps_its_bound() -> None:
+    plan = await _plan("Restaurants in Chicago with at least 2 locations")
+
+    assert [r.text for r in plan.criteria.requirements] == ["at least 2 locations"]
+
+
+def test_a_field_of_health_a_company_works_in_is_no_breach() -> None:
+    assert (
+        violation("Healthtech startups in Berlin excluding those focused on mental health") is None
+    )
+    assert violation("Staff at hospitals in Paris with depression")
