@@ -457,8 +457,20 @@ def _closest(word: str, known: dict[str, str], *, limit: int | None = None) -> s
     best.sort()
     top = [display for distance, display in best if distance == best[0][0]]
     if len({display.lower() for display in top}) > 1:
-        top = [display for display in top if _subsequence(word, display.lower())]
+        spelled = [display for display in top if _subsequence(word, display.lower())]
+        top = spelled or _longest_prefix(word, top)  # slips come late: "insurtek"
     return top[0] if len({display.lower() for display in top}) == 1 else None
+
+
+def _longest_prefix(word: str, candidates: list[str]) -> list[str]:
+    """The candidates sharing the longest start with ``word``."""
+
+    def shared(candidate: str) -> int:
+        pairs = zip(word, candidate.lower(), strict=False)
+        return next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(word), len(candidate)))
+
+    best = max(shared(candidate) for candidate in candidates)
+    return [candidate for candidate in candidates if shared(candidate) == best]
 
 
 def _apply(text: str, edits: list[_Edit]) -> Prepared:

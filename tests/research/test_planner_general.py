@@ -442,3 +442,9 @@ def test_a_field_of_health_a_company_works_in_is_no_breach() -> None:
         violation("Healthtech startups in Berlin excluding those focused on mental health") is None
     )
     assert violation("Staff at hospitals in Paris with depression")
+
+
+async def test_a_typo_between_two_words_goes_to_the_one_it_starts_like() -> None:
+    plan = await _plan("insurtek startups in singapur")
+
+    assert (plan.criteria.industries, plan.criteria.countries) == (["insurtech"], ["SG"])
