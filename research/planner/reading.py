@@ -126,10 +126,13 @@ def read(
         if not scope.structured:
             inside = [i for i, m in enumerate(mentions) if scope.start <= m.start < scope.end]
             absorbed.update(i for i in inside if excludable[i])
-            phrase = _trim(text, scope.cue_end, scope.end, SCOPE_FILLER | FILLER)
+            phrase = _trim(text, scope.cue_end, scope.end, _EXCLUSION_EDGE)
             phrase = phrase or _generic_phrase(text, scope.cue_end, scope.end)
             if phrase:
                 free.append(Free(FreeKind.EXCLUDED, *phrase))
+            for item in _listed_exclusions(text, scope.end, mentions):
+                covered.append((item[0], item[1]))
+                free.append(Free(FreeKind.EXCLUDED, *item))
     for run in _requirement_runs(text, mentions, covered, absorbable, places):
         start, end, inside = run
         absorbed.update(inside)
@@ -182,6 +185,44 @@ def _unknown_places(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]
 
 
 # --- negation scopes ---------------------------------------------------------------------------
+
+_CLAIM_VERBS_IN_FILLER = frozenset(
+    {"funded", "raised", "raising", "raise", "funding", "hiring", "hire", "hires", "use"}
+    | {"uses", "using", "build", "backed"}
+)
+_EXCLUSION_EDGE = (SCOPE_FILLER | FILLER) - _CLAIM_VERBS_IN_FILLER
+"""Words trimmed from an excluded phrase's edges; "not funded by the government" keeps its
+verb, which is what is ruled out."""
+
+_LIST_MORE = re.compile(r"\s*,?\s*(?:or|nor|and)\s+", re.I)
+
+
+def _listed_exclusions(
+    text: str, end: int, mentions: Sequence[Spanned]
+) -> list[tuple[int, int, str]]:
+    """ "no agencies or consultancies": the phrases listed after an excluded phrase are
+    excluded too, up to a command, a facet or the end of the phrase."""
+    found = []
+    while (gap := _LIST_MORE.match(text, end)) is not None:
+        start = gap.end()
+        stop = SCOPE_END.search(text, start)
+        stop_at = stop.start() if stop else len(text.rstrip())
+        words = list(_WORD.finditer(text, start, stop_at))
+        if not words or any(start <= m.start < stop_at for m in mentions):
+            break
+        first = words[0].group(0)
+        if first.lower() in FILLER - GENERIC_NOUNS or _opens_claim_word(first):
+            break  # "... and pull the CEO", "... and have raised a Series A"
+        phrase = _trim(text, start, stop_at, _EXCLUSION_EDGE)
+        if phrase is None:
+            break
+        found.append(phrase)
+        end = phrase[1]
+    return found
+
+
+def _opens_claim_word(word: str) -> bool:
+    return bool(RELATION_WORD.match(word)) or word.lower() in ("have", "has", "are", "is")
 
 
 def _scopes(

@@ -448,3 +448,30 @@ async def test_a_typo_between_two_words_goes_to_the_one_it_starts_like() -> None
     plan = await _plan("insurtek startups in singapur")
 
     assert (plan.criteria.industries, plan.criteria.countries) == (["insurtech"], ["SG"])
+
+
+async def test_every_phrase_listed_after_a_negation_is_excluded() -> None:
+    plan = await _plan("B2B SaaS in the UK, no agencies or consultancies")
+    then = await _plan("Proptech in the US that are not brokerages and have raised a Series A")
+
+    assert plan.criteria.exclusions.keywords == ["agencies", "consultancies"]
+    assert plan.criteria.keywords == ["B2B"]
+    assert then.criteria.exclusions.keywords == ["brokerages"]
+    assert then.criteria.stages == ["series_a"]
+
+
+async def test_an_excluded_claim_keeps_its_verb() -> None:
+    plan = await _plan(
+        "AI startups in Paris with fewer than 50 employees and not funded by the government"
+    )
+
+    assert plan.criteria.exclusions.keywords == ["funded by the government"]
+
+
+async def test_modal_words_and_asides_add_no_keywords() -> None:
+    plan = await _plan("Looking for fintechs in Spain. Must be Series A. Need the CFO.")
+    after = await _plan("I'm after healthtech companies in Ireland")
+
+    assert plan.criteria.keywords == []
+    assert plan.criteria.stages == ["series_a"]
+    assert after.criteria.keywords == []
