@@ -115,7 +115,8 @@ RELATION_WORD = re.compile(
 """A word that opens a claim about a company: "with more than 3 locations", "that export"."""
 
 ATTRIBUTE_WORD = re.compile(
-    r"^(?:[\w]+-(?:led|owned|founded|run|operated|backed|certified|friendly|first|free)|"
+    r"^(?:[\w]+-(?:led|owned|founded|run|operated|backed|certified|friendly|first|free|"
+    r"language|speaking|born|made)|"
     r"certified|accredited|compliant|licensed|registered|profitable|bootstrapped|"
     r"family(?:-owned)?|independent|publicly-traded|employee-owned)$",
     re.I,
@@ -236,6 +237,12 @@ FILLER = frozenset(
         "cheers",
         "must",
         "should",
+        "put",
+        "compile",
+        "create",
+        "generate",
+        "assemble",
+        "prepare",
         "shall",
         "i'm",
         "im",

@@ -447,7 +447,7 @@ def _next_is_command(text: str, word: re.Match[str]) -> bool:
 
 def _drop_trailing_locative(text: str, start: int, end: int) -> int:
     trimmed = text[start:end]
-    match = re.search(r"\s+(?:in|at|across|within|based\s+in|from)\s*$", trimmed, re.I)
+    match = re.search(r"\s+(?:in|at|across|within|based\s+in|from)(?:\s+the)?\s*$", trimmed, re.I)
     return start + match.start() if match else end
 
 

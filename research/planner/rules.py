@@ -322,7 +322,15 @@ def _places(text: str) -> list[Mention]:
     # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
     found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
     found = [m for m in found if not gazetteer.renamed(text, m.start)]  # not "New England"
+    found = [m for m in found if not _ORIGIN_SUFFIX.match(text, m.end)]
     return _from_matches(found, Facet.PLACE)
+
+
+_ORIGIN_SUFFIX = re.compile(
+    r"-(?:language|speaking|owned|founded|led|born|style|made|origin)(?![\w])", re.I
+)
+"""A nationality glued to these ("Spanish-language", "Israeli-founded") says what a company
+speaks or who founded it, not where it is ("US-based" is where it is)."""
 
 
 def _stages(text: str) -> list[Mention]:

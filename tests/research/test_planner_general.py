@@ -475,3 +475,19 @@ async def test_modal_words_and_asides_add_no_keywords() -> None:
     assert plan.criteria.keywords == []
     assert plan.criteria.stages == ["series_a"]
     assert after.criteria.keywords == []
+
+
+async def test_a_nationality_glued_to_language_or_founders_is_no_location() -> None:
+    language = await _plan("Spanish-language media companies in the US")
+    based = await _plan("UK-based fintechs")
+
+    assert language.criteria.countries == ["US"]
+    assert [r.text for r in language.criteria.requirements] == ["Spanish-language"]
+    assert based.criteria.countries == ["GB"]
+
+
+async def test_a_claim_ends_before_the_place_that_follows_it() -> None:
+    plan = await _plan("Observability startups with more than 3,000 GitHub stars in the US")
+
+    assert plan.criteria.countries == ["US"]
+    assert [r.text for r in plan.criteria.requirements] == ["more than 3,000 GitHub stars"]
