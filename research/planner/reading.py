@@ -353,6 +353,8 @@ def _requirement_runs(
                     w for w in text[start : mention.start].lower().split() if w not in _ARTICLES
                 ]
                 locative = bool(previous) and previous[-1] in LOCATIVE
+                if locative and _presence(previous, places, mentions, start):
+                    locative = False  # "in Dubai with an office in London": London is the claim's
                 names_audience = re.match(r"[\s-]*(\w+)", text[mention.end :])
                 audience = bool(names_audience) and (
                     names_audience.group(1).lower() in GENERIC_NOUNS  # type: ignore[union-attr]
@@ -429,6 +431,47 @@ def _verb_with(text: str, end: int, follower: re.Match[str]) -> bool:
         return False
     previous = re.search(r"([\w'-]+)$", text[:end])
     return previous is not None and bool(_CLAIM_VERB.match(previous.group(1)))
+
+
+_PRESENCE = frozenset(
+    (
+        "office",
+        "offices",
+        "presence",
+        "operations",
+        "branch",
+        "branches",
+        "subsidiary",
+        "subsidiaries",
+        "team",
+        "teams",
+        "customers",
+        "clients",
+        "users",
+        "hub",
+        "hubs",
+        "footprint",
+        "factory",
+        "factories",
+        "plant",
+        "plants",
+        "warehouse",
+        "warehouses",
+        "stores",
+        "outlets",
+        "sales",
+    )
+)
+"""What a company can have somewhere other than where it is: "with an office in London"."""
+
+
+def _presence(
+    previous: Sequence[str], places: Sequence[bool], mentions: Sequence[Spanned], start: int
+) -> bool:
+    """Whether a place after "in" is where the claim's thing is ("an office in London") and
+    not the company's location, because the prompt has already named that location."""
+    located = any(places[i] and m.end <= start for i, m in enumerate(mentions))
+    return located and len(previous) >= 2 and previous[-2].strip(",.") in _PRESENCE
 
 
 def _verb_object(previous: Sequence[str]) -> bool:

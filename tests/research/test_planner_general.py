@@ -491,3 +491,12 @@ async def test_a_claim_ends_before_the_place_that_follows_it() -> None:
 
     assert plan.criteria.countries == ["US"]
     assert [r.text for r in plan.criteria.requirements] == ["more than 3,000 GitHub stars"]
+
+
+async def test_a_second_place_for_an_office_is_part_of_the_claim() -> None:
+    plan = await _plan("Proptech in Dubai with an office in London")
+    only = await _plan("SaaS companies with offices in Berlin")
+
+    assert (plan.criteria.cities, plan.criteria.countries) == (["Dubai"], ["AE"])
+    assert [r.text for r in plan.criteria.requirements] == ["an office in London"]
+    assert only.criteria.cities == ["Berlin"]
