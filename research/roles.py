@@ -82,6 +82,7 @@ ABBREVIATIONS: dict[str, str] = {
     "snr": "senior",
     "jr": "junior",
     "mgr": "manager",
+    "gm": "general manager",
     "dir": "director",
     "vp": "vice president",
     "svp": "senior vice president",
@@ -836,7 +837,7 @@ def _title_patterns() -> tuple[re.Pattern[str], ...]:
     ]
     patterns = [re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE) for p in case_insensitive]
     # Short abbreviations are only titles when written in capitals ("AEs", not "ae").
-    patterns.append(re.compile(r"(?<![\w-])(?:SWE|SDE|PMM|TPM|PM|EM|SDR|BDR|AE|CSM)s?(?![\w-])"))
+    patterns.append(re.compile(r"(?<![\w-])(?:SWE|SDE|PMM|TPM|PM|EM|SDR|BDR|AE|CSM|GM)s?(?![\w-])"))
     return tuple(patterns)
 
 

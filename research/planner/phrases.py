@@ -482,8 +482,6 @@ FILLER = frozenset(
         "growing",
         "fast",
         "big",
-        "small",
-        "large",
         "customers",
         "customer",
         "clients",

@@ -500,3 +500,11 @@ async def test_a_second_place_for_an_office_is_part_of_the_claim() -> None:
     assert (plan.criteria.cities, plan.criteria.countries) == (["Dubai"], ["AE"])
     assert [r.text for r in plan.criteria.requirements] == ["an office in London"]
     assert only.criteria.cities == ["Berlin"]
+
+
+async def test_gm_is_the_general_manager_and_size_words_are_kept() -> None:
+    plan = await _plan("Restaurants in Denver, the owner or GM")
+    small = await _plan("Small accounting firms in Ohio")
+
+    assert [r.title for r in plan.criteria.roles] == ["Owner", "General Manager"]
+    assert small.criteria.keywords == ["Small accounting"]
