@@ -508,3 +508,26 @@ async def test_gm_is_the_general_manager_and_size_words_are_kept() -> None:
 
     assert [r.title for r in plan.criteria.roles] == ["Owner", "General Manager"]
     assert small.criteria.keywords == ["Small accounting"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Find companies that would buy our product",
+        "I want leads for my sales team",
+        "Find decision makers",
+        "test",
+    ],
+)
+async def test_words_about_the_user_or_people_in_general_name_no_audience(prompt: str) -> None:
+    with pytest.raises(PlanRejection) as rejected:
+        await _plan(prompt)
+
+    assert "does not describe an audience" in rejected.value.message
+
+
+async def test_a_claim_about_the_user_still_rides_along_with_an_audience() -> None:
+    plan = await _plan("Fintechs in France that would buy our product")
+
+    assert plan.criteria.industries == ["fintech"]
+    assert [r.text for r in plan.criteria.requirements] == ["would buy our product"]
