@@ -43,7 +43,8 @@ PROTECTED_TRAITS: dict[str, str] = {
     r"immigration\s+status|visa\s+status": "immigration status",
     r"women|men|females?|males?|mothers|fathers|moms|dads": "sex",
     r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
-    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors|"
+    r"\d{2}\s*\+?\s*years?\s+old|aged\s+(?:over\s+|above\s+|under\s+|between\s+)?\d{2}|"
+    r"elderly|seniors|"
     r"(?:who\s+are|who['’]re|that\s+are|is|are|being)\s+(?:over|above|under|older\s+than|"
     r"younger\s+than|past)\s+(?:the\s+age\s+of\s+)?\d{2}|in\s+their\s+(?:[2-9]0s|"
     r"twenties|thirties|forties|fifties|sixties|seventies)": "age",
@@ -62,7 +63,9 @@ _PERSON = re.compile(
     r"(?<![\w])(?:employees?|staff(?:ers)?|workers?|people|persons?|individuals?|"
     r"candidates?|applicants?|engineers?|developers?|nurses?|doctors?|managers?|founders?|"
     r"executives?|members?|patients?|hires?|men|women|users?|customers?|"
-    r"teachers?|drivers?|contractors?|freelancers?|someone|anyone|those|them)(?![\w])",
+    r"teachers?|drivers?|contractors?|freelancers?|someone|anyone|those|them|tenants?|renters?|"
+    r"residents?|borrowers?|students?|volunteers?|reps?|representatives?|agents?|guests?|"
+    r"journalists?|activists?|whistleblowers?|landlords?|neighbou?rs?|voters?)(?![\w])",
     re.I,
 )
 _BLOCKLIST = re.compile(
