@@ -165,7 +165,33 @@ def _names() -> dict[str, Entry]:
             seen.add(key)
             if not all(frequency.get(w, 0) >= COMMON_WORD_FREQUENCY for w in key.split()):
                 offer(name, entry, key)
+    _prefer_cities(table, cities)
     return table
+
+
+CITY_STATE_POPULATION = 1_000_000
+"""A state and a city this big of one name in one country ("Wien", "Hamburg") is the city."""
+
+
+def _prefer_cities(table: dict[str, Entry], cities: list[dict[str, Any]]) -> None:
+    """A subdivision named after its big city means the city ("excluding Wien", "not in Rio
+    de Janeiro"), except in the US, where "New York" and "Washington" name states too."""
+    big = [city for city in cities if city["population"] >= CITY_STATE_POPULATION]
+    for city in big:
+        entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        names = {
+            city["name"],
+            *(n for n in city.get("alternatenames", ()) if _EXONYM_SHAPE.fullmatch(n)),
+        }
+        for name in names:
+            held = table.get(_key(name))
+            if (
+                held is not None
+                and held.place.kind == "subdivision"
+                and held.country == entry.country
+                and entry.country != "US"
+            ):
+                table[_key(name)] = entry
 
 
 def _key(name: str) -> str:
@@ -199,6 +225,15 @@ def _subdivision_named(name: str, country: str) -> Place | None:
         names = re.split(r"\s*\[|\]\s*|\s*/\s*", subdivision.name)
         if any(fold(n) == key for n in names if n):
             return Place("subdivision", subdivision.code)
+    return None
+
+
+def subdivision_called(name: str) -> Place | None:
+    """The state or province of a federal country called ``name`` ("New York" state)."""
+    for country in sorted(_FEDERAL):
+        found = _subdivision_named(name, country)
+        if found is not None:
+            return found
     return None
 
 

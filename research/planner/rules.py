@@ -323,7 +323,22 @@ def _places(text: str) -> list[Mention]:
     found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
     found = [m for m in found if not gazetteer.renamed(text, m.start)]  # not "New England"
     found = [m for m in found if not _ORIGIN_SUFFIX.match(text, m.end)]
-    return _from_matches(found, Facet.PLACE)
+    return [_state_named(text, m) for m in _from_matches(found, Facet.PLACE)]
+
+
+_STATE_WORD = re.compile(r"\s+(?:state|province)(?![\w])", re.I)
+
+
+def _state_named(text: str, mention: Mention) -> Mention:
+    """ "New York state", "Washington State": the state, not the city of that name."""
+    word = _STATE_WORD.match(text, mention.end)
+    place = cast(Place, mention.value)
+    if word is None:
+        return mention
+    if place.kind == "subdivision":
+        return replace(mention, end=word.end())
+    state = gazetteer.subdivision_called(text[mention.start : mention.end])
+    return Mention(mention.start, word.end(), Facet.PLACE, state) if state else mention
 
 
 _ORIGIN_SUFFIX = re.compile(
@@ -426,7 +441,8 @@ written."""
 
 _THE_RANKED_TITLE = re.compile(
     r"(?<![\w])the\s+(?:(?P<rank>head|director|vp|vice\s+president|chief)\s+of\s+(?:the\s+)?"
-    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director|manager|lead)|"
+    r"(?P<area>[a-z][\w&/-]*(?:\s+(?!(?:and|or|at|in|for|of|from|with|to)\s)[a-z][\w&/-]*s)?)|"
+    r"(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director|manager|lead)|"
     r"(?P<chief>chief|head)\s+(?P<noun>[a-z][\w-]*))(?![\w])",
     re.I,
 )
@@ -454,8 +470,11 @@ def _ranked_titles(text: str) -> list[Mention]:
     for match in _THE_RANKED_TITLE.finditer(text):
         rank = match["rank"] or match["after"] or match["chief"]
         area = match["area"] or match["before"] or match["noun"]
-        if area.lower() in FILLER or lexicon.find_places(area) or lexicon.find_industries(area):
-            continue  # "the fintech director" is a role of the tables; "the main head" none
+        first = area.split()[0].lower()
+        if (first in FILLER and " " not in area) or first in _NOT_AN_AREA:
+            continue  # "the main head" is none
+        if lexicon.find_places(area) or lexicon.find_industries(area):
+            continue  # "the fintech director" is a role of the tables
         if match["noun"] and _not_a_title_word(area):
             continue
         start = match.start("rank") if match["rank"] else match.start("before")
@@ -466,6 +485,9 @@ def _ranked_titles(text: str) -> list[Mention]:
         )
         found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank, area)))
     return found
+
+
+_NOT_AN_AREA = frozenset({"a", "an", "the", "this", "that", "it", "them", "their", "its", "each"})
 
 
 def _not_a_title_word(word: str) -> bool:
@@ -1501,6 +1523,9 @@ def _absorbable(text: str, mention: Mention) -> bool:
     if mention.facet is Facet.RECENCY:
         event = _EVENT_VERB.search(before)
         return event is not None and event["verb"].lower() not in _FUNDING_VERBS
+    if mention.facet in (Facet.BARE_DIMENSION, Facet.DIMENSION):
+        # "with DOE funding" is a claim; "hiring" is a signal, "funding data" a column
+        return text[mention.start : mention.end].lower() == "funding"
     if mention.facet is Facet.TECHNOLOGY:
         verb = _STACK_VERB.search(before)
         return (

@@ -534,3 +534,45 @@ async def test_a_claim_about_the_user_still_rides_along_with_an_audience() -> No
 
     assert plan.criteria.industries == ["fintech"]
     assert [r.text for r in plan.criteria.requirements] == ["would buy our product"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "value"),
+    [
+        ("Healthtech-Startups in Österreich, aber nicht in Wien", "cities", "Vienna"),
+        ("Fintechs in Brazil, excluding Rio de Janeiro", "cities", "Rio de Janeiro"),
+    ],
+)
+async def test_a_city_state_ruled_out_is_the_city(prompt: str, field: str, value: str) -> None:
+    plan = await _plan(prompt)
+
+    assert getattr(plan.criteria.exclusions, field) == [value]
+
+
+async def test_a_province_named_like_its_smaller_city_stays_the_province() -> None:
+    plan = await _plan("Marketing agencies in Quebec")
+
+    assert plan.criteria.subdivisions == ["CA-QC"]
+
+
+async def test_a_name_followed_by_state_is_the_state() -> None:
+    plan = await _plan("Breweries in Michigan and New York state that ship nationwide")
+
+    assert plan.criteria.subdivisions == ["US-MI", "US-NY"]
+    assert plan.criteria.cities == []
+    assert plan.criteria.keywords == ["Breweries"]
+
+
+async def test_funding_inside_a_claim_is_part_of_it() -> None:
+    plan = await _plan("Energy startups in Texas with DOE funding")
+    column = await _plan("Fintechs in France, add funding")
+
+    assert [r.text for r in plan.criteria.requirements] == ["DOE funding"]
+    assert plan.criteria.enrich_dimensions == []
+    assert column.criteria.enrich_dimensions == ["funding"]
+
+
+async def test_the_head_of_a_two_word_area_is_a_role() -> None:
+    plan = await _plan("Marketing agencies in Dublin and the head of client services")
+
+    assert [r.title for r in plan.criteria.roles] == ["Head of Client Services"]
