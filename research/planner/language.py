@@ -110,6 +110,22 @@ def prepare(text: str) -> Prepared:
 
 def detect_language(text: str) -> str:
     """ "fr", "de" or "es" when the prompt is written in it, else "en"."""
+    best, score, votes, english = _foreign_votes(text)
+    return best if votes >= 2 and score > english else "en"
+
+
+def mixed_language(text: str) -> str | None:
+    """The other language an English prompt mixes in ("Find healthtech startups in France,
+    série B, pas à Paris"), when two or more of its words are there in lower case (names
+    such as "El Paso" or "LA" are no votes)."""
+    lowered = " ".join(w for w in re.findall(r"[^\W\d_]+", text) if w.islower())
+    best, _, votes, _ = _foreign_votes(lowered)
+    return best if votes >= 2 and detect_language(text) == "en" else None
+
+
+def _foreign_votes(text: str) -> tuple[str, float, int, int]:
+    """The likeliest other language, its weighted score, its marker count, and the English
+    marker count."""
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     english = sum(w in _ENGLISH_MARKERS for w in words)
     best, score, votes = "en", 0.0, 0
@@ -121,7 +137,7 @@ def detect_language(text: str) -> str:
         if count > score:
             best, score = language, count
             votes = sum(w in markers for w in words) + glued
-    return best if votes >= 2 and score > english else "en"
+    return best, score, votes, english
 
 
 def _sharing(word: str) -> int:
@@ -283,12 +299,33 @@ def _phrase_tables() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
             tables[name] = (_pattern(ordered), phrases)
             sure = [p for p in ordered if _distinctive(p, english)]
             tables[f"{name}:sure"] = (_pattern(sure), phrases)
+        # In an English prompt that mixes the language in, its words that are no English words
+        # ("pas", "avec"), written in lower case ("El Paso" and "LA" stay names).
+        foreign = [p for p in written if _not_english(p)]
+        tables[f"{language}:foreign"] = (_pattern(foreign, lower=True), written)
     return tables
 
 
-def _pattern(phrases: list[str]) -> re.Pattern[str]:
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I)
+def _pattern(phrases: list[str], *, lower: bool = False) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", 0 if lower else re.I)
+
+
+_ENGLISH_TOO = frozenset({"in", "of", "no", "die", "solo", "plus", "or", "a", "the", "also"})
+"""Planning words other languages share with English, where they mean something else."""
+
+
+def _inside_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a word stands between two capitalized words ("Rio de Janeiro")."""
+    before = re.search(r"([^\W\d_]+)\s+$", text[: match.start()])
+    after = re.match(r"\s+([^\W\d_]+)", text[match.end() :])
+    return bool(before and after and before.group(1)[0].isupper() and after.group(1)[0].isupper())
+
+
+def _not_english(phrase: str) -> bool:
+    """Whether a planning word of another language is no English word ("pas", "avec")."""
+    return phrase.islower() and phrase not in _ENGLISH_TOO
 
 
 def _distinctive(phrase: str, english: SpellChecker) -> bool:
@@ -325,12 +362,17 @@ def _translation_edits(text: str, folded: str, language: str, *, taken: list[_Ed
     tables = _phrase_tables()
     edits: list[_Edit] = []
     rounds = [[language, f"{language}:folded"]] if language != "en" else []
+    mixed = mixed_language(text) if language == "en" else None
+    if mixed:
+        rounds.append([f"{mixed}:foreign", f"{mixed}:folded"])
     rounds += [[f"{code}{kind}:sure" for code in TRANSLATIONS for kind in ("", ":folded")]]
     for names in rounds:
         found = []
         for name in names:
             pattern, phrases = tables[name]
             for match in pattern.finditer(folded if ":folded" in name else text):
+                if name.endswith(":foreign") and _inside_name(text, match):
+                    continue  # "Rio de Janeiro" keeps its "de"
                 key = " ".join(match.group(0).lower().split())
                 found.append(_Edit(match.start(), match.end(), phrases[key]))
         for edit in sorted(found, key=lambda e: (e.start - e.end, e.start)):
@@ -393,13 +435,16 @@ def vocabulary() -> dict[str, str]:
 
 
 def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
+    from research.planner import gazetteer
+
     edits = []
     english, known = _english(), vocabulary()
+    names = [_Edit(m.start, m.end, "") for m in gazetteer.find_places(text) if m.key.kind != "area"]
     for match in re.finditer(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w'’-])", text):
         word = match.group(0)
         lower = word.lower()
-        if lower in known or _overlaps(match.start(), match.end(), taken):
-            continue
+        if lower in known or _overlaps(match.start(), match.end(), [*taken, *names]):
+            continue  # a known word, or part of a place's name ("El Paso")
         if word.isupper() or any(
             english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in _forms(lower)
         ):

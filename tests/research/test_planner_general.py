@@ -576,3 +576,21 @@ async def test_the_head_of_a_two_word_area_is_a_role() -> None:
     plan = await _plan("Marketing agencies in Dublin and the head of client services")
 
     assert [r.title for r in plan.criteria.roles] == ["Head of Client Services"]
+
+
+async def test_an_english_prompt_mixing_in_french_keeps_its_negation() -> None:
+    plan = await _plan(
+        "Find Healthtech startups in France, série B, pas à Paris, le directeur médical"
+    )
+
+    assert plan.criteria.cities == []
+    assert plan.criteria.exclusions.cities == ["Paris"]
+    assert [r.title for r in plan.criteria.roles] == ["Chief Medical Officer"]
+
+
+async def test_names_with_foreign_words_stay_names() -> None:
+    paso = await _plan("Startups in El Paso and LA with the CTO")
+    rio = await _plan("Find fintechs in Rio de Janeiro and São Paulo")
+
+    assert sorted(paso.criteria.cities) == ["El Paso", "Los Angeles"]
+    assert sorted(rio.criteria.cities) == ["Rio de Janeiro", "São Paulo"]
