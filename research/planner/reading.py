@@ -406,6 +406,8 @@ def _opens_claim(text: str, word: re.Match[str], mentions: Sequence[Spanned]) ->
         return False
     if lower not in _PREDICATE and not (len(lower) > 4 and lower.endswith(("ed", "ing"))):
         return False
+    if lower in _HIRING_VERBS:
+        return False  # "recruiting Unity developers" is a hiring signal, read elsewhere
     before = text[: word.start()].rstrip()
     after_audience = any(m.end == len(before) for m in mentions) or bool(
         re.search(r"(?<![\w-])[\w-]+s$", before)
@@ -414,6 +416,7 @@ def _opens_claim(text: str, word: re.Match[str], mentions: Sequence[Spanned]) ->
     return after_audience and bool(re.match(r"\s+\w", text[word.end() :]))
 
 
+_HIRING_VERBS = frozenset({"recruiting", "hiring", "staffing"})
 _AUDIENCE_PLURALS = frozenset({"agencies", "brands", "studios", "clinics", "shops", "stores"})
 
 

@@ -529,17 +529,26 @@ _EMAIL = re.compile(
     re.I,
 )
 _BARE_DIMENSION = re.compile(
-    r"(?<![\w])(?:(?:actively|currently)\s+)?(hiring|funding)(?![\w])", re.I
+    r"(?<![\w])(?:(?:actively|currently)\s+)?(hiring|recruiting|funding)(?![\w])"
+    r"(?!\s+(?:agenc\w*|firms?|compan\w*|business\w*|startups?|software|platforms?|tech\w*|"
+    r"services?|consultanc\w*|shops?|industry|sector|space|partners?|teams?|tools?)(?![\w]))",
+    re.I,
 )
+"""A lone "hiring" or "funding"; "recruiting agencies" and "hiring platforms" are businesses."""
 
 
 def _emails(text: str) -> list[Mention]:
     return [Mention(m.start(), m.end(), Facet.EMAIL, True) for m in _EMAIL.finditer(text)]
 
 
+_HIRING_WORDS = {"recruiting": "hiring"}
+
+
 def _bare_dimensions(text: str) -> list[Mention]:
     return [
-        Mention(m.start(), m.end(), Facet.BARE_DIMENSION, m.group(1).lower())
+        Mention(
+            m.start(), m.end(), Facet.BARE_DIMENSION, _HIRING_WORDS.get(m[1].lower(), m[1].lower())
+        )
         for m in _BARE_DIMENSION.finditer(text)
     ]
 
@@ -622,7 +631,8 @@ _MONEY = re.compile(
 )
 _YEAR = r"(?:19|20)\d\d"
 _FOUNDED = re.compile(
-    rf"(?<![\w])founded\s+(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
+    r"(?<![\w])(?:founded|established|incorporated|launched|started|set\s+up)\s+"
+    rf"(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
     rf"(?:\s*(?:{_DASH}|and)\s*(?P<y2>{_YEAR}))?"
     r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?)?(?![\w])",
     re.I,

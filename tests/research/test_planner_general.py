@@ -594,3 +594,22 @@ async def test_names_with_foreign_words_stay_names() -> None:
 
     assert sorted(paso.criteria.cities) == ["El Paso", "Los Angeles"]
     assert sorted(rio.criteria.cities) == ["Rio de Janeiro", "São Paulo"]
+
+
+async def test_established_is_founded() -> None:
+    plan = await _plan("Cybersecurity startups in the Nordics established after 2018")
+
+    assert [(t.metric, t.min) for t in plan.criteria.thresholds] == [("founded_year", 2019)]
+    assert plan.criteria.requirements == []
+
+
+async def test_recruiting_is_hiring_unless_it_names_a_business() -> None:
+    signal = await _plan("Which Series A fintechs in Kenya are recruiting, and who is their CTO?")
+    roles = await _plan("Gaming companies in Poland recruiting Unity developers")
+    business = await _plan("Recruiting agencies in London")
+
+    assert signal.criteria.hiring == ["any"]
+    assert roles.criteria.hiring == ["Developer"]
+    assert roles.criteria.requirements == []
+    assert business.criteria.hiring == []
+    assert business.criteria.keywords == ["Recruiting agencies"]
