@@ -1510,6 +1510,7 @@ _WHOSE = re.compile(r"(?<![\w])whose\s+$", re.I)
 _EVENT_VERB = re.compile(r"(?<![\w-])(?P<verb>[a-z]+ed)\s+$", re.I)
 _FUNDING_VERBS = frozenset(
     {"raised", "funded", "backed", "closed", "invested", "financed", "announced", "reported"}
+    | {"secured", "received", "landed"}
 )
 _STACK_VERB = re.compile(
     r"(?<![\w-])(?P<verb>[\w-]+)\s+(?:with|on|by|to|for|through|into|via)\s+(?:the\s+)?$", re.I
