@@ -550,7 +550,7 @@ TOP_ROLE = re.compile(
 """"the top sales person", "the most senior marketing exec"."""
 
 FUNCTION_BOSS = re.compile(
-    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?P<function>[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?P<lead>[a-z]+\s+)?(?P<function>[a-z]+)\s+"
     r"(?:boss|bosses|chief|honcho|supremo|leadership|leaders?)(?![\w])",
     re.I,
 )

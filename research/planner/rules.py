@@ -388,7 +388,27 @@ def _role_phrases(text: str) -> list[Mention]:
     """Roles described rather than titled: "whoever runs engineering", "the owner"."""
     found = []
     described = [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]
-    described += [m for m in FUNCTION_BOSS.finditer(text) if m["function"].lower() in _FUNCTIONS]
+    for match in FUNCTION_BOSS.finditer(text):
+        two = f"{match['lead'] or ''}{match['function']}".lower()
+        if " ".join(two.split()) in _FUNCTIONS:  # "the sales ops boss"
+            function = " ".join(two.split())
+        elif match["function"].lower() in _FUNCTIONS:  # "the CEO and finance chief"
+            function = match["function"]
+        else:
+            continue
+        start = match.start() if function.count(" ") else match.start("function")
+        found.append(Mention(start, match.end(), Facet.ROLE, _described(_head_of(function))))
+    for match in _CHIEF.finditer(text):
+        if match["noun"].lower() in _FUNCTIONS or match["noun"].lower() in roles.IC_NOUNS:
+            label = f"Chief {match['noun'].title()}"
+            found.append(
+                Mention(
+                    match.start(),
+                    match.end(),
+                    Facet.ROLE,
+                    _ranked_title(label, "chief", match["noun"]),
+                )
+            )
     for match in described:
         function = match["function"].strip()
         if function.lower() in GENERIC_NOUNS:  # "whoever runs the company"
@@ -410,6 +430,15 @@ def _role_phrases(text: str) -> list[Mention]:
         )
         found.append(Mention(match.start(), match.end(), Facet.ROLE, owner))
     return found
+
+
+_CHIEF = re.compile(r"(?<![\w])chief\s+(?P<noun>[a-z]+)(?!\s+officers?(?![\w]))(?![\w-])")
+"""A chief written in lower case ("their chief executive", "the chief scientist")."""
+
+
+def _head_of(function: str) -> str:
+    title = roles.normalize_title(f"Head of {function}")
+    return title.title if title is not None else f"Head of {function.title()}"
 
 
 _FUNCTIONS = frozenset(

@@ -126,6 +126,8 @@ async def test_the_words_before_a_sector_startup_stay_a_keyword() -> None:
         ("SaaS companies in Berlin, the Chief Executive", "c_level", "executive"),
         ("AI startups in London, the chief scientist", "c_level", "data"),
         ("Law firms in Chicago, the managing partner", "c_level", "executive"),
+        ("Women-led fintechs in Nigeria, chief executive only", "c_level", "executive"),
+        ("Fintechs in Ghana, pull the finance chief", "head", "finance"),
     ],
 )
 async def test_a_described_role_is_a_seniority_of_a_function(
