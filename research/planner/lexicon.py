@@ -930,7 +930,14 @@ def find_stages(text: str) -> list[Match[tuple[str, ...]]]:
         start = STAGE_LADDER.index("pre_seed" if "pre" in match["from"].lower() else "seed")
         end = STAGE_LADDER.index(f"series_{match['to'].lower()}")
         found.append(Match(match.start(), match.end(), STAGE_LADDER[start : end + 1], match[0]))
+    for match in _LETTER_ROUND.finditer(text):
+        stage = (f"series_{match['letter'].lower()}",)
+        found.append(Match(match.start(), match.end(), stage, match[0]))
     return resolve_overlaps(found)
+
+
+_LETTER_ROUND = re.compile(r"(?<![\w])(?:an?\s+)?(?P<letter>[A-F])[\s-]+rounds?(?![\w])")
+"""A round named by its letter alone, in capitals: "raised an A round", "a B-round"."""
 
 
 def _is_seed_list(text: str, match: Match[tuple[str, ...]]) -> bool:

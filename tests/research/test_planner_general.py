@@ -615,3 +615,10 @@ async def test_recruiting_is_hiring_unless_it_names_a_business() -> None:
     assert roles.criteria.requirements == []
     assert business.criteria.hiring == []
     assert business.criteria.keywords == ["Recruiting agencies"]
+
+
+async def test_a_round_named_by_its_letter_is_that_series() -> None:
+    plan = await _plan("Fintechs in Paris that raised an A round")
+
+    assert plan.criteria.stages == ["series_a"]
+    assert plan.criteria.requirements == []
