@@ -17,10 +17,18 @@ NEGATION_CUE = re.compile(
     r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
     r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing)|never|nor|"
     r"(?<=anywhere\s)but|(?<=everywhere\s)but|(?<=anything\s)but|(?<=all\s)but|"
+    r"barring|save\s+for|with\s+the\s+exception\s+of|outside(?:\s+of)?|"
     r"(?:are|is|do|does|did|was|were|have|has|had|wo|ca)n[’']?t)(?![\w])",
     re.I,
 )
 """Words that open an exclusion: what follows, up to the end of the phrase, is ruled out."""
+
+POSTPOSED_NEGATION = re.compile(
+    r"(?<![\w])(?:excluded|aside|not\s+included|left\s+out|ruled\s+out|omitted|"
+    r"not\s+wanted)(?![\w])",
+    re.I,
+)
+"""Words after what they rule out: "Germany excluded", "Brazil aside"."""
 
 NOT_NEGATION = re.compile(
     r"(?<![\w])(?:no\s+(?:more|less|fewer|later|earlier|older|bigger|larger|smaller)\s+than|"

@@ -38,6 +38,7 @@ from research.planner.phrases import (
     LOCATIVE,
     NEGATION_CUE,
     NOT_NEGATION,
+    POSTPOSED_NEGATION,
     RELATION_WORD,
     SCOPE_END,
     SCOPE_FILLER,
@@ -186,11 +187,12 @@ def _unknown_places(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]
 
 # --- negation scopes ---------------------------------------------------------------------------
 
+_POSTPOSED_WORDS = frozenset({"excluded", "aside", "included", "left", "ruled", "omitted"})
 _CLAIM_VERBS_IN_FILLER = frozenset(
     {"funded", "raised", "raising", "raise", "funding", "hiring", "hire", "hires", "use"}
     | {"uses", "using", "build", "backed"}
 )
-_EXCLUSION_EDGE = (SCOPE_FILLER | FILLER) - _CLAIM_VERBS_IN_FILLER
+_EXCLUSION_EDGE = (SCOPE_FILLER | FILLER | _POSTPOSED_WORDS) - _CLAIM_VERBS_IN_FILLER
 """Words trimmed from an excluded phrase's edges; "not funded by the government" keeps its
 verb, which is what is ruled out."""
 
@@ -259,6 +261,32 @@ def _scopes(
                 [excludable[i] and kinds[i] == kinds[inside[-1]] for i in range(len(mentions))],
             )
         scopes.append(Scope(cue.start(), end, structured, cue.end()))
+    scopes += _postposed_scopes(text, mentions, excludable, scopes)
+    return sorted(scopes, key=lambda scope: scope.start)
+
+
+_PHRASE_START = re.compile(r"[,;.:!?(\n]|(?<![\w])(?:but|with|though|although)(?![\w])", re.I)
+
+
+def _postposed_scopes(
+    text: str, mentions: Sequence[Spanned], excludable: Sequence[bool], taken: Sequence[Scope]
+) -> list[Scope]:
+    """ "Fintechs in Europe, Germany excluded": the phrase before the cue is ruled out."""
+    scopes = []
+    for cue in POSTPOSED_NEGATION.finditer(text):
+        if any(s.start <= cue.start() < s.end for s in taken):
+            continue
+        breaks = [m.end() for m in _PHRASE_START.finditer(text, 0, cue.start())]
+        start = breaks[-1] if breaks else 0
+        inside = [i for i, m in enumerate(mentions) if start <= m.start < cue.start()]
+        if any(not excludable[i] for i in inside):
+            continue
+        leftover = _leftover(text, start, cue.start(), [mentions[i] for i in inside])
+        if not inside and not leftover:
+            continue
+        words = list(_WORD.finditer(text, start, cue.start()))
+        first = words[0].start() if words else start
+        scopes.append(Scope(first, cue.end(), bool(inside) and not leftover, first))
     return scopes
 
 

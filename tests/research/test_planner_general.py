@@ -622,3 +622,30 @@ async def test_a_round_named_by_its_letter_is_that_series() -> None:
 
     assert plan.criteria.stages == ["series_a"]
     assert plan.criteria.requirements == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "excluded"),
+    [
+        ("Fintechs in Europe, Germany and France excluded", "countries", ["DE", "FR"]),
+        ("Fintechs in LATAM, Brazil aside", "countries", ["BR"]),
+        ("AI companies in Canada barring Toronto", "cities", ["Toronto"]),
+        ("SaaS in the Nordics save for Finland", "countries", ["FI"]),
+        ("Edtech in Asia outside of China", "countries", ["CN"]),
+        ("SaaS in France with the exception of Paris", "cities", ["Paris"]),
+    ],
+)
+async def test_every_way_of_ruling_a_place_out_excludes_it(
+    prompt: str, field: str, excluded: list[str]
+) -> None:
+    plan = await _plan(prompt)
+
+    assert getattr(plan.criteria.exclusions, field) == excluded
+    assert not set(excluded) & set(getattr(plan.criteria, field))
+
+
+async def test_a_phrase_ruled_out_after_the_fact_is_excluded_as_written() -> None:
+    plan = await _plan("Agencies in Berlin, freelancers excluded")
+
+    assert plan.criteria.exclusions.keywords == ["freelancers"]
+    assert plan.criteria.keywords == ["Agencies"]
