@@ -134,6 +134,11 @@ def read(
             for item in _listed_exclusions(text, scope.end, mentions):
                 covered.append((item[0], item[1]))
                 free.append(Free(FreeKind.EXCLUDED, *item))
+    facets = list(kinds or ["" for _ in mentions])
+    for start, end, inside in _lookalikes(text, mentions, covered, places, facets):
+        absorbed.update(inside)
+        covered.append((start, end))
+        free.append(Free(FreeKind.REQUIREMENT, start, end, text[start:end]))
     for run in _requirement_runs(text, mentions, covered, absorbable, places):
         start, end, inside = run
         absorbed.update(inside)
@@ -343,6 +348,37 @@ def _leftover(text: str, start: int, end: int, inside: Sequence[Spanned]) -> lis
 
 
 # --- requirements -----------------------------------------------------------------------------
+
+_LOOKALIKE = re.compile(
+    r"(?<![\w])(?i:like|such\s+as|similar\s+to|comparable\s+to|competitors?\s+(?:of|to)|"
+    r"alternatives?\s+to|lookalikes?\s+of|peers\s+of)\s+"
+    r"(?P<names>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*"
+    r"(?:\s*(?:,|(?i:and|or))\s*[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)*)"
+)
+"""Companies named as a model ("like Stripe", "competitors of Salesforce"): a lookalike claim,
+not their stack or a keyword."""
+
+
+_WOULD = re.compile(r"(?:would|['’]d|we|i|you)\s+$", re.I)
+
+
+def _lookalikes(
+    text: str,
+    mentions: Sequence[Spanned],
+    covered: Sequence[tuple[int, int]],
+    places: Sequence[bool],
+    kinds: Sequence[str],
+) -> list[tuple[int, int, list[int]]]:
+    found = []
+    for match in _LOOKALIKE.finditer(text):
+        start, end = match.start(), match.end("names")
+        if _inside(start, covered) or _WOULD.search(text, 0, start):
+            continue  # "I'd like the CTO" asks for someone
+        inside = [i for i, m in enumerate(mentions) if start <= m.start < end]
+        if any(places[i] or kinds[i] in ("role", "stage", "threshold") for i in inside):
+            continue  # "countries like Germany and France" names places; "like CTOs" people
+        found.append((start, end, inside))
+    return found
 
 
 def _requirement_runs(

@@ -649,3 +649,28 @@ async def test_a_phrase_ruled_out_after_the_fact_is_excluded_as_written() -> Non
 
     assert plan.criteria.exclusions.keywords == ["freelancers"]
     assert plan.criteria.keywords == ["Agencies"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "claim"),
+    [
+        ("Companies like Stripe in Europe", "like Stripe"),
+        ("SaaS companies like HubSpot and Pipedrive in the UK", "like HubSpot and Pipedrive"),
+        ("Competitors of Salesforce in France", "Competitors of Salesforce"),
+    ],
+)
+async def test_companies_named_as_a_model_are_a_lookalike_claim(prompt: str, claim: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.technologies == []
+    assert [r.text for r in plan.criteria.requirements] == [claim]
+
+
+async def test_would_like_asks_for_people_not_lookalikes() -> None:
+    plan = await _plan("Fintechs in Berlin, I'd like CTO and CFO")
+
+    assert [r.title for r in plan.criteria.roles] == [
+        "Chief Technology Officer",
+        "Chief Financial Officer",
+    ]
+    assert plan.criteria.requirements == []
