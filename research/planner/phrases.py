@@ -893,11 +893,24 @@ NUMBER_WORDS: dict[str, str] = {
 """Counts written as words ("fewer than twenty people"); "one" stays a pronoun."""
 
 FIRST_PERSON = re.compile(
-    r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sell|make|build|offer|provide|help|"
-    r"work|serve|are|am|do|run|have|'re|'m)(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sells?|makes?|builds?|offers?|"
+    r"provides?|helps?|works?|serves?|are|am|do|does|runs?|have|has|'re|'m)(?![\w])"
+    r"[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)|"
+    r"(?<![\w])(?:we|i)['’](?:re|m)\s+an?\s[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
     re.I,
 )
 """What the user says about themselves ("we sell to dentists"): context, not a criterion."""
+
+SELF_DESCRIPTION = re.compile(
+    r"(?<![\w])(?:(?:we|i|our\s+\w+|my\s+\w+)\s+(?:(?:also|mainly|mostly)\s+)?"
+    r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?)(?!\s+(?:to|for)(?![\w]))|"
+    r"runs?\s+(?:an?|our|my)(?![\w]))"
+    r"|(?:we|i)(?:['’]re|['’]m|\s+are|\s+am)\s+an?)"
+    r"(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    re.I,
+)
+"""What the user says they make or are ("I sell cybersecurity training", "we're a payroll
+provider"): its industries and places describe the user, not the audience."""
 
 FOREIGN_FUNCTIONS: dict[str, dict[str, str]] = {
     "fr": {

@@ -45,6 +45,7 @@ from research.planner.phrases import (
     ROLE_PHRASE,
     SCOPE_FILLER,
     SECTOR_NOUNS,
+    SELF_DESCRIPTION,
     TOP_ROLE,
 )
 from research.planner.plans import (
@@ -142,7 +143,13 @@ class Mention:
 
 def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
-    candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
+    own = [(m.start(), m.end()) for m in SELF_DESCRIPTION.finditer(text)]
+    candidates = [
+        mention
+        for extract in _EXTRACTORS
+        for mention in extract(text)
+        if not any(start <= mention.start < end for start, end in own)
+    ]
     mentions = _kinds_of_business(text, _longest_first(candidates))
     mentions = _qualified_places(text, _places_in_context(text, mentions))
     mentions += _counted_rows(text, mentions)

@@ -674,3 +674,26 @@ async def test_would_like_asks_for_people_not_lookalikes() -> None:
         "Chief Financial Officer",
     ]
     assert plan.criteria.requirements == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "industries", "keywords"),
+    [
+        ("I sell cybersecurity training: get me banks in Canada", [], ["banks"]),
+        ("My company makes HR software; find logistics firms in Texas", ["logistics"], []),
+        ("We're a payroll provider - find agencies in Ohio", [], ["agencies"]),
+    ],
+)
+async def test_what_the_user_makes_or_is_describes_the_user_not_the_audience(
+    prompt: str, industries: list[str], keywords: list[str]
+) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.industries == industries
+    assert plan.criteria.keywords == keywords
+
+
+async def test_who_the_user_sells_to_can_be_the_audience() -> None:
+    plan = await _plan("We sell to fintechs in France; find their CFOs")
+
+    assert (plan.criteria.industries, plan.criteria.countries) == (["fintech"], ["FR"])
