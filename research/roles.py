@@ -82,6 +82,7 @@ ABBREVIATIONS: dict[str, str] = {
     "snr": "senior",
     "jr": "junior",
     "mgr": "manager",
+    "gm": "general manager",
     "dir": "director",
     "vp": "vice president",
     "svp": "senior vice president",
@@ -252,6 +253,7 @@ SPECIAL_TITLES: dict[str, tuple[str, str, str, str]] = {
     "co founder": ("c_level", "executive", "Co-founder", "cofounder"),
     "president": ("c_level", "executive", "President", "president"),
     "managing director": ("c_level", "executive", "Managing Director", "managing_director"),
+    "managing partner": ("c_level", "executive", "Managing Partner", "managing_partner"),
     "general counsel": ("head", "legal", "General Counsel", "general_counsel"),
     "general manager": ("head", "executive", "General Manager", "general_manager"),
     "chief of staff": ("head", "executive", "Chief of Staff", "chief_of_staff"),
@@ -835,7 +837,7 @@ def _title_patterns() -> tuple[re.Pattern[str], ...]:
     ]
     patterns = [re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE) for p in case_insensitive]
     # Short abbreviations are only titles when written in capitals ("AEs", not "ae").
-    patterns.append(re.compile(r"(?<![\w-])(?:SWE|SDE|PMM|TPM|PM|EM|SDR|BDR|AE|CSM)s?(?![\w-])"))
+    patterns.append(re.compile(r"(?<![\w-])(?:SWE|SDE|PMM|TPM|PM|EM|SDR|BDR|AE|CSM|GM)s?(?![\w-])"))
     return tuple(patterns)
 
 

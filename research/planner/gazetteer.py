@@ -93,10 +93,12 @@ _GENERIC = frozenset(
 )
 
 _DIRECTION = re.compile(
-    r"(?<![\w])(?P<dir>northern|southern|eastern|western|central|north(?:ern)?[\s-]?(?:east|west)(?:ern)?|"
-    r"south(?:ern)?[\s-]?(?:east|west)(?:ern)?)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
+    r"(?<![\w-])(?P<dir>north(?:ern)?|south(?:ern)?|east(?:ern)?|west(?:ern)?|central|"
+    r"north(?:ern)?[\s-]?(?:east|west)(?:ern)?|south(?:ern)?[\s-]?(?:east|west)(?:ern)?|"
+    r"upstate|downstate|coastal|sub-saharan|greater)\s+(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)",
     re.I,
 )
+"""A part of a known place ("northern Italy", "southern California", "East Africa")."""
 _NEW_BEFORE = re.compile(r"(?<![\w])New\s+$")
 """A "New ..." the gazetteer does not hold ("New England") is not the place it renames."""
 _NAME_RUN = re.compile(
@@ -163,7 +165,33 @@ def _names() -> dict[str, Entry]:
             seen.add(key)
             if not all(frequency.get(w, 0) >= COMMON_WORD_FREQUENCY for w in key.split()):
                 offer(name, entry, key)
+    _prefer_cities(table, cities)
     return table
+
+
+CITY_STATE_POPULATION = 1_000_000
+"""A state and a city this big of one name in one country ("Wien", "Hamburg") is the city."""
+
+
+def _prefer_cities(table: dict[str, Entry], cities: list[dict[str, Any]]) -> None:
+    """A subdivision named after its big city means the city ("excluding Wien", "not in Rio
+    de Janeiro"), except in the US, where "New York" and "Washington" name states too."""
+    big = [city for city in cities if city["population"] >= CITY_STATE_POPULATION]
+    for city in big:
+        entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        names = {
+            city["name"],
+            *(n for n in city.get("alternatenames", ()) if _EXONYM_SHAPE.fullmatch(n)),
+        }
+        for name in names:
+            held = table.get(_key(name))
+            if (
+                held is not None
+                and held.place.kind == "subdivision"
+                and held.country == entry.country
+                and entry.country != "US"
+            ):
+                table[_key(name)] = entry
 
 
 def _key(name: str) -> str:
@@ -197,6 +225,15 @@ def _subdivision_named(name: str, country: str) -> Place | None:
         names = re.split(r"\s*\[|\]\s*|\s*/\s*", subdivision.name)
         if any(fold(n) == key for n in names if n):
             return Place("subdivision", subdivision.code)
+    return None
+
+
+def subdivision_called(name: str) -> Place | None:
+    """The state or province of a federal country called ``name`` ("New York" state)."""
+    for country in sorted(_FEDERAL):
+        found = _subdivision_named(name, country)
+        if found is not None:
+            return found
     return None
 
 
@@ -277,8 +314,16 @@ def country_of(place: Place) -> str | None:
     if place.kind == "city":
         return city_country(place.value)
     if place.kind == "area":
-        return place.value.rsplit(":", 1)[-1]
+        return country_of(area_whole(place.value)) or None
+    if place.kind == "country":
+        return place.value
     return None
+
+
+def area_whole(value: str) -> Place:
+    """The known place an area is part of: "southern California" -> California."""
+    _, kind, code = value.rsplit("|", 2)
+    return Place(kind, code)  # type: ignore[arg-type]
 
 
 def find_places(text: str) -> list[Match[Place]]:
@@ -286,12 +331,20 @@ def find_places(text: str) -> list[Match[Place]]:
     found: list[Match[Place]] = []
     table = _names()
     for match in _DIRECTION.finditer(text):
-        if fold(match.group(0)).replace("-", " ") in table:
-            continue  # "Western Australia" is a state, not the west of Australia
-        country = _country_code(match["place"])
-        if country is not None:
-            value = f"{match['dir'].lower()}:{country}"
-            found.append(Match(match.start(), match.end(), Place("area", value), match.group(0)))
+        whole = _whole_place(match["place"])
+        if whole is None:
+            continue
+        end = match.start("place") + whole.end
+        written = text[match.start() : end]
+        if fold(written).replace("-", " ") in table or _known_at(written, 0, len(written)):
+            continue  # "Western Australia" is a state, "South Africa" a country
+        if match["dir"].lower() == "greater" and whole.key.kind == "city":
+            metro = _METRO.match(text, end)  # the metro area: "Greater Toronto Area"
+            end = metro.end() if metro else end
+            found.append(Match(match.start(), end, whole.key, text[match.start() : end]))
+            continue
+        value = f"{written}|{whole.key.kind}|{whole.key.value}"
+        found.append(Match(match.start(), end, Place("area", value), written))
     for run in _NAME_RUN.finditer(text):
         words = list(re.finditer(r"\S+", run.group(0)))
         index = 0
@@ -354,17 +407,31 @@ def _lowercase_places(text: str, taken: list[Match[Place]]) -> list[Match[Place]
     return found
 
 
-def _country_code(name: str) -> str | None:
+_METRO = re.compile(r"\s+(?:metro(?:politan)?\s+)?(?:area|region)(?![\w])", re.I)
+
+
+def _whole_place(name: str) -> Match[Place] | None:
+    """The country, region, state or city a name starts with."""
     for match in lexicon.find_places(name):
-        if match.key.kind == "country" and match.start == 0:
-            return match.key.value
+        if match.key.kind in ("country", "region", "city") and match.start == 0:
+            return match
+    words = name.split()
+    for size in range(len(words), 0, -1):
+        phrase = " ".join(words[:size])
+        entry = _names().get(fold(phrase).replace("-", " "))
+        if entry is not None and phrase[0].isupper():
+            return Match(0, len(phrase), entry.place, phrase)
     return None
 
 
+def _known_at(text: str, start: int, end: int) -> bool:
+    """Whether the lexicon names exactly ``text[start:end]`` ("South Korea", "East Coast")."""
+    return any(m.start == start and m.end == end for m in lexicon.find_places(text))
+
+
 def area_name(value: str) -> str:
-    """How an area reads: "northern:IT" -> "northern Italy"."""
-    direction, _, country = value.partition(":")
-    return f"{direction} {lexicon.country_name(country)}"
+    """How an area reads: as the prompt wrote it ("southern California")."""
+    return value.rsplit("|", 2)[0]
 
 
 def place_name(place: Place) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,17 @@ from spellchecker import SpellChecker
 
 from research import roles
 from research.planner import lexicon
-from research.planner.phrases import LANGUAGE_MARKERS, NUMBER_WORDS, SHORTHAND, TRANSLATIONS
+from research.planner.phrases import (
+    FOREIGN_COMPANY_NOUNS,
+    FOREIGN_FUNCTIONS,
+    FOREIGN_RANK_SUFFIXES,
+    FOREIGN_RANKS,
+    FOREIGN_SECTORS,
+    LANGUAGE_MARKERS,
+    NUMBER_WORDS,
+    SHORTHAND,
+    TRANSLATIONS,
+)
 
 COMMON_WORD_FREQUENCY = 100
 """A word seen this often in the spell checker's English corpus is a word, not a typo."""
@@ -88,24 +99,45 @@ def prepare(text: str) -> Prepared:
     """Rewrite ``text`` into the planner's English, remembering where each character came from."""
     edits = _shorthand_edits(text) + _series_letter_edits(text)
     language = detect_language(text)
-    edits += _noun_of_edits(text, language, taken=edits)
-    edits += _translation_edits(text, language, taken=edits)
+    folded = _fold(text)
+    edits += _foreign_role_edits(folded, language, taken=edits)
+    edits += _compound_edits(folded, language, taken=edits)
+    edits += _noun_of_edits(text, folded, language, taken=edits)
+    edits += _translation_edits(text, folded, language, taken=edits)
     edits += _typo_edits(text, taken=edits)
     return _apply(text, edits)
 
 
 def detect_language(text: str) -> str:
     """ "fr", "de" or "es" when the prompt is written in it, else "en"."""
+    best, score, votes, english = _foreign_votes(text)
+    return best if votes >= 2 and score > english else "en"
+
+
+def mixed_language(text: str) -> str | None:
+    """The other language an English prompt mixes in ("Find healthtech startups in France,
+    série B, pas à Paris"), when two or more of its words are there in lower case (names
+    such as "El Paso" or "LA" are no votes)."""
+    lowered = " ".join(w for w in re.findall(r"[^\W\d_]+", text) if w.islower())
+    best, _, votes, _ = _foreign_votes(lowered)
+    return best if votes >= 2 and detect_language(text) == "en" else None
+
+
+def _foreign_votes(text: str) -> tuple[str, float, int, int]:
+    """The likeliest other language, its weighted score, its marker count, and the English
+    marker count."""
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     english = sum(w in _ENGLISH_MARKERS for w in words)
     best, score, votes = "en", 0.0, 0
+    folded = _fold(text)
     for language, markers in LANGUAGE_MARKERS.items():
         # "de" and "en" are Spanish, French and Dutch alike: a shared word tells less.
-        count = sum(1 / _sharing(w) for w in words if w in markers)
+        glued = len(_compounds(folded, language))  # "Logistikunternehmen" is German
+        count = sum(1 / _sharing(w) for w in words if w in markers) + glued
         if count > score:
             best, score = language, count
-            votes = sum(w in markers for w in words)
-    return best if votes >= 2 and score > english else "en"
+            votes = sum(w in markers for w in words) + glued
+    return best, score, votes, english
 
 
 def _sharing(word: str) -> int:
@@ -113,28 +145,37 @@ def _sharing(word: str) -> int:
     return sum(word in markers for markers in LANGUAGE_MARKERS.values())
 
 
+def _fold(text: str) -> str:
+    """``text`` lowercased without accents, character for character (same offsets)."""
+    return "".join(unicodedata.normalize("NFKD", c)[0] for c in text.lower())
+
+
 _NOUN_OF = re.compile(
-    r"(?<![\w])(?P<noun>entreprises|sociétés|startups|start-ups|empresas|compañías|firmas)"
-    r"\s+(?:de\s+la\s+|de\s+|d['’]|del\s+)(?P<kind>[^\W\d_][\w-]*)",
+    r"(?<![\w])(?P<noun>entreprises|societes|startups|start-ups|empresas|companias|firmas|"
+    r"compagnies|editeurs|fabricants|fournisseurs|proveedores|fabricantes)"
+    r"\s+(?:de\s+la\s+|de\s+l['’]|de\s+|d['’]|del\s+)(?P<kind>[^\W\d_][\w-]*)",
     re.I,
 )
 
 
-def _noun_of_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+def _noun_of_edits(text: str, folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
     """ "Entreprises de robotique" reads "robotics companies": the kind comes first in English."""
     if language not in ("fr", "es"):
         return []
-    pattern, phrases = _phrase_tables()[language]
+    tables = _phrase_tables()
     edits = []
-    for match in _NOUN_OF.finditer(text):
+    for match in _NOUN_OF.finditer(folded):
         if _overlaps(match.start(), match.end(), taken):
             continue
-        kind, end = match["kind"], match.end()
-        longer = pattern.match(text, match.start("kind"))
-        if longer is not None and longer.end() > end:  # "de salud digital": the whole phrase
-            kind, end = longer.group(0), longer.end()
-        english = phrases.get(" ".join(kind.lower().split()), kind)
-        edits.append(_Edit(match.start(), end, f"{english} companies"))
+        end, english = match.end(), text[match.start("kind") : match.end()]
+        for name, source in ((language, text), (f"{language}:folded", folded)):
+            pattern, phrases = tables[name]
+            longer = pattern.match(source, match.start("kind"))
+            if longer is not None and longer.end() >= end:  # "de salud digital": the phrase
+                end = longer.end()
+                english = phrases[" ".join(longer.group(0).lower().split())]
+        noun = "startups" if match["noun"].startswith("start") else "companies"
+        edits.append(_Edit(match.start(), end, f"{english} {noun}"))
     return edits
 
 
@@ -174,27 +215,117 @@ def _shorthand_edits(text: str) -> list[_Edit]:
     return edits
 
 
+_ARTICLES = r"(?:de\s+la|de\s+l['’]|des|du|de|del|de\s+los|de\s+las|der|des|fur|van\s+de|van)"
+
+
+def _foreign_role_edits(folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """A rank and a function in another language ("directeur des ventes", "jefe de
+    ingeniería", "Leiter Vertrieb", "Produktleiter") is the head of that function."""
+    if language not in FOREIGN_FUNCTIONS:
+        return []
+    functions = FOREIGN_FUNCTIONS[language]
+    names = "|".join(re.escape(f) for f in sorted(functions, key=len, reverse=True))
+    patterns = [
+        rf"(?<![\w])(?:{FOREIGN_RANKS[language]})\s+(?:{_ARTICLES}\s*)?(?P<function>{names})(?![\w])"
+    ]
+    if language in FOREIGN_RANK_SUFFIXES:
+        suffixes = FOREIGN_RANK_SUFFIXES[language]
+        patterns.append(rf"(?<![\w])(?P<function>{names})s?-?(?:{suffixes})(?:in)?(?![\w])")
+    edits: list[_Edit] = []
+    for pattern in patterns:
+        for match in re.finditer(pattern, folded):
+            if _overlaps(match.start(), match.end(), [*taken, *edits]):
+                continue
+            if " ".join(match.group(0).split()) in _known_titles():
+                continue  # the title tables know it whole ("directeur technique" is the CTO)
+            english = functions[" ".join(match["function"].split())]
+            edits.append(_Edit(match.start(), match.end(), f"Head of {english}"))
+    return edits
+
+
+@cache
+def _known_titles() -> frozenset[str]:
+    return frozenset(roles.FOREIGN_TITLES) | frozenset(
+        _fold(phrase) for table in TRANSLATIONS.values() for phrase in table
+    )
+
+
+def _compound_edits(folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """German and Dutch glue the kind of company to its noun: "Softwarefirmen",
+    "Logistiekbedrijven" are "software companies", "logistics companies"."""
+    edits: list[_Edit] = []
+    for code in FOREIGN_COMPANY_NOUNS:
+        if language not in ("en", code):
+            continue  # glued compounds are distinctive enough to read in an English prompt
+        for match in _compounds(folded, code):
+            if _overlaps(match.start(), match.end(), [*taken, *edits]):
+                continue
+            noun = "startups" if match["noun"] == "startups" else "companies"
+            kind = FOREIGN_SECTORS[code][match["kind"]]
+            edits.append(_Edit(match.start(), match.end(), f"{kind} {noun}"))
+    return edits
+
+
+def _compounds(folded: str, language: str) -> list[re.Match[str]]:
+    """A sector glued to a company noun ("versicherungsunternehmen") in ``language``."""
+    if language not in FOREIGN_COMPANY_NOUNS:
+        return []
+    return list(_compound_pattern(language).finditer(folded))
+
+
+@cache
+def _compound_pattern(language: str) -> re.Pattern[str]:
+    sectors = FOREIGN_SECTORS[language]
+    names = "|".join(re.escape(k) for k in sorted(sectors, key=len, reverse=True))
+    nouns = FOREIGN_COMPANY_NOUNS[language]
+    return re.compile(rf"(?<![\w])(?P<kind>{names})s?-?(?P<noun>{nouns})(?![\w])")
+
+
 @cache
 def _phrase_tables() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
-    """Per language: a pattern over its phrases (longest first) and their English."""
+    """Per language: a pattern over its phrases (longest first) and their English.
+
+    "fr" holds the planning words as written (accents tell "à" from "a"); "fr:folded" holds
+    sector and title words, matched without accents ("tecnologia" as "tecnología")."""
     english = SpellChecker()
     tables = {}
     for language, table in TRANSLATIONS.items():
-        phrases = dict(table)
-        phrases.update(_country_names(language))
-        ordered = sorted(phrases, key=len, reverse=True)
-        body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
-        tables[language] = (re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I), phrases)
-        tables[f"{language}:sure"] = (
-            _pattern([p for p in ordered if _distinctive(p, english)]),
-            phrases,
-        )
+        written = dict(table)
+        written.update(_country_names(language))
+        folded = dict(FOREIGN_SECTORS.get(language, {}))
+        folded.update(roles.FOREIGN_TITLES)
+        for name, phrases in ((language, written), (f"{language}:folded", folded)):
+            ordered = sorted(phrases, key=len, reverse=True)
+            tables[name] = (_pattern(ordered), phrases)
+            sure = [p for p in ordered if _distinctive(p, english)]
+            tables[f"{name}:sure"] = (_pattern(sure), phrases)
+        # In an English prompt that mixes the language in, its words that are no English words
+        # ("pas", "avec"), written in lower case ("El Paso" and "LA" stay names).
+        foreign = [p for p in written if _not_english(p)]
+        tables[f"{language}:foreign"] = (_pattern(foreign, lower=True), written)
     return tables
 
 
-def _pattern(phrases: list[str]) -> re.Pattern[str]:
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I)
+def _pattern(phrases: list[str], *, lower: bool = False) -> re.Pattern[str]:
+    ordered = sorted(phrases, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", 0 if lower else re.I)
+
+
+_ENGLISH_TOO = frozenset({"in", "of", "no", "die", "solo", "plus", "or", "a", "the", "also"})
+"""Planning words other languages share with English, where they mean something else."""
+
+
+def _inside_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a word stands between two capitalized words ("Rio de Janeiro")."""
+    before = re.search(r"([^\W\d_]+)\s+$", text[: match.start()])
+    after = re.match(r"\s+([^\W\d_]+)", text[match.end() :])
+    return bool(before and after and before.group(1)[0].isupper() and after.group(1)[0].isupper())
+
+
+def _not_english(phrase: str) -> bool:
+    """Whether a planning word of another language is no English word ("pas", "avec")."""
+    return phrase.islower() and phrase not in _ENGLISH_TOO
 
 
 def _distinctive(phrase: str, english: SpellChecker) -> bool:
@@ -225,18 +356,28 @@ def _country_names(language: str) -> dict[str, str]:
     return names
 
 
-def _translation_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+def _translation_edits(text: str, folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
+    """Planning, sector and title words of another language, longest phrase first: the
+    prompt's own language, then words distinctive enough to read in any prompt."""
     tables = _phrase_tables()
     edits: list[_Edit] = []
-    passes = [language] if language != "en" else []
-    passes += [f"{code}:sure" for code in TRANSLATIONS]
-    for name in passes:
-        pattern, phrases = tables[name]
-        for match in pattern.finditer(text):
-            if _overlaps(match.start(), match.end(), [*taken, *edits]):
-                continue
-            key = " ".join(match.group(0).lower().split())
-            edits.append(_Edit(match.start(), match.end(), phrases[key]))
+    rounds = [[language, f"{language}:folded"]] if language != "en" else []
+    mixed = mixed_language(text) if language == "en" else None
+    if mixed:
+        rounds.append([f"{mixed}:foreign", f"{mixed}:folded"])
+    rounds += [[f"{code}{kind}:sure" for code in TRANSLATIONS for kind in ("", ":folded")]]
+    for names in rounds:
+        found = []
+        for name in names:
+            pattern, phrases = tables[name]
+            for match in pattern.finditer(folded if ":folded" in name else text):
+                if name.endswith(":foreign") and _inside_name(text, match):
+                    continue  # "Rio de Janeiro" keeps its "de"
+                key = " ".join(match.group(0).lower().split())
+                found.append(_Edit(match.start(), match.end(), phrases[key]))
+        for edit in sorted(found, key=lambda e: (e.start - e.end, e.start)):
+            if not _overlaps(edit.start, edit.end, [*taken, *edits]):
+                edits.append(edit)
     return edits
 
 
@@ -256,9 +397,12 @@ def word_frequency(word: str) -> int:
 
 
 def is_word(word: str) -> bool:
-    """Whether ``word`` is a common English word (or one of the planner's own)."""
+    """Whether ``word`` is a common English word or the plural of one ("wineries" of
+    "winery"), or one of the planner's own."""
     lower = word.lower()
-    return _english().word_frequency[lower] >= COMMON_WORD_FREQUENCY or lower in vocabulary()
+    forms = (*_forms(lower), *([lower[:-3] + "y"] if lower.endswith("ies") else []))
+    frequency = _english().word_frequency
+    return any(frequency[form] >= COMMON_WORD_FREQUENCY for form in forms) or lower in vocabulary()
 
 
 @cache
@@ -291,13 +435,16 @@ def vocabulary() -> dict[str, str]:
 
 
 def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
+    from research.planner import gazetteer
+
     edits = []
     english, known = _english(), vocabulary()
+    names = [_Edit(m.start, m.end, "") for m in gazetteer.find_places(text) if m.key.kind != "area"]
     for match in re.finditer(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w'’-])", text):
         word = match.group(0)
         lower = word.lower()
-        if lower in known or _overlaps(match.start(), match.end(), taken):
-            continue
+        if lower in known or _overlaps(match.start(), match.end(), [*taken, *names]):
+            continue  # a known word, or part of a place's name ("El Paso")
         if word.isupper() or any(
             english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in _forms(lower)
         ):
@@ -355,8 +502,20 @@ def _closest(word: str, known: dict[str, str], *, limit: int | None = None) -> s
     best.sort()
     top = [display for distance, display in best if distance == best[0][0]]
     if len({display.lower() for display in top}) > 1:
-        top = [display for display in top if _subsequence(word, display.lower())]
+        spelled = [display for display in top if _subsequence(word, display.lower())]
+        top = spelled or _longest_prefix(word, top)  # slips come late: "insurtek"
     return top[0] if len({display.lower() for display in top}) == 1 else None
+
+
+def _longest_prefix(word: str, candidates: list[str]) -> list[str]:
+    """The candidates sharing the longest start with ``word``."""
+
+    def shared(candidate: str) -> int:
+        pairs = zip(word, candidate.lower(), strict=False)
+        return next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(word), len(candidate)))
+
+    best = max(shared(candidate) for candidate in candidates)
+    return [candidate for candidate in candidates if shared(candidate) == best]
 
 
 def _apply(text: str, edits: list[_Edit]) -> Prepared:

@@ -168,7 +168,7 @@ INDUSTRIES: dict[str, Industry] = {
             "healthcare",
             "Healthcare",
             "healthcare companies",
-            ("healthcare", "health care", "hospitals", "health systems", "care providers"),
+            ("healthcare", "health care", "care providers"),
         ),
         Industry(
             "edtech",
@@ -180,7 +180,14 @@ INDUSTRIES: dict[str, Industry] = {
             "insurtech",
             "InsurTech",
             "insurtechs",
-            ("insurtech", "insurance technology", "insurance tech", "digital insurance"),
+            (
+                "insurtech",
+                "insurance technology",
+                "insurance tech",
+                "digital insurance",
+                "insurance",
+                "insurer",
+            ),
         ),
         Industry(
             "proptech",
@@ -428,7 +435,29 @@ INDUSTRIES: dict[str, Industry] = {
 def _industry_table() -> PhraseTable[str]:
     entries = [(slug, phrase) for slug, item in INDUSTRIES.items() for phrase in item.synonyms]
     entries += [(slug, slug) for slug in INDUSTRIES if "_" not in slug]
+    entries += [
+        (slug, f"{base} {noun}")
+        for slug, base in _sector_bases()
+        for noun in ("startup", "start-up", "scaleup", "scale-up")
+    ]
     return PhraseTable(entries, plural=True)
+
+
+_TECH_SUFFIX = re.compile(r"^(?P<base>.+?)\s+(?:tech|technology|technologies)$", re.I)
+
+
+def _sector_bases() -> list[tuple[str, str]]:
+    """(slug, sector) for each industry named "<sector> tech": a startup in that sector is
+    that industry ("food startups" are foodtech, "legal startups" legaltech). A sector that
+    is an industry word of its own ("healthcare") keeps its own reading."""
+    own = {phrase.lower() for item in INDUSTRIES.values() for phrase in item.synonyms}
+    bases = []
+    for slug, item in INDUSTRIES.items():
+        for phrase in item.synonyms:
+            match = _TECH_SUFFIX.match(phrase)
+            if match and match["base"].lower() not in own:
+                bases.append((slug, match["base"]))
+    return bases
 
 
 def find_industries(text: str) -> list[Match[str]]:
@@ -901,7 +930,14 @@ def find_stages(text: str) -> list[Match[tuple[str, ...]]]:
         start = STAGE_LADDER.index("pre_seed" if "pre" in match["from"].lower() else "seed")
         end = STAGE_LADDER.index(f"series_{match['to'].lower()}")
         found.append(Match(match.start(), match.end(), STAGE_LADDER[start : end + 1], match[0]))
+    for match in _LETTER_ROUND.finditer(text):
+        stage = (f"series_{match['letter'].lower()}",)
+        found.append(Match(match.start(), match.end(), stage, match[0]))
     return resolve_overlaps(found)
+
+
+_LETTER_ROUND = re.compile(r"(?<![\w])(?:an?\s+)?(?P<letter>[A-F])[\s-]+rounds?(?![\w])")
+"""A round named by its letter alone, in capitals: "raised an A round", "a B-round"."""
 
 
 def _is_seed_list(text: str, match: Match[tuple[str, ...]]) -> bool:
@@ -1287,7 +1323,7 @@ FALLBACK_STOPWORDS = frozenset(
     _words(
         """a an the some any all more most many few several other these those such which what
         good great best top new big small large cool interesting relevant potential target
-        similar random real different various local global international tech technology
+        similar random different various local global international tech technology
         startup growing fast promising innovative leading known famous successful profitable
         private me us my our your their find get show list give pull of for with from in at
         and or to by on just only companies startups firms businesses early late mid series

@@ -15,17 +15,29 @@ import re
 NEGATION_CUE = re.compile(
     r"(?<![\w])(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|exclude|other\s+than|"
     r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
-    r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing))(?![\w])",
+    r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing)|never|nor|"
+    r"(?<=anywhere\s)but|(?<=everywhere\s)but|(?<=anything\s)but|(?<=all\s)but|"
+    r"barring|save\s+for|with\s+the\s+exception\s+of|outside(?:\s+of)?|"
+    r"(?:are|is|do|does|did|was|were|have|has|had|wo|ca)n[’']?t)(?![\w])",
     re.I,
 )
 """Words that open an exclusion: what follows, up to the end of the phrase, is ruled out."""
+
+POSTPOSED_NEGATION = re.compile(
+    r"(?<![\w])(?:excluded|aside|not\s+included|left\s+out|ruled\s+out|omitted|"
+    r"not\s+wanted)(?![\w])",
+    re.I,
+)
+"""Words after what they rule out: "Germany excluded", "Brazil aside"."""
 
 NOT_NEGATION = re.compile(
     r"(?<![\w])(?:no\s+(?:more|less|fewer|later|earlier|older|bigger|larger|smaller)\s+than|"
     r"not\s+(?:more|less|fewer|over|under)\s+than|not\s+(?:only|just|necessarily|sure|too)|"
     r"no\s+(?:need|matter|longer|preference)|(?:if|when|unless|where)\s+(?:there\s+is\s+|"
     r"there'?s\s+)?no|whether\s+or\s+not|not\s+(?:a\s+)?(?:requirement|must)|"
-    r"no\s+(?:emails?|e-?mails?)\b|without\s+emails?)(?![\w])",
+    r"no\s+(?:emails?|e-?mails?)\b|without\s+emails?|"
+    r"(?:do|does|did)n[’']?t\s+(?:need|have\s+to|care|mind)|"
+    r"(?:is|are)n[’']?t\s+(?:required|needed|necessary|a\s+must|important))(?![\w])",
     re.I,
 )
 """Phrases with a negation word that rule nothing out: "no more than 50", "not only"."""
@@ -111,7 +123,8 @@ RELATION_WORD = re.compile(
 """A word that opens a claim about a company: "with more than 3 locations", "that export"."""
 
 ATTRIBUTE_WORD = re.compile(
-    r"^(?:[\w]+-(?:led|owned|founded|run|operated|backed|certified|friendly|first|free)|"
+    r"^(?:[\w]+-(?:led|owned|founded|run|operated|backed|certified|friendly|first|free|"
+    r"language|speaking|born|made)|"
     r"certified|accredited|compliant|licensed|registered|profitable|bootstrapped|"
     r"family(?:-owned)?|independent|publicly-traded|employee-owned)$",
     re.I,
@@ -147,6 +160,49 @@ GENERIC_NOUNS = frozenset(
     """.replace("?", "").split()
 )
 """Nouns that name no audience of their own: "companies" adds nothing to "fintech"."""
+
+SECTOR_NOUNS = GENERIC_NOUNS | frozenset(
+    (
+        "brand",
+        "brands",
+        "studio",
+        "studios",
+        "lab",
+        "labs",
+        "platform",
+        "platforms",
+        "app",
+        "apps",
+        "tool",
+        "tools",
+        "solution",
+        "solutions",
+        "product",
+        "products",
+        "sector",
+        "sectors",
+        "industry",
+        "industries",
+        "space",
+        "scene",
+        "ecosystem",
+        "cos",
+        "co's",
+        "tech",
+        "technology",
+        "technologies",
+        "software",
+        "services",
+        "service",
+        "stores",
+        "shops",
+        "sites",
+        "websites",
+    )
+)
+"""Nouns after a sector word that still mean "companies of that sector": "gaming studios",
+"fintech apps". Any other noun names a kind of business ("solar installers", "insurance
+brokers"), which is the audience itself in words no table holds."""
 
 FILLER = frozenset(
     [
@@ -185,6 +241,28 @@ FILLER = frozenset(
         "plz",
         "thanks",
         "thank",
+        "thx",
+        "cheers",
+        "must",
+        "should",
+        "put",
+        "compile",
+        "create",
+        "generate",
+        "assemble",
+        "prepare",
+        "shall",
+        "i'm",
+        "im",
+        "we're",
+        "i'd",
+        "we'd",
+        "after",
+        "regards",
+        "persona",
+        "personas",
+        "buyer",
+        "icp",
         "also",
         "only",
         "just",
@@ -400,7 +478,6 @@ FILLER = frozenset(
         "target",
         "similar",
         "random",
-        "real",
         "different",
         "various",
         "cool",
@@ -413,8 +490,6 @@ FILLER = frozenset(
         "growing",
         "fast",
         "big",
-        "small",
-        "large",
         "customers",
         "customer",
         "clients",
@@ -456,22 +531,39 @@ FILLER = frozenset(
 # --- roles in free phrases ------------------------------------------------------------------
 
 ROLE_PHRASE = re.compile(
-    r"(?<![\w])(?:(?:the\s+)?(?:person|people|one|exec(?:utive)?|leader|individual|someone|"
-    r"somebody)\s+(?:who\s+|that\s+)?|whoever\s+|who(?:ever)?\s+)"
-    r"(?:is\s+|are\s+)?(?P<verb>runs?|running|leads?|leading|heads?(?:\s+up)?|heading(?:\s+up)?|"
+    r"(?<![\w])(?:(?:the\s+|your\s+|their\s+|its\s+|a\s+)?(?:person|people|one|exec(?:utive)?s?|"
+    r"leaders?|individuals?|someone|somebody|guy|gal|folks?|contacts?|decision[\s-]makers?)\s+"
+    r"(?:who\s+|that\s+)?|whoever\s+|who(?:ever)?\s+)"
+    r"(?:is\s+|are\s+|currently\s+|actually\s+)?"
+    r"(?P<verb>runs?|running|leads?|leading|heads?(?:\s+up)?|heading(?:\s+up)?|"
     r"owns?|owning|manages?|managing|oversees?|overseeing|(?:is\s+)?in\s+charge\s+of|"
-    r"responsible\s+for|accountable\s+for)\s+(?:the\s+|their\s+|its\s+)?"
-    r"(?P<function>[a-z][a-z&/ -]*?)(?=\s*(?:[.,;!?)]|$|\s(?:at|in|for|and|from|on|of\s+each)\b))",
+    r"responsible\s+for|accountable\s+for|handles?|handling|looks?\s+after|looking\s+after|"
+    r"directs?|directing|drives?|driving|supervises?|supervising|controls?|controlling|"
+    r"takes?\s+care\s+of|taking\s+care\s+of|(?:the\s+)?head\s+of|calls\s+the\s+shots\s+(?:in|on))"
+    r"\s+(?:the\s+|their\s+|its\s+)?"
+    r"(?P<function>[a-z][a-z&/ -]*?)(?=\s*(?:[.,;!?)]|$|\s(?:at|in|for|and|from|on|of\s+each|"
+    r"there|here|team|function|department|side|org)\b))",
     re.I,
 )
-""""whoever runs engineering", "the person in charge of revenue"."""
+""""whoever runs engineering", "the person in charge of revenue", "someone who handles
+finance": a role described by what the person does, read as head of that function."""
 
 TOP_ROLE = re.compile(
-    r"(?<![\w])(?:the\s+)?(?:top|most\s+senior|senior-most|lead)\s+(?P<function>[a-z]+)\s+"
-    r"(?:person|exec(?:utive)?|leader|guy|lead|people)(?![\w])",
+    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?:top|most\s+senior|senior-?most|lead|main|"
+    r"highest[\s-]ranking|top[\s-]ranking|chief|key)\s+(?P<function>[a-z]+(?:\s+[a-z]+)?)\s+"
+    r"(?:person|exec(?:utive)?|leader|guy|gal|lead|people|boss|decision[\s-]maker|contact|"
+    r"honcho)(?![\w])",
     re.I,
 )
-""""the top sales person"."""
+""""the top sales person", "the most senior marketing exec"."""
+
+FUNCTION_BOSS = re.compile(
+    r"(?<![\w])(?:the\s+|their\s+|its\s+)?(?P<lead>[a-z]+\s+)?(?P<function>[a-z]+)\s+"
+    r"(?:boss|bosses|chief|honcho|supremo|leadership|leaders?)(?![\w])",
+    re.I,
+)
+""""the marketing boss", "engineering leadership": the head of that function (the planner
+keeps only functions its title tables know)."""
 
 OWNER = re.compile(r"(?<![\w])(?:the\s+)?(?:owners?|proprietors?)(?![\w])", re.I)
 """Small businesses are run by their owner: a role the title tables know as a founder."""
@@ -801,8 +893,236 @@ NUMBER_WORDS: dict[str, str] = {
 """Counts written as words ("fewer than twenty people"); "one" stays a pronoun."""
 
 FIRST_PERSON = re.compile(
-    r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sell|make|build|offer|provide|help|"
-    r"work|serve|are|am|do|run|have|'re|'m)(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sells?|makes?|builds?|offers?|"
+    r"provides?|helps?|works?|serves?|are|am|do|does|runs?|have|has|'re|'m)(?![\w])"
+    r"[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)|"
+    r"(?<![\w])(?:we|i)['’](?:re|m)\s+an?\s[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
     re.I,
 )
 """What the user says about themselves ("we sell to dentists"): context, not a criterion."""
+
+SELF_DESCRIPTION = re.compile(
+    r"(?<![\w])(?:(?:we|i|our\s+\w+|my\s+\w+)\s+(?:(?:also|mainly|mostly)\s+)?"
+    r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?)(?!\s+(?:to|for)(?![\w]))|"
+    r"runs?\s+(?:an?|our|my)(?![\w]))"
+    r"|(?:we|i)(?:['’]re|['’]m|\s+are|\s+am)\s+an?)"
+    r"(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    re.I,
+)
+"""What the user says they make or are ("I sell cybersecurity training", "we're a payroll
+provider"): its industries and places describe the user, not the audience."""
+
+FOREIGN_FUNCTIONS: dict[str, dict[str, str]] = {
+    "fr": {
+        "ventes": "Sales",
+        "commercial": "Sales",
+        "marketing": "Marketing",
+        "finances": "Finance",
+        "finance": "Finance",
+        "operations": "Operations",
+        "technique": "Engineering",
+        "technologie": "Technology",
+        "ingenierie": "Engineering",
+        "produit": "Product",
+        "produits": "Product",
+        "ressources humaines": "HR",
+        "rh": "HR",
+        "croissance": "Growth",
+        "donnees": "Data",
+        "securite": "Security",
+        "juridique": "Legal",
+        "achats": "Procurement",
+        "design": "Design",
+        "partenariats": "Partnerships",
+        "developpement commercial": "Business Development",
+        "informatique": "IT",
+        "communication": "Communications",
+        "service client": "Customer Success",
+    },
+    "es": {
+        "ventas": "Sales",
+        "comercial": "Sales",
+        "marketing": "Marketing",
+        "mercadeo": "Marketing",
+        "finanzas": "Finance",
+        "operaciones": "Operations",
+        "tecnologia": "Technology",
+        "ingenieria": "Engineering",
+        "producto": "Product",
+        "productos": "Product",
+        "recursos humanos": "HR",
+        "rrhh": "HR",
+        "personas": "People",
+        "talento": "Talent",
+        "crecimiento": "Growth",
+        "datos": "Data",
+        "seguridad": "Security",
+        "legal": "Legal",
+        "juridico": "Legal",
+        "compras": "Procurement",
+        "diseno": "Design",
+        "alianzas": "Partnerships",
+        "desarrollo de negocio": "Business Development",
+        "desarrollo de negocios": "Business Development",
+        "informatica": "IT",
+        "sistemas": "IT",
+        "comunicacion": "Communications",
+        "atencion al cliente": "Customer Success",
+    },
+    "de": {
+        "vertrieb": "Sales",
+        "verkauf": "Sales",
+        "marketing": "Marketing",
+        "finanzen": "Finance",
+        "finanz": "Finance",
+        "betrieb": "Operations",
+        "technik": "Engineering",
+        "technologie": "Technology",
+        "entwicklung": "Engineering",
+        "produkt": "Product",
+        "personal": "People",
+        "wachstum": "Growth",
+        "daten": "Data",
+        "sicherheit": "Security",
+        "recht": "Legal",
+        "einkauf": "Procurement",
+        "it": "IT",
+        "kommunikation": "Communications",
+        "kundenservice": "Customer Success",
+    },
+    "nl": {
+        "verkoop": "Sales",
+        "sales": "Sales",
+        "marketing": "Marketing",
+        "financien": "Finance",
+        "financieel": "Finance",
+        "operaties": "Operations",
+        "techniek": "Engineering",
+        "technologie": "Technology",
+        "product": "Product",
+        "personeel": "HR",
+        "groei": "Growth",
+        "data": "Data",
+        "inkoop": "Procurement",
+    },
+}
+"""Business functions in each language (folded: lowercase, no accents) and their English
+title words, for roles written as a rank and a function ("directeur des ventes")."""
+
+FOREIGN_RANKS: dict[str, str] = {
+    "fr": r"directeur|directrice|responsable|chef|cheffe|vice-president|vice-presidente",
+    "es": r"director|directora|jefe|jefa|responsable|gerente|vicepresidente|vicepresidenta",
+    "de": r"leiter|leiterin|chef|chefin|direktor|direktorin|head\s+of",
+    "nl": r"hoofd|directeur|manager|head\s+of",
+}
+"""Words for the head of a function, before it ("responsable marketing"); the function's
+article ("de la", "des", "der") may stand between."""
+
+FOREIGN_RANK_SUFFIXES: dict[str, str] = {
+    "de": r"leiter|leiterin|chef|chefin|direktor|direktorin|vorstand",
+    "nl": r"directeur|manager",
+}
+"""The same glued after the function in a compound ("Vertriebsleiter", "marketingmanager")."""
+
+FOREIGN_COMPANY_NOUNS: dict[str, str] = {
+    "de": r"unternehmen|firmen|firma|gesellschaften|startups|anbieter|hersteller",
+    "nl": r"bedrijven|bedrijf|ondernemingen|startups|leveranciers",
+}
+"""Company nouns that German and Dutch glue to the kind of company ("Softwarefirmen")."""
+
+FOREIGN_SECTORS: dict[str, dict[str, str]] = {
+    "fr": {
+        "intelligence artificielle": "AI",
+        "ia": "AI",
+        "technologie financiere": "fintech",
+        "paiements": "payments",
+        "sante": "health",
+        "education": "education",
+        "immobilier": "real estate",
+        "energie": "energy",
+        "energies renouvelables": "renewable energy",
+        "agriculture": "agriculture",
+        "voyage": "travel",
+        "jeux video": "video games",
+        "jeu video": "video games",
+        "biotechnologie": "biotech",
+        "biotechnologies": "biotech",
+        "mobilite": "mobility",
+        "alimentation": "food",
+        "medias": "media",
+        "commerce en ligne": "e-commerce",
+        "commerce electronique": "e-commerce",
+        "semi-conducteurs": "semiconductors",
+        "spatial": "space tech",
+        "transport": "transport",
+    },
+    "es": {
+        "inteligencia artificial": "AI",
+        "ia": "AI",
+        "tecnologia financiera": "fintech",
+        "pagos": "payments",
+        "salud": "health",
+        "educacion": "education",
+        "inmobiliario": "real estate",
+        "inmobiliaria": "real estate",
+        "inmobiliarias": "real estate",
+        "energia": "energy",
+        "energias renovables": "renewable energy",
+        "agricultura": "agriculture",
+        "viajes": "travel",
+        "turismo": "travel",
+        "videojuegos": "video games",
+        "biotecnologia": "biotech",
+        "movilidad": "mobility",
+        "alimentacion": "food",
+        "alimentos": "food",
+        "medios": "media",
+        "comercio electronico": "e-commerce",
+        "semiconductores": "semiconductors",
+        "ciberseguridad": "cybersecurity",
+        "tecnologia": "tech",
+    },
+    "de": {
+        "kunstliche intelligenz": "AI",
+        "gesundheit": "health",
+        "gesundheits": "health",
+        "bildung": "education",
+        "bildungs": "education",
+        "immobilien": "real estate",
+        "energie": "energy",
+        "landwirtschaft": "agriculture",
+        "reise": "travel",
+        "reisen": "travel",
+        "spiele": "video games",
+        "biotechnologie": "biotech",
+        "mobilitat": "mobility",
+        "lebensmittel": "food",
+        "medien": "media",
+        "onlinehandel": "e-commerce",
+        "halbleiter": "semiconductors",
+        "cybersicherheit": "cybersecurity",
+        "sicherheits": "security",
+        "software": "software",
+        "versicherungs": "insurance",
+        "logistik": "logistics",
+        "robotik": "robotics",
+        "zahlungs": "payments",
+        "finanz": "fintech",
+        "energie-": "energy",
+    },
+    "nl": {
+        "zorg": "healthcare",
+        "onderwijs": "education",
+        "verzekerings": "insurance",
+        "verzekeringen": "insurance",
+        "vastgoed": "real estate",
+        "energie": "energy",
+        "landbouw": "agriculture",
+        "software": "software",
+        "logistiek": "logistics",
+        "betaal": "payments",
+        "voedings": "food",
+        "media": "media",
+    },
+}
+"""Sector words in each language (folded), read as the English the industry tables hold."""

@@ -111,7 +111,7 @@ def check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attach
         criteria.regions,
         criteria.subdivisions,
         criteria.cities,
-        criteria.requirements,
+        [claim for claim in criteria.requirements if not _FIRST_PERSON.search(claim.text)],
         criteria.stages,
         criteria.roles,
         criteria.technologies,
@@ -130,8 +130,14 @@ def _names_an_audience(keyword: str) -> bool:
     return any(language.is_word(w) and w.lower() not in _VAGUE_WORDS for w in words)
 
 
-_VAGUE_WORDS = frozenset({"sales", "leads", "lead", "list", "contacts", "accounts", "deals"})
-"""Words that alone describe no audience: "get me sales leads"."""
+_VAGUE_WORDS = frozenset(
+    {"sales", "leads", "lead", "list", "contacts", "accounts", "deals", "team", "teams"}
+    | {"decision", "makers", "stakeholders", "test", "testing", "people", "targets"}
+)
+"""Words that alone describe no audience: "get me sales leads", "find decision makers"."""
+
+_FIRST_PERSON = re.compile(r"(?<![\w])(?:our|my|us|we|me|i)(?![\w])", re.I)
+"""A claim about the user ("that would buy our product") names no audience by itself."""
 
 
 def finalize(criteria: Criteria) -> Criteria:

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from research import roles
+from research.planner import lexicon
+from research.planner.phrases import GENERIC_NOUNS
 from research.planner.types import PlanRejection
 
 POLICY_MESSAGE = (
@@ -34,12 +37,17 @@ PROTECTED_TRAITS: dict[str, str] = {
         "sexual orientation or gender identity"
     ),
     r"union\s+members?|members?\s+of\s+(?:a\s+)?(?:trade\s+|labou?r\s+)?unions?|unioni[sz]ed|"
-    r"trade\s+unions?|labou?r\s+unions?": "union membership",
+    r"trade\s+unions?|labou?r\s+unions?|(?:in|belong(?:s|ing)?\s+to|join(?:ed)?)\s+(?:a\s+|the\s+)?"
+    r"(?:trade\s+|labou?r\s+)?unions?": "union membership",
     r"undocumented|illegal\s+(?:immigrants?|aliens?)|immigrants?|refugees?|asylum\s+seekers?|"
     r"immigration\s+status|visa\s+status": "immigration status",
     r"women|men|females?|males?|mothers|fathers|moms|dads": "sex",
     r"(?:over|above|under|older\s+than|younger\s+than)\s+\d{2}\s*(?:years?\s+old|yo)|"
-    r"\d{2}\s*\+?\s*years?\s+old|aged\s+\d{2}|elderly|seniors": "age",
+    r"\d{2}\s*\+?\s*years?\s+old|aged\s+(?:over\s+|above\s+|under\s+|between\s+)?\d{2}|"
+    r"elderly|seniors|"
+    r"(?:who\s+are|who['’]re|that\s+are|is|are|being)\s+(?:over|above|under|older\s+than|"
+    r"younger\s+than|past)\s+(?:the\s+age\s+of\s+)?\d{2}|in\s+their\s+(?:[2-9]0s|"
+    r"twenties|thirties|forties|fifties|sixties|seventies)": "age",
 }
 """Pattern -> the protected class it names (health, religion, ethnicity, orientation, union
 membership, immigration status, age)."""
@@ -47,14 +55,17 @@ membership, immigration status, age)."""
 _TRAIT = re.compile(
     r"(?<![\w-])(?P<trait>" + "|".join(f"(?:{p})" for p in PROTECTED_TRAITS) + r")(?![\w-])"
     r"(?!\s+(?:markets?|countries|region|languages?|cuisine|food|companies|startups|firms|"
-    r"banks|cities|market|owned|led|founded))",
+    r"banks|cities|market|owned|led|founded|customers?|consumers?|communit(?:y|ies)|audiences?|"
+    r"shoppers|clients|households|families|diaspora|segments?))",
     re.I,
 )
 _PERSON = re.compile(
     r"(?<![\w])(?:employees?|staff(?:ers)?|workers?|people|persons?|individuals?|"
     r"candidates?|applicants?|engineers?|developers?|nurses?|doctors?|managers?|founders?|"
     r"executives?|members?|patients?|hires?|men|women|users?|customers?|"
-    r"teachers?|drivers?|contractors?|freelancers?|someone|anyone|those|them)(?![\w])",
+    r"teachers?|drivers?|contractors?|freelancers?|someone|anyone|those|them|tenants?|renters?|"
+    r"residents?|borrowers?|students?|volunteers?|reps?|representatives?|agents?|guests?|"
+    r"journalists?|activists?|whistleblowers?|landlords?|neighbou?rs?|voters?)(?![\w])",
     re.I,
 )
 _BLOCKLIST = re.compile(
@@ -95,17 +106,50 @@ def violation(text: str) -> str | None:
     if _BLOCKLIST.search(text) and _PERSON.search(text):
         return "asks for a list of people to avoid or screen out (an HR blocklist)"
     for sentence in re.split(r"(?<=[.!?;])\s+", text):
-        if not _PERSON.search(sentence):
-            continue
+        if not _PERSON.search(sentence) and not roles.find_titles(sentence):
+            continue  # people are named by a word for people or by a job title ("CEOs")
         for match in _TRAIT.finditer(sentence):
             if _COMPANY_SUBJECT.search(sentence[: match.start()]) or _BY.search(
                 sentence[: match.start()]
             ):
                 continue  # "companies that are Black-owned", "founded by women": businesses
-            if _workplace_union(sentence, match):
+            if _workplace_union(sentence, match) or _of_a_company(sentence, match):
                 continue
             return f"selects individuals by a protected trait ({_trait_class(match['trait'])})"
     return None
+
+
+_OWNERS_ARE = re.compile(
+    r"(?<![\w])(?:whose|with|where\s+the|their)\s+(?:founders?|co-?founders?|owners?|ceos?|"
+    r"leadership|management)\s+(?:are|is)\s+(?:all\s+|mostly\s+|majority\s+)?$",
+    re.I,
+)
+_COMPANY_WORD = re.compile(r"[\s-]+([\w-]+)")
+
+
+_FOCUS = re.compile(
+    r"(?<![\w])(?:focus(?:ed|es|ing)?\s+on|work(?:s|ing)?\s+(?:on|in)|speciali[sz](?:e|es|ed|ing)\s+"
+    r"in|dedicated\s+to|serv(?:e|es|ing)|support(?:s|ing)?|treat(?:s|ing)?|help(?:s|ing)?|for|in|"
+    r"about|around|platforms?\s+for|apps?\s+for|care)\s+(?:the\s+)?$",
+    re.I,
+)
+"""Words that make a trait the field a company works in ("focused on mental health")."""
+
+
+def _of_a_company(sentence: str, match: re.Match[str]) -> bool:
+    """Whether a trait describes companies: who owns them ("whose founders are women"), the
+    field they work in ("focused on mental health") or the companies themselves ("Asian
+    fintechs")."""
+    before = sentence[: match.start()]
+    if _OWNERS_ARE.search(before) or _FOCUS.search(before):
+        return True
+    following = _COMPANY_WORD.match(sentence, match.end())
+    if following is None:
+        return False
+    word = following.group(1)
+    return word.lower() in GENERIC_NOUNS or any(
+        m.start == 0 and m.end == len(word) for m in lexicon.find_industries(word)
+    )
 
 
 def _workplace_union(sentence: str, match: re.Match[str]) -> bool:

@@ -23,6 +23,7 @@ requirement, an exclusion or a keyword, each with its span so the plan can say w
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from research.planner.phrases import (
     LOCATIVE,
     NEGATION_CUE,
     NOT_NEGATION,
+    POSTPOSED_NEGATION,
     RELATION_WORD,
     SCOPE_END,
     SCOPE_FILLER,
@@ -125,10 +127,18 @@ def read(
         if not scope.structured:
             inside = [i for i, m in enumerate(mentions) if scope.start <= m.start < scope.end]
             absorbed.update(i for i in inside if excludable[i])
-            phrase = _trim(text, scope.cue_end, scope.end, SCOPE_FILLER | FILLER)
+            phrase = _trim(text, scope.cue_end, scope.end, _EXCLUSION_EDGE)
             phrase = phrase or _generic_phrase(text, scope.cue_end, scope.end)
             if phrase:
                 free.append(Free(FreeKind.EXCLUDED, *phrase))
+            for item in _listed_exclusions(text, scope.end, mentions):
+                covered.append((item[0], item[1]))
+                free.append(Free(FreeKind.EXCLUDED, *item))
+    facets = list(kinds or ["" for _ in mentions])
+    for start, end, inside in _lookalikes(text, mentions, covered, places, facets):
+        absorbed.update(inside)
+        covered.append((start, end))
+        free.append(Free(FreeKind.REQUIREMENT, start, end, text[start:end]))
     for run in _requirement_runs(text, mentions, covered, absorbable, places):
         start, end, inside = run
         absorbed.update(inside)
@@ -136,11 +146,90 @@ def read(
         phrase = _trim(text, start, end, _CLAIM_EDGE, lead=_LEAD)
         if phrase:
             free.append(Free(FreeKind.REQUIREMENT, *phrase))
+    for place in _unknown_places(text, covered):
+        covered.append((place.start, place.end))
+        if place.kind is FreeKind.REQUIREMENT:
+            free.append(place)
     free += _free_words(text, covered)
     return Reading(scopes, sorted(free, key=lambda f: f.start), frozenset(absorbed))
 
 
+_PLACE_CUE = re.compile(
+    r"(?<![\w])(?:(?:based|located|headquartered)\s+)?(?i:in|across|throughout|around|near)\s+"
+    r"(?:(?i:the)\s+)?(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|de|del|la|and))*)"
+)
+_NOT_PLACE_NAMES = frozenset(
+    [name.lower() for name in (*calendar.month_name, *calendar.day_name) if name]
+    + ["english", "spanish", "french", "german", "stealth"]
+)
+"""Capitalized words after "in" that are no place: dates, languages, "in stealth"."""
+
+
+def _unknown_places(text: str, covered: Sequence[tuple[int, int]]) -> list[Free]:
+    """A capitalized name after "in", "across", "near" that no table holds ("in Crete", "in
+    the Algarve") is where the companies are, in words the planner cannot structure: a
+    requirement, never part of the audience's name."""
+    found = []
+    for match in _PLACE_CUE.finditer(text):
+        name = match["name"]
+        words = name.split()
+        while words and words[-1] in ("of", "de", "del", "la", "and"):
+            words.pop()
+        end = match.start("name") + len(" ".join(words))
+        if not words or any(_inside(position, covered) for position in range(match.start(), end)):
+            continue
+        if (len(words) == 1 and words[0].lower() in FILLER) or any(c.isdigit() for c in name):
+            continue
+        if words[0].lower() in _NOT_PLACE_NAMES:
+            continue
+        kind = FreeKind.REQUIREMENT
+        gloss = re.match(r"\s*\(\s*", text[end:])
+        if gloss and _inside(end + gloss.end(), covered):
+            kind = FreeKind.KEYWORD  # "the Midwest (Illinois, Ohio)": the places listed are meant
+        found.append(Free(kind, match.start(), end, text[match.start() : end]))
+    return found
+
+
 # --- negation scopes ---------------------------------------------------------------------------
+
+_POSTPOSED_WORDS = frozenset({"excluded", "aside", "included", "left", "ruled", "omitted"})
+_CLAIM_VERBS_IN_FILLER = frozenset(
+    {"funded", "raised", "raising", "raise", "funding", "hiring", "hire", "hires", "use"}
+    | {"uses", "using", "build", "backed"}
+)
+_EXCLUSION_EDGE = (SCOPE_FILLER | FILLER | _POSTPOSED_WORDS) - _CLAIM_VERBS_IN_FILLER
+"""Words trimmed from an excluded phrase's edges; "not funded by the government" keeps its
+verb, which is what is ruled out."""
+
+_LIST_MORE = re.compile(r"\s*,?\s*(?:or|nor|and)\s+", re.I)
+
+
+def _listed_exclusions(
+    text: str, end: int, mentions: Sequence[Spanned]
+) -> list[tuple[int, int, str]]:
+    """ "no agencies or consultancies": the phrases listed after an excluded phrase are
+    excluded too, up to a command, a facet or the end of the phrase."""
+    found = []
+    while (gap := _LIST_MORE.match(text, end)) is not None:
+        start = gap.end()
+        stop = SCOPE_END.search(text, start)
+        stop_at = stop.start() if stop else len(text.rstrip())
+        words = list(_WORD.finditer(text, start, stop_at))
+        if not words or any(start <= m.start < stop_at for m in mentions):
+            break
+        first = words[0].group(0)
+        if first.lower() in FILLER - GENERIC_NOUNS or _opens_claim_word(first):
+            break  # "... and pull the CEO", "... and have raised a Series A"
+        phrase = _trim(text, start, stop_at, _EXCLUSION_EDGE)
+        if phrase is None:
+            break
+        found.append(phrase)
+        end = phrase[1]
+    return found
+
+
+def _opens_claim_word(word: str) -> bool:
+    return bool(RELATION_WORD.match(word)) or word.lower() in ("have", "has", "are", "is")
 
 
 def _scopes(
@@ -177,6 +266,32 @@ def _scopes(
                 [excludable[i] and kinds[i] == kinds[inside[-1]] for i in range(len(mentions))],
             )
         scopes.append(Scope(cue.start(), end, structured, cue.end()))
+    scopes += _postposed_scopes(text, mentions, excludable, scopes)
+    return sorted(scopes, key=lambda scope: scope.start)
+
+
+_PHRASE_START = re.compile(r"[,;.:!?(\n]|(?<![\w])(?:but|with|though|although)(?![\w])", re.I)
+
+
+def _postposed_scopes(
+    text: str, mentions: Sequence[Spanned], excludable: Sequence[bool], taken: Sequence[Scope]
+) -> list[Scope]:
+    """ "Fintechs in Europe, Germany excluded": the phrase before the cue is ruled out."""
+    scopes = []
+    for cue in POSTPOSED_NEGATION.finditer(text):
+        if any(s.start <= cue.start() < s.end for s in taken):
+            continue
+        breaks = [m.end() for m in _PHRASE_START.finditer(text, 0, cue.start())]
+        start = breaks[-1] if breaks else 0
+        inside = [i for i, m in enumerate(mentions) if start <= m.start < cue.start()]
+        if any(not excludable[i] for i in inside):
+            continue
+        leftover = _leftover(text, start, cue.start(), [mentions[i] for i in inside])
+        if not inside and not leftover:
+            continue
+        words = list(_WORD.finditer(text, start, cue.start()))
+        first = words[0].start() if words else start
+        scopes.append(Scope(first, cue.end(), bool(inside) and not leftover, first))
     return scopes
 
 
@@ -234,6 +349,37 @@ def _leftover(text: str, start: int, end: int, inside: Sequence[Spanned]) -> lis
 
 # --- requirements -----------------------------------------------------------------------------
 
+_LOOKALIKE = re.compile(
+    r"(?<![\w])(?i:like|such\s+as|similar\s+to|comparable\s+to|competitors?\s+(?:of|to)|"
+    r"alternatives?\s+to|lookalikes?\s+of|peers\s+of)\s+"
+    r"(?P<names>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*"
+    r"(?:\s*(?:,|(?i:and|or))\s*[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*)*)*)"
+)
+"""Companies named as a model ("like Stripe", "competitors of Salesforce"): a lookalike claim,
+not their stack or a keyword."""
+
+
+_WOULD = re.compile(r"(?:would|['’]d|we|i|you)\s+$", re.I)
+
+
+def _lookalikes(
+    text: str,
+    mentions: Sequence[Spanned],
+    covered: Sequence[tuple[int, int]],
+    places: Sequence[bool],
+    kinds: Sequence[str],
+) -> list[tuple[int, int, list[int]]]:
+    found = []
+    for match in _LOOKALIKE.finditer(text):
+        start, end = match.start(), match.end("names")
+        if _inside(start, covered) or _WOULD.search(text, 0, start):
+            continue  # "I'd like the CTO" asks for someone
+        inside = [i for i, m in enumerate(mentions) if start <= m.start < end]
+        if any(places[i] or kinds[i] in ("role", "stage", "threshold") for i in inside):
+            continue  # "countries like Germany and France" names places; "like CTOs" people
+        found.append((start, end, inside))
+    return found
+
 
 def _requirement_runs(
     text: str,
@@ -251,7 +397,7 @@ def _requirement_runs(
             re.search(r"[.!?;:\n]\s*$", text[: word.start()])
         )
         if (
-            not RELATION_WORD.match(word.group(0))
+            not _opens_claim(text, word, mentions)
             or _inside(word.start(), covered)
             or opens_sentence  # "Which edtech startups ...?" asks; it claims nothing
         ):
@@ -271,28 +417,137 @@ def _requirement_runs(
                     w for w in text[start : mention.start].lower().split() if w not in _ARTICLES
                 ]
                 locative = bool(previous) and previous[-1] in LOCATIVE
+                if locative and _presence(previous, places, mentions, start):
+                    locative = False  # "in Dubai with an office in London": London is the claim's
                 names_audience = re.match(r"[\s-]*(\w+)", text[mention.end :])
                 audience = bool(names_audience) and (
                     names_audience.group(1).lower() in GENERIC_NOUNS  # type: ignore[union-attr]
                 )
+                if audience and _verb_object(previous):
+                    audience = False  # "worked with Fortune 500 companies": the claim's object
                 if not absorbable[position] or (places[position] and locative) or audience:
                     break
                 inside.append(position)
                 end = mention.end
                 continue
-            if _inside(follower.start(), covered) or _LEAD.match(follower.group(0)):
+            if _inside(follower.start(), covered):
+                break
+            if _LEAD.match(follower.group(0)) and not _verb_with(text, end, follower):
                 break  # a second relation word opens a claim of its own
             if follower.group(0).lower() in ("and", "but") and _next_is_command(text, follower):
                 break
             if follower.end() > end:
                 end = follower.end()
         end = _drop_trailing_locative(text, start, end)
-        if _meaningful(text, start, end, [mentions[i] for i in inside], lead=True):
+        leads_in = any(not text[end : m.start].strip() for m in mentions if m.start >= end)
+        if (
+            leads_in
+            and not inside
+            and all(_bare_verb(w) or w.lower() in FILLER for w in _words(text, start, end))
+        ):
+            covered.append((start, end))  # "that closed a [seed round]": the verb leads in
+        elif _meaningful(text, start, end, [mentions[i] for i in inside], lead=True):
             runs.append((start, end, inside))
             covered.append((start, end))
         while index < len(words) and words[index].start() < end:
             index += 1
     return runs
+
+
+_PREDICATE = frozenset({"open", "available", "present", "live", "operational"})
+"""Adjectives that, after the audience, state something about it: "open on weekends"."""
+
+
+def _opens_claim(text: str, word: re.Match[str], mentions: Sequence[Spanned]) -> bool:
+    """Whether a word opens a claim about the companies: a relation word ("with", "that",
+    "selling"), or, right after the audience, a participle or predicate ("regulated by the
+    FCA", "accepting new patients", "open on weekends")."""
+    written = word.group(0)
+    if RELATION_WORD.match(written):
+        return True
+    lower = written.lower()
+    if lower in FILLER or lower in SCOPE_FILLER or lower in LOCATIVE or "-" in lower:
+        return False
+    if lower not in _PREDICATE and not (len(lower) > 4 and lower.endswith(("ed", "ing"))):
+        return False
+    if lower in _HIRING_VERBS:
+        return False  # "recruiting Unity developers" is a hiring signal, read elsewhere
+    before = text[: word.start()].rstrip()
+    after_audience = any(m.end == len(before) for m in mentions) or bool(
+        re.search(r"(?<![\w-])[\w-]+s$", before)
+        and before.split()[-1].lower() in GENERIC_NOUNS | _AUDIENCE_PLURALS
+    )
+    return after_audience and bool(re.match(r"\s+\w", text[word.end() :]))
+
+
+_HIRING_VERBS = frozenset({"recruiting", "hiring", "staffing"})
+_AUDIENCE_PLURALS = frozenset({"agencies", "brands", "studios", "clinics", "shops", "stores"})
+
+
+_CLAIM_VERB = re.compile(
+    r"(?:\w+(?:ed|ing|es)|integrates?|partners?|competes?|works?|sells?|resells?|complies|"
+    r"comply|connects?|syncs?|deals?)$",
+    re.I,
+)
+
+
+def _verb_with(text: str, end: int, follower: re.Match[str]) -> bool:
+    """Whether "with" continues the claim's verb ("work with fintechs", "partnered with
+    Visa") rather than opening a claim of its own."""
+    if follower.group(0).lower() != "with" or text[end : follower.start()].strip():
+        return False
+    previous = re.search(r"([\w'-]+)$", text[:end])
+    return previous is not None and bool(_CLAIM_VERB.match(previous.group(1)))
+
+
+_PRESENCE = frozenset(
+    (
+        "office",
+        "offices",
+        "presence",
+        "operations",
+        "branch",
+        "branches",
+        "subsidiary",
+        "subsidiaries",
+        "team",
+        "teams",
+        "customers",
+        "clients",
+        "users",
+        "hub",
+        "hubs",
+        "footprint",
+        "factory",
+        "factories",
+        "plant",
+        "plants",
+        "warehouse",
+        "warehouses",
+        "stores",
+        "outlets",
+        "sales",
+    )
+)
+"""What a company can have somewhere other than where it is: "with an office in London"."""
+
+
+def _presence(
+    previous: Sequence[str], places: Sequence[bool], mentions: Sequence[Spanned], start: int
+) -> bool:
+    """Whether a place after "in" is where the claim's thing is ("an office in London") and
+    not the company's location, because the prompt has already named that location."""
+    located = any(places[i] and m.end <= start for i, m in enumerate(mentions))
+    return located and len(previous) >= 2 and previous[-2].strip(",.") in _PRESENCE
+
+
+def _verb_object(previous: Sequence[str]) -> bool:
+    """Whether the claim's last words are a verb and its preposition ("sell to")."""
+    return (
+        len(previous) >= 2
+        and previous[-1] in ("with", "to", "for", "by", "on", "into")
+        and bool(_CLAIM_VERB.match(previous[-2]) or RELATION_WORD.match(previous[-2]))
+    )
 
 
 def _next_is_command(text: str, word: re.Match[str]) -> bool:
@@ -302,7 +557,7 @@ def _next_is_command(text: str, word: re.Match[str]) -> bool:
 
 def _drop_trailing_locative(text: str, start: int, end: int) -> int:
     trimmed = text[start:end]
-    match = re.search(r"\s+(?:in|at|across|within|based\s+in|from)\s*$", trimmed, re.I)
+    match = re.search(r"\s+(?:in|at|across|within|based\s+in|from)(?:\s+the)?\s*$", trimmed, re.I)
     return start + match.start() if match else end
 
 
@@ -314,11 +569,29 @@ def _meaningful(
         for m in _WORD.finditer(text, start, end)
         if not any(s.start <= m.start() < s.end for s in inside)
     ]
-    if lead and words and RELATION_WORD.match(words[0]):
-        words = words[1:]
+    verb = ""
+    if lead and words and (RELATION_WORD.match(words[0]) or _participle(words[0])):
+        verb, words = words[0], words[1:]
+    # "acquired in the last two years": an event verb and what it absorbed are a claim.
+    content = bool(words) or (verb.lower() not in FILLER and _participle(verb))
     return any(w.lower() not in FILLER and w.lower() not in GENERIC_NOUNS for w in words) or (
-        bool(inside) and bool(words)
+        bool(inside) and content
     )
+
+
+def _words(text: str, start: int, end: int) -> list[str]:
+    return [m.group(0) for m in _WORD.finditer(text, start, end)]
+
+
+def _bare_verb(word: str) -> bool:
+    """A verb, or an adverb ("actively"), with no object of its own."""
+    adverb = len(word) > 4 and word.lower().endswith("ly")
+    return adverb or _participle(word) or bool(_CLAIM_VERB.match(word) or RELATION_WORD.match(word))
+
+
+def _participle(word: str) -> bool:
+    lower = word.lower()
+    return lower in _PREDICATE or (len(lower) > 4 and lower.endswith(("ed", "ing")))
 
 
 def _inside(position: int, covered: Sequence[tuple[int, int]]) -> bool:
@@ -401,6 +674,9 @@ def _generic(word: str) -> bool:
     return word.lower() in GENERIC_NOUNS
 
 
+_BOUND = re.compile(r"(?:at|no|not)\s+(?:least|most|more|fewer|less)$", re.I)
+
+
 def _trim(
     text: str, start: int, end: int, filler: frozenset[str], *, lead: re.Pattern[str] | None = None
 ) -> tuple[int, int, str] | None:
@@ -413,6 +689,8 @@ def _trim(
     while words and (
         edge(words[0].group(0)) or (lead is not None and lead.match(words[0].group(0)))
     ):
+        if len(words) > 1 and _BOUND.match(f"{words[0].group(0)} {words[1].group(0)}"):
+            break  # "at least 2 locations": the bound is part of the claim
         words.pop(0)
     while words and edge(words[-1].group(0)):
         if (

@@ -34,7 +34,20 @@ from typing import Any, TypeVar, cast
 from research import roles
 from research.planner import gazetteer, language, lexicon, policy, reading
 from research.planner.lexicon import HIRING_ANY, Place
-from research.planner.phrases import FILLER, OWNER, ROLE_PHRASE, TOP_ROLE
+from research.planner.phrases import (
+    FILLER,
+    FUNCTION_BOSS,
+    GENERIC_NOUNS,
+    LOCATIVE,
+    NEGATION_CUE,
+    OWNER,
+    RELATION_WORD,
+    ROLE_PHRASE,
+    SCOPE_FILLER,
+    SECTOR_NOUNS,
+    SELF_DESCRIPTION,
+    TOP_ROLE,
+)
 from research.planner.plans import (
     DEFAULT_STAGE_LOOKBACK_MONTHS,
     MAX_ROWS,
@@ -130,10 +143,63 @@ class Mention:
 
 def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
-    candidates = [mention for extract in _EXTRACTORS for mention in extract(text)]
-    mentions = _qualified_places(text, _longest_first(candidates))
+    own = [(m.start(), m.end()) for m in SELF_DESCRIPTION.finditer(text)]
+    candidates = [
+        mention
+        for extract in _EXTRACTORS
+        for mention in extract(text)
+        if not any(start <= mention.start < end for start, end in own)
+    ]
+    mentions = _kinds_of_business(text, _longest_first(candidates))
+    mentions = _qualified_places(text, _places_in_context(text, mentions))
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
+
+
+_PREPOSITION = re.compile(
+    r"(?:across|into|onto|over|under|about|like|via|per|than|beyond|outside|inside|near|"
+    r"between|among|amongst|along|toward|towards|against|within|throughout|versus|vs)$",
+    re.I,
+)
+_NOUN_AFTER = re.compile(r"[ \t-]+([A-Za-z][\w'’&-]*)")
+_VERB_OBJECT = re.compile(
+    r"\s+(?:the|a|an|to|for|with|in|on|at|from|by|into|their|its|our|them|it)(?![\w])", re.I
+)
+
+
+def _kinds_of_business(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A sector word before a noun that names a kind of business ("solar installers",
+    "insurance brokers", "crypto exchanges") is that kind of business, written in words no
+    table holds: the audience keyword, not the sector ("solar companies" is the sector)."""
+    result = []
+    for mention in mentions:
+        if mention.facet is Facet.INDUSTRY:
+            end = _business_noun_end(text, mention.end, mentions)
+            if end is not None:
+                mention = Mention(mention.start, end, Facet.KEYWORD, text[mention.start : end])
+        result.append(mention)
+    return result
+
+
+def _business_noun_end(text: str, position: int, mentions: Sequence[Mention]) -> int | None:
+    """Where the run of business nouns after ``position`` ends, or None if there is none."""
+    end = None
+    while True:
+        match = _NOUN_AFTER.match(text, position)
+        if match is None or _covered(match.start(1), match.end(1), mentions):
+            return end
+        word = match.group(1).lower()
+        if word in FILLER or word in SECTOR_NOUNS or word in SCOPE_FILLER or word in LOCATIVE:
+            return end
+        if RELATION_WORD.match(word) or NEGATION_CUE.fullmatch(word) or _PREPOSITION.match(word):
+            return end
+        if lexicon.find_industries(word):
+            return end
+        if word.endswith(("ing", "ed")) and (
+            _VERB_OBJECT.match(text, match.end()) or not _NOUN_AFTER.match(text, match.end())
+        ):
+            return end  # "fintechs lending to farmers": a claim about them follows
+        end = position = match.end()
 
 
 _QUALIFIER_GAP = re.compile(r"\s*,?\s*")
@@ -166,6 +232,29 @@ def _qualified_places(text: str, mentions: list[Mention]) -> list[Mention]:
                     continue
         result.append(mention)
         index += 1
+    return result
+
+
+def _places_in_context(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A country named like a state of the country every other place lies in is that state:
+    "Georgia" among "Florida, the Carolinas" is the US state, not the country."""
+    places = [m for m in mentions if m.facet is Facet.PLACE]
+    inner = {
+        gazetteer.country_of(cast(Place, m.value))
+        for m in places
+        if cast(Place, m.value).kind in ("subdivision", "city")
+    }
+    if len(inner) != 1 or None in inner:
+        return mentions
+    (country,) = cast(set[str], inner)
+    result = []
+    for mention in mentions:
+        place = mention.value
+        if isinstance(place, Place) and place.kind == "country" and place.value != country:
+            state = gazetteer.within(place, text[mention.start : mention.end], country)
+            if state is not None:
+                mention = replace(mention, value=state)
+        result.append(mention)
     return result
 
 
@@ -240,7 +329,30 @@ def _places(text: str) -> list[Mention]:
     # The lexicon's places first: on an equal span its reading ("New York" the city) wins.
     found = [*lexicon.find_places(text), *gazetteer.find_places(text)]
     found = [m for m in found if not gazetteer.renamed(text, m.start)]  # not "New England"
-    return _from_matches(found, Facet.PLACE)
+    found = [m for m in found if not _ORIGIN_SUFFIX.match(text, m.end)]
+    return [_state_named(text, m) for m in _from_matches(found, Facet.PLACE)]
+
+
+_STATE_WORD = re.compile(r"\s+(?:state|province)(?![\w])", re.I)
+
+
+def _state_named(text: str, mention: Mention) -> Mention:
+    """ "New York state", "Washington State": the state, not the city of that name."""
+    word = _STATE_WORD.match(text, mention.end)
+    place = cast(Place, mention.value)
+    if word is None:
+        return mention
+    if place.kind == "subdivision":
+        return replace(mention, end=word.end())
+    state = gazetteer.subdivision_called(text[mention.start : mention.end])
+    return Mention(mention.start, word.end(), Facet.PLACE, state) if state else mention
+
+
+_ORIGIN_SUFFIX = re.compile(
+    r"-(?:language|speaking|owned|founded|led|born|style|made|origin)(?![\w])", re.I
+)
+"""A nationality glued to these ("Spanish-language", "Israeli-founded") says what a company
+speaks or who founded it, not where it is ("US-based" is where it is)."""
 
 
 def _stages(text: str) -> list[Mention]:
@@ -260,18 +372,55 @@ def _dimensions(text: str) -> list[Mention]:
 
 
 def _roles(text: str) -> list[Mention]:
-    found = [
-        Mention(title.start, title.end, Facet.ROLE, roles.role_target(title.text))
-        for title in roles.find_titles(text)
-    ]
+    found = []
+    for title in roles.find_titles(text):
+        start, written = title.start, title.text
+        trigger = _HIRING_VERB.match(written)
+        if trigger and _HIRING_SUBJECT.search(text, 0, start):
+            # "actively recruiting engineers": the verb is the hiring cue, not the title's
+            start, written = start + trigger.end(), written[trigger.end() :]
+            if roles.normalize_title(written) is None:
+                continue
+        found.append(Mention(start, title.end, Facet.ROLE, roles.role_target(written)))
     return found + _role_phrases(text)
+
+
+_HIRING_VERB = re.compile(r"(?:recruiting|hiring)\s+", re.I)
+_HIRING_SUBJECT = re.compile(
+    r"(?<![\w])(?:are|is|actively|currently|now|been|still|that|who|which)\s+$", re.I
+)
 
 
 def _role_phrases(text: str) -> list[Mention]:
     """Roles described rather than titled: "whoever runs engineering", "the owner"."""
     found = []
-    for match in [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]:
+    described = [*ROLE_PHRASE.finditer(text), *TOP_ROLE.finditer(text)]
+    for match in FUNCTION_BOSS.finditer(text):
+        two = f"{match['lead'] or ''}{match['function']}".lower()
+        if " ".join(two.split()) in _FUNCTIONS:  # "the sales ops boss"
+            function = " ".join(two.split())
+        elif match["function"].lower() in _FUNCTIONS:  # "the CEO and finance chief"
+            function = match["function"]
+        else:
+            continue
+        start = match.start() if function.count(" ") else match.start("function")
+        found.append(Mention(start, match.end(), Facet.ROLE, _described(_head_of(function))))
+    for match in _CHIEF.finditer(text):
+        if match["noun"].lower() in _FUNCTIONS or match["noun"].lower() in roles.IC_NOUNS:
+            label = f"Chief {match['noun'].title()}"
+            found.append(
+                Mention(
+                    match.start(),
+                    match.end(),
+                    Facet.ROLE,
+                    _ranked_title(label, "chief", match["noun"]),
+                )
+            )
+    for match in described:
         function = match["function"].strip()
+        if function.lower() in GENERIC_NOUNS:  # "whoever runs the company"
+            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described("CEO")))
+            continue
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
             found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
@@ -290,6 +439,24 @@ def _role_phrases(text: str) -> list[Mention]:
     return found
 
 
+_CHIEF = re.compile(r"(?<![\w])chief\s+(?P<noun>[a-z]+)(?!\s+officers?(?![\w]))(?![\w-])")
+"""A chief written in lower case ("their chief executive", "the chief scientist")."""
+
+
+def _head_of(function: str) -> str:
+    title = roles.normalize_title(f"Head of {function}")
+    return title.title if title is not None else f"Head of {function.title()}"
+
+
+_FUNCTIONS = frozenset(
+    [
+        *roles.FUNCTION_PHRASES,
+        *(a for a, f in roles.ABBREVIATIONS.items() if f in roles.FUNCTION_PHRASES),
+    ]
+)
+"""Function words as written ("engineering", "eng", "sales"): what a boss can be the boss of."""
+
+
 _SPECIAL_TITLE = re.compile(
     r"(?<![\w])(?:the\s+)?("
     + "|".join(re.escape(title).replace(r"\ ", r"[\s-]+") for title in roles.SPECIAL_TITLES)
@@ -300,57 +467,90 @@ _SPECIAL_TITLE = re.compile(
 
 
 _RANKED_TITLE = re.compile(
-    r"(?<![\w])(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
-    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)"
+    r"(?<![\w])(?:(?P<rank>Head|Director|VP|Vice\s+President|Chief)\s+of\s+(?:the\s+)?"
+    r"(?P<area>[A-Z][\w&/-]*(?:\s+[A-Z][\w&/-]*)?)|(?P<chief>Chief|Head)\s+(?P<noun>[A-Z][a-z]+)"
+    r"(?!\s+(?:of|Officer)(?![\w])))"
 )
-"""A title whose area no table names ("Head of Procurement"): kept as written."""
+"""A title whose area no table names ("Head of Procurement", "Chief Scientist"): kept as
+written."""
 
 
 _THE_RANKED_TITLE = re.compile(
     r"(?<![\w])the\s+(?:(?P<rank>head|director|vp|vice\s+president|chief)\s+of\s+(?:the\s+)?"
-    r"(?P<area>[a-z][\w&/-]*)|(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director))(?![\w])",
+    r"(?P<area>[a-z][\w&/-]*(?:\s+(?!(?:and|or|at|in|for|of|from|with|to)\s)[a-z][\w&/-]*s)?)|"
+    r"(?P<before>[a-z][\w&/-]*)\s+(?P<after>head|director|manager|lead)|"
+    r"(?P<chief>chief|head)\s+(?P<noun>[a-z][\w-]*))(?![\w])",
     re.I,
 )
-"""The same in lower case after "the": "the head of quality", "the studio head"."""
+"""The same in lower case after "the": "the head of quality", "the studio head", "the store
+manager", "the head chef"."""
+
+_RANKS = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}
+_RANKS |= {"manager": "manager", "lead": "lead", "vice": "vp"}
 
 
 def _ranked_titles(text: str) -> list[Mention]:
     """Ranked titles the title tables do not parse, unless a known title starts inside."""
     found = []
     for match in _RANKED_TITLE.finditer(text):
-        area = match["area"]
-        if roles.find_titles(area) or lexicon.find_places(area):
+        area = match["area"] or match["noun"]
+        if (match["area"] and roles.find_titles(area)) or lexicon.find_places(area):
             continue  # "VP of Engineering Berlin": the tables' own reading stands
-        found.append(Mention(match.start(), match.end(), Facet.ROLE, _ranked(match)))
+        if match["noun"] and _not_a_title_word(area):
+            continue
+        rank = match["rank"] or match["chief"]
+        label = " ".join(match.group(0).split())
+        found.append(
+            Mention(match.start(), match.end(), Facet.ROLE, _ranked_title(label, rank, area))
+        )
     for match in _THE_RANKED_TITLE.finditer(text):
-        rank, area = match["rank"] or match["after"], match["area"] or match["before"]
-        if area.lower() in FILLER or lexicon.find_places(area) or lexicon.find_industries(area):
-            continue  # "the fintech director" is a role of the tables; "the main head" none
+        rank = match["rank"] or match["after"] or match["chief"]
+        area = match["area"] or match["before"] or match["noun"]
+        first = area.split()[0].lower()
+        if (first in FILLER and " " not in area) or first in _NOT_AN_AREA:
+            continue  # "the main head" is none
+        if lexicon.find_places(area) or lexicon.find_industries(area):
+            continue  # "the fintech director" is a role of the tables
+        if match["noun"] and _not_a_title_word(area):
+            continue
         start = match.start("rank") if match["rank"] else match.start("before")
+        start = match.start("chief") if match["chief"] else start
         written = " ".join(text[start : match.end()].split())
         label = " ".join(
             w if w.isupper() or w.lower() == "of" else w.title() for w in written.split()
         )
-        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank)))
+        found.append(Mention(start, match.end(), Facet.ROLE, _ranked_title(label, rank, area)))
     return found
 
 
-def _ranked(match: re.Match[str]) -> RoleTarget:
-    return _ranked_title(" ".join(match.group(0).split()), match["rank"])
+_NOT_AN_AREA = frozenset({"a", "an", "the", "this", "that", "it", "them", "their", "its", "each"})
 
 
-def _ranked_title(label: str, rank: str) -> RoleTarget:
+def _not_a_title_word(word: str) -> bool:
+    """Whether the word after "Head"/"Chief" cannot complete a title ("head office")."""
+    lower = word.lower()
+    return lower in FILLER or lower in SCOPE_FILLER or lower in _NOT_AFTER_HEAD
+
+
+_NOT_AFTER_HEAD = frozenset({"office", "offices", "quarters", "quartered", "count", "start"})
+"""Words that make "head ..." a thing, not a person: "head office", "head count"."""
+
+
+def _ranked_title(label: str, rank: str, area: str) -> RoleTarget:
+    seniority = _RANKS.get(rank.split()[0].lower(), "vp")
+    if area.lower() in GENERIC_NOUNS:  # "the head of the company" runs all of it
+        return roles.role_target("CEO")
     known = roles.normalize_title(label)
-    if known is not None and known.function != roles.GENERAL:
+    if known is not None and known.function != roles.GENERAL and known.seniority == seniority:
         return roles.role_target(label)
-    seniority = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}.get(
-        rank.split()[0].lower(), "vp"
-    )
+    function = known.function if known is not None else roles.GENERAL
+    if function == roles.GENERAL:
+        function = roles.FUNCTION_PHRASES.get(area.lower(), (function, ""))[0]
     return RoleTarget(
         label=label,
         title=label,
         seniority=seniority,
-        function=roles.GENERAL,
+        function=function,
         column_prefix=re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_"),
     )
 
@@ -365,17 +565,26 @@ _EMAIL = re.compile(
     re.I,
 )
 _BARE_DIMENSION = re.compile(
-    r"(?<![\w])(?:(?:actively|currently)\s+)?(hiring|funding)(?![\w])", re.I
+    r"(?<![\w])(?:(?:actively|currently)\s+)?(hiring|recruiting|funding)(?![\w])"
+    r"(?!\s+(?:agenc\w*|firms?|compan\w*|business\w*|startups?|software|platforms?|tech\w*|"
+    r"services?|consultanc\w*|shops?|industry|sector|space|partners?|teams?|tools?)(?![\w]))",
+    re.I,
 )
+"""A lone "hiring" or "funding"; "recruiting agencies" and "hiring platforms" are businesses."""
 
 
 def _emails(text: str) -> list[Mention]:
     return [Mention(m.start(), m.end(), Facet.EMAIL, True) for m in _EMAIL.finditer(text)]
 
 
+_HIRING_WORDS = {"recruiting": "hiring"}
+
+
 def _bare_dimensions(text: str) -> list[Mention]:
     return [
-        Mention(m.start(), m.end(), Facet.BARE_DIMENSION, m.group(1).lower())
+        Mention(
+            m.start(), m.end(), Facet.BARE_DIMENSION, _HIRING_WORDS.get(m[1].lower(), m[1].lower())
+        )
         for m in _BARE_DIMENSION.finditer(text)
     ]
 
@@ -451,13 +660,15 @@ _COUNT_NOUN_FIRST = re.compile(
 _MONEY = re.compile(
     rf"(?<![\w])(?:(?P<qual>{_QUALS})\s*)?"
     rf"(?P<cur>[$€£]|usd|eur|gbp)\s*(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
-    rf"(?:\s*{_DASH}\s*(?:[$€£]\s*)?(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?(?P<plus>\+)?"
+    rf"(?:\s*(?:{_DASH}|(?<=\S)\s+and)\s*(?:[$€£]\s*)?(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?"
+    r"(?P<plus>\+)?"
     r"(?P<tail>\s+(?:in\s+)?(?:total\s+)?(?:funding|raised|funded|arr|revenue))?",
     re.I,
 )
 _YEAR = r"(?:19|20)\d\d"
 _FOUNDED = re.compile(
-    rf"(?<![\w])founded\s+(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
+    r"(?<![\w])(?:founded|established|incorporated|launched|started|set\s+up)\s+"
+    rf"(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
     rf"(?:\s*(?:{_DASH}|and)\s*(?P<y2>{_YEAR}))?"
     r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?)?(?![\w])",
     re.I,
@@ -574,7 +785,19 @@ def _rows(text: str) -> list[Mention]:
         Mention(m.start(), m.end(), Facet.ROWS, int(_number(m, "n")))
         for pattern in _ROWS
         for m in pattern.finditer(text)
+        if not _ranking(text, m.start("n"))
     ]
+
+
+def _ranking(text: str, position: int) -> bool:
+    name = _RANKING_NAME.search(text, 0, position)
+    return name is not None and name.group(1).lower() not in FILLER | _ROW_VERBS
+
+
+_ROW_VERBS = frozenset({"first", "return", "limit", "cap", "make", "only", "just"})
+_RANKING_NAME = re.compile(r"(?<![\w])([A-Z][\w&]*|S&P)\s+$")
+"""A capitalized name right before a number makes it a ranking ("Fortune 500 companies",
+"FTSE 100 firms"), not a count of rows."""
 
 
 # --- recency --------------------------------------------------------------------------------
@@ -995,11 +1218,11 @@ def _place_ops(place: Place, action: Action, within: str | None = None) -> list[
         return [Op(Group.PLACES, None, Action.CLEAR)]
     if place.kind == "area":
         # "northern Italy": the country is a filter, the part of it is checked as written.
-        whole = Place("country", gazetteer.country_of(place) or "")
+        whole = gazetteer.area_whole(place.value)
         if action is not Action.INCLUDE:
             return [Op(Group.PLACES, whole, action)]
         claim = Requirement(text=f"based in {gazetteer.area_name(place.value)}")
-        return [Op(Group.PLACES, whole), Op(Group.REQUIREMENTS, claim)]
+        return [*_place_ops(whole, action), Op(Group.REQUIREMENTS, claim)]
     ops = [Op(Group.PLACES, place, action)]
     code = within or gazetteer.country_of(place)
     if code and action is Action.INCLUDE:
@@ -1290,7 +1513,7 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
         text,
         mentions,
         excludable=[m.facet in _EXCLUDABLE for m in mentions],
-        absorbable=[m.facet in _ABSORBABLE for m in mentions],
+        absorbable=[_absorbable(text, m) for m in mentions],
         places=[m.facet is Facet.PLACE for m in mentions],
         kinds=[m.facet.value for m in mentions],
     )
@@ -1316,6 +1539,48 @@ def apply_instruction(base: Criteria, instruction: str, *, default_rows: int = 3
 
 _ABSORBABLE = frozenset({Facet.PLACE, Facet.INDUSTRY, Facet.KEYWORD, Facet.SOURCE})
 """Facets that are part of a claim when they stand inside one ("export to Japan")."""
+
+_WHOSE = re.compile(r"(?<![\w])whose\s+$", re.I)
+
+
+_EVENT_VERB = re.compile(r"(?<![\w-])(?P<verb>[a-z]+ed)\s+$", re.I)
+_FUNDING_VERBS = frozenset(
+    {"raised", "funded", "backed", "closed", "invested", "financed", "announced", "reported"}
+    | {"secured", "received", "landed"}
+)
+_STACK_VERB = re.compile(
+    r"(?<![\w-])(?P<verb>[\w-]+)\s+(?:with|on|by|to|for|through|into|via)\s+(?:the\s+)?$", re.I
+)
+_STACK_VERBS = frozenset(
+    {"use", "uses", "using", "used", "built", "build", "builds", "building", "powered", "run"}
+    | {"runs", "running", "hosted", "deployed", "companies", "startups", "firms", "stack"}
+)
+
+
+def _absorbable(text: str, mention: Mention) -> bool:
+    """Whether a mention may be part of a claim rather than a facet of its own.
+
+    A role right after "whose" is what the claim is about ("whose founders are women"); a
+    date window after an event other than funding dates that event ("acquired in the last
+    two years"); a product after a verb other than a stack verb is what the companies deal
+    with ("integrate with Salesforce"), not their stack."""
+    before = text[: mention.start]
+    if mention.facet is Facet.ROLE:
+        return bool(_WHOSE.search(before))
+    if mention.facet is Facet.RECENCY:
+        event = _EVENT_VERB.search(before)
+        return event is not None and event["verb"].lower() not in _FUNDING_VERBS
+    if mention.facet in (Facet.BARE_DIMENSION, Facet.DIMENSION):
+        # "with DOE funding" is a claim; "hiring" is a signal, "funding data" a column
+        return text[mention.start : mention.end].lower() == "funding"
+    if mention.facet is Facet.TECHNOLOGY:
+        verb = _STACK_VERB.search(before)
+        return (
+            verb is not None
+            and verb["verb"].lower() not in _STACK_VERBS
+            and (verb["verb"].lower() not in FILLER)
+        )
+    return mention.facet in _ABSORBABLE
 
 
 def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:

@@ -370,8 +370,8 @@ PROMPTS: list[tuple[str, dict[str, Any]]] = [
         {"roles": ["cto", "vp_eng"]},  # a condition is not a removal
     ),
     (
-        "CISOs at insurance companies in the US",
-        {"roles": ["ciso"], "keywords": ["insurance"]},  # unknown industries become keywords
+        "CISOs at mining companies in the US",
+        {"roles": ["ciso"], "keywords": ["mining"]},  # unknown industries become keywords
     ),
 ]
 
