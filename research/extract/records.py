@@ -397,7 +397,7 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
         for h in doc.root.iter(tag)
     }
     quoted = _quoted_texts(doc)
-    texts = _cells_apart(_joined_name_columns(doc.lines), not_people)
+    texts = _cells_apart(_joined_name_columns(doc.content_lines), not_people)
     lines = [_classify(text, text in headings, not_people) for text in texts]
     in_quotes = False
     former_section = False
