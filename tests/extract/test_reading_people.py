@@ -109,3 +109,33 @@ def test_a_sentence_needs_a_given_name() -> None:
     text = "<p>With more than 16,700 staff members, Sayville Hospital cares for patients.</p>"
     assert names(text) == set()
     assert names("<p>Since 2004, Mike Balise is our general manager.</p>") == {"Mike Balise"}
+
+
+def site(title: str, url: str, body: str = "") -> str | None:
+    markup = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    return extract_page(url, markup).company.name
+
+
+@pytest.mark.parametrize(
+    ("title", "url", "name"),
+    [
+        (
+            "Contact Balise Collision Repair",
+            "http://balisecollision.test/c",
+            "Balise Collision Repair",
+        ),
+        ("About Florida Hospital", "http://floridahospitaljobs.test/", "Florida Hospital"),
+        ("Darling Homes page", "http://darlinghomes.test/", "Darling Homes"),
+        ("Tropical Web Works SM", "http://tropicalwebworks.test/", "Tropical Web Works"),
+        # The domain spells the page word: it is part of the name.
+        ("Home Depot", "http://homedepot.test/", "Home Depot"),
+        ("About Town Tours", "http://abouttowntours.test/", "About Town Tours"),
+    ],
+)
+def test_page_words_around_the_company_name(title: str, url: str, name: str) -> None:
+    assert site(title, url) == name
+
+
+def test_account_links_are_no_company_name() -> None:
+    body = "<div class='logo'><a href='/logout'>Logout</a></div>"
+    assert site("Chocolate Springs Cafe", "", body) == "Chocolate Springs Cafe"
