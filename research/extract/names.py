@@ -69,6 +69,14 @@ ORGANIZATION_WORDS = _words(
     """ventures capital partners vc fund funds growth equity labs lab inc ltd llc gmbh group
     holdings technologies systems solutions studio studios bank foundation university"""
 )
+# Name endings that make a phrase an institution or a place ("Cherry Avenue Elementary
+# School", "Whatcom County", "Rue Lafayette" aside): never a person's last name.
+INSTITUTION_WORDS = _words(
+    """school schools college academy institute hospital clinic church museum library
+    hotel restaurant cafe avenue street road boulevard county district
+    schule klinik kirche strasse gasse platz ecole clinique eglise escuela clinica
+    iglesia calle avenida kerk straat gracht skola kyrka gatan"""
+)
 MAX_NAME_WORDS = 5
 MAX_NAME_LENGTH = 60
 
@@ -127,7 +135,9 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
         return False
     if not all(_is_name_word(w) or w.lower() in PARTICLES for w in words[1:-1]):
         return False
-    if fold(words[-1]) in ORGANIZATION_WORDS or name_key(text) in {name_key(e) for e in exclude}:
+    if fold(words[-1]) in ORGANIZATION_WORDS | INSTITUTION_WORDS or name_key(text) in {
+        name_key(e) for e in exclude
+    }:
         return False
     if fold(text) in FUNCTION_PHRASES or fold(words[-1]) in FUNCTION_PHRASES:
         return False  # "Customer Success", "Training Infrastructure": a team, not a person

@@ -139,3 +139,27 @@ def test_page_words_around_the_company_name(title: str, url: str, name: str) -> 
 def test_account_links_are_no_company_name() -> None:
     body = "<div class='logo'><a href='/logout'>Logout</a></div>"
     assert site("Chocolate Springs Cafe", "", body) == "Chocolate Springs Cafe"
+
+
+def test_a_signature_under_a_quote_is_a_customer() -> None:
+    quote = (
+        "<p>AgileZen is the only tool that just works and lets me focus on my product.</p>"
+        "<p>— James Avery, Founder</p>"
+    )
+    assert names(quote) == set()
+
+
+@pytest.mark.parametrize(
+    "row", ["Cherry Avenue Elementary School | KG - 05", "Lincoln Avenue | Principal"]
+)
+def test_institutions_and_streets_are_nobody(row: str) -> None:
+    cells = "".join(f"<td>{cell}</td>" for cell in row.split(" | "))
+    assert names(f"<table><tr>{cells}</tr></table>") == set()
+
+
+def test_a_role_at_another_organization_is_not_staff_here() -> None:
+    text = (
+        "<p>Stephanie Kluth is Head of Admissions at the European School of Management.</p>"
+        "<p>Mike Balise is General Manager at Balise Collision Repair.</p>"
+    )
+    assert names(text) == {"Mike Balise"}
