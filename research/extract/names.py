@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from nameparser import HumanName
 
+from research.extract.lexicon import is_title_word
 from research.planner.lexicon import find_places
 from research.roles import FUNCTION_PHRASES
 
@@ -148,6 +149,24 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
 def _parses_as_name(text: str) -> bool:
     parsed = HumanName(text)
     return bool(parsed.first and parsed.last and not parsed.title)
+
+
+def names_a_place_or_page(text: str) -> bool:
+    """Whether a label beside a name is no job title: a page of the site ('Home'), an
+    institution or a street ('Cherry Avenue Elementary School', 'Portlaoise Road'), a place."""
+    words = text.split()
+    if not words or any(is_title_word(w) for w in words):
+        return False  # "Head of School" is a title
+    if fold(text) in PAGE_WORDS or fold(words[-1]) in INSTITUTION_WORDS:
+        return True
+    return _is_place(text)
+
+
+# Pages of a site a menu links to, when they stand where a title would.
+PAGE_WORDS = _words(
+    """home homepage startseite accueil inicio rates reservations directions photos gallery
+    attractions links sitemap search login logout shop cart menu"""
+)
 
 
 @lru_cache(maxsize=16_384)

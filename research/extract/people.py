@@ -37,7 +37,14 @@ from research.extract.html import (
     walk_items,
 )
 from research.extract.lexicon import has_given_name, looks_like_title
-from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
+from research.extract.names import (
+    NameSpan,
+    find_names,
+    fold,
+    is_person_name,
+    name_key,
+    names_a_place_or_page,
+)
 from research.extract.records import read_layout, spells_name
 from research.extract.rosters import script_people
 from research.extract.titles import TitleSpan, as_title, title_spans
@@ -112,7 +119,11 @@ def _reads_as_person(reading: Found) -> bool:
     with a known given name, or have an address that spells it, or stand alone in a record
     beside a real job title, or come from structured data.
     """
-    if reading.reader == "structured" or has_given_name(reading.name):
+    if reading.reader == "structured":
+        return True
+    if reading.title is not None and names_a_place_or_page(reading.title):
+        return False  # "Park Guidelines" / "Home", "Ace Braces" / "Portlaoise Road"
+    if has_given_name(reading.name):
         return True
     if reading.email and spells_name(reading.email, reading.name):
         return True

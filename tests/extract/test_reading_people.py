@@ -163,3 +163,20 @@ def test_a_role_at_another_organization_is_not_staff_here() -> None:
         "<p>Mike Balise is General Manager at Balise Collision Repair.</p>"
     )
     assert names(text) == {"Mike Balise"}
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Park Guidelines | Home",
+        "Ace Braces | Portlaoise Road",
+        "West Sayville | Cherry Avenue Elementary School",
+    ],
+)
+def test_a_page_a_street_or_a_school_beside_a_name_is_no_title(row: str) -> None:
+    cells = "".join(f"<td>{cell}</td>" for cell in row.split(" | "))
+    assert names(f"<table><tr>{cells}</tr></table>") == set()
+
+
+def test_a_title_may_end_on_an_institution_word() -> None:
+    assert names("<div><h3>Mike Balise</h3><p>Head of School</p></div>") == {"Mike Balise"}
