@@ -17,7 +17,14 @@ import json
 import sys
 from pathlib import Path
 
-from bench.extract.corpus import Tally, as_json, group_tallies, load, score_pages
+from bench.extract.corpus import (
+    Tally,
+    as_json,
+    group_by_source,
+    group_tallies,
+    load,
+    score_pages,
+)
 
 COLUMNS = (
     ("pages", "pages"),
@@ -76,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus split: {args.split}")
     print(header)
     print(_row("all", total))
+    by_source = group_by_source(scored)
+    print("-- per source")
+    for name, tally in by_source.items():
+        print(_row(name, tally))
     by_lang = group_tallies(scored, "lang")
     by_layout = group_tallies(scored, "layout")
     print("-- per language")
@@ -91,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         for line in total.errors:
             print(line)
     if args.json:
-        report = {"all": total.figures(), "lang": as_json(by_lang), "layout": as_json(by_layout)}
+        report = {
+            "all": total.figures(),
+            "source": as_json(by_source),
+            "lang": as_json(by_lang),
+            "layout": as_json(by_layout),
+        }
         args.json.write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 

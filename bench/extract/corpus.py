@@ -275,6 +275,22 @@ def group_tallies(scored: Iterable[tuple[Page, Tally]], by: str) -> dict[str, Ta
     return dict(sorted(groups.items()))
 
 
+REAL_LAYOUT = "webstruct"
+
+
+def source_of(page: Page) -> str:
+    """'real' for pages as their sites served them, 'hand-written' for the rest."""
+    return "real" if page.layout == REAL_LAYOUT else "hand-written"
+
+
+def group_by_source(scored: Iterable[tuple[Page, Tally]]) -> dict[str, Tally]:
+    """Tallies of the hand-written pages and of the real ones."""
+    groups: dict[str, Tally] = {}
+    for page, tally in scored:
+        groups.setdefault(source_of(page), Tally()).add(tally)
+    return dict(sorted(groups.items()))
+
+
 def as_json(tallies: dict[str, Tally]) -> dict[str, Any]:
     """Figures per group, for --json."""
     return {name: tally.figures() for name, tally in tallies.items()}

@@ -87,12 +87,16 @@ def element_text(element: lxml_html.HtmlElement) -> str:
     return squash(" ".join(_visible_strings(element)))
 
 
-def _visible_strings(element: lxml_html.HtmlElement) -> Iterator[str]:
+def _visible_strings(
+    element: lxml_html.HtmlElement, skip: Callable[[lxml_html.HtmlElement], bool] | None = None
+) -> Iterator[str]:
+    """The text strings a reader sees inside an element; ``skip`` leaves out whole elements
+    (their tails stay)."""
     walker = etree.iterwalk(element, events=("start", "end"))
     for event, node in walker:
         tag = tag_of(node)
         if event == "start":
-            if tag in SKIPPED_TAGS or tag is None:
+            if tag in SKIPPED_TAGS or tag is None or (skip is not None and skip(node)):
                 walker.skip_subtree()
             elif node.text:
                 yield node.text
@@ -188,6 +192,17 @@ class Document:
             )
             lines = [squash(line) for line in (fallback or "").splitlines() if squash(line)]
         return lines
+
+    @cached_property
+    def content_lines(self) -> list[str]:
+        """The visible lines outside navigation: menus, breadcrumbs and bars of links.
+
+        A reader looks for a page's people in what it says, not in the links that lead
+        elsewhere ("Insurance Tips", "Image Library"); grounding still uses every line.
+        """
+        if not render_lines(self.root):
+            return self.lines  # nothing rendered from the DOM: the fallback text is all there is
+        return render_lines(self.root, skip=is_navigation)
 
     @cached_property
     def undated_lines(self) -> list[str]:
@@ -333,6 +348,48 @@ class Document:
         if len(times) == 1 or (len(articles) == 1 and times):
             return iso_day(times[0].get("datetime") or "")
         return None
+
+
+_NAVIGATION_ROLES = frozenset({"navigation", "menu", "menubar", "tablist"})
+_NAVIGATION_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|menubar|submenu|breadcrumbs?|crumbs?|sitemap)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_LINK_BAR_TAGS = frozenset({"ul", "ol", "div", "p", "td", "span", "table", "section"})
+MIN_LINK_BAR_LINKS = 3
+MAX_LINK_LABEL_WORDS = 6
+_SEPARATOR_TEXT = re.compile(r"^[\s|•·/\\>»›:,;\-–—*]*$")
+
+
+def is_navigation(element: lxml_html.HtmlElement) -> bool:
+    """Whether an element is navigation: a <nav>, a menu or breadcrumb by its role or class,
+    or a bar of short links with nothing but separators between them ("Home | About | Contact")."""
+    tag = tag_of(element)
+    if tag == "nav" or (element.get("role") or "").strip().lower() in _NAVIGATION_ROLES:
+        return True
+    if tag in {"body", "html", "main", "article"}:
+        return False
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if _NAVIGATION_CLASS.search(names):
+        return True
+    return tag in _LINK_BAR_TAGS and _is_link_bar(element)
+
+
+def _is_link_bar(element: lxml_html.HtmlElement) -> bool:
+    """Three or more short links, and no text outside them but separators."""
+    labels = []
+    for anchor in element.iter("a"):
+        href = (anchor.get("href") or "").strip().lower()
+        label = element_text(anchor)
+        if href.startswith(("mailto:", "tel:")) or len(label.split()) > MAX_LINK_LABEL_WORDS:
+            return False
+        if label:
+            labels.append(label)
+    if len(labels) < MIN_LINK_BAR_LINKS:
+        return False
+    outside = "".join(_visible_strings(element, skip=lambda node: tag_of(node) == "a"))
+    return bool(_SEPARATOR_TEXT.match(outside))
 
 
 def _is_dated_entry(element: lxml_html.HtmlElement) -> bool:

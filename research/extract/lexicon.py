@@ -10,6 +10,7 @@ that ends in a head noun counts too. All matching is on folded text (lowercase, 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 import unicodedata
 from functools import lru_cache
@@ -215,24 +216,36 @@ def is_first_name(word: str) -> bool:
     return fold_word(word) in _first_names()
 
 
+def has_given_name(name: str) -> bool:
+    """Whether a name opens with a known given name, honorifics aside ('Dr. Jean-Luc Roy')."""
+    words = strip_honorifics(name).split()
+    if len(words) < 2:
+        return False
+    first = words[0].strip(".,")
+    return is_first_name(first) or is_first_name(first.split("-", 1)[0])
+
+
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
+    """Given names of every country Faker keeps a list for, in Latin script."""
     names: set[str] = set()
-    for locale in FIRST_NAME_LOCALES:
-        try:
-            module = importlib.import_module(f"faker.providers.person.{locale}")
-        except ImportError:
-            continue
+    package = importlib.import_module("faker.providers.person")
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        provider = getattr(module, "Provider", None)
         for attribute in ("first_names", "first_names_male", "first_names_female"):
-            names.update(fold_word(str(n)) for n in getattr(module.Provider, attribute, ()))
+            listed = getattr(provider, attribute, ())
+            if isinstance(listed, (list, tuple, set, frozenset, dict)):
+                names.update(fold_word(str(n)) for n in listed if _latin(str(n)))
     return frozenset(names)
 
 
-FIRST_NAME_LOCALES = words_in(
-    "en_US en_GB en_IE en_IN de_DE de_AT fr_FR es_ES es_MX nl_NL sv_SE da_DK no_NO fi_FI "
-    "it_IT pt_PT pt_BR pl_PL cs_CZ hu_HU ro_RO tr_TR el_GR ru_RU uk_UA hi_IN ja_JP zh_CN "
-    "ko_KR ar_AA fa_IR he_IL id_ID vi_VN th_TH tw_GH yo_NG zu_ZA"
-)
+def _latin(name: str) -> bool:
+    return bool(name) and all(ord(c) < LATIN_END or not c.isalpha() for c in name)
+
+
+# Letters past Latin Extended-B are other scripts: their names never match a Latin page.
+LATIN_END = 0x250
 
 
 @lru_cache(maxsize=32_768)

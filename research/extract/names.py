@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from nameparser import HumanName
 
+from research.extract.lexicon import is_title_word
 from research.planner.lexicon import find_places
 from research.roles import FUNCTION_PHRASES
 
@@ -68,6 +69,14 @@ NON_NAME_WORDS = _words(
 ORGANIZATION_WORDS = _words(
     """ventures capital partners vc fund funds growth equity labs lab inc ltd llc gmbh group
     holdings technologies systems solutions studio studios bank foundation university"""
+)
+# Name endings that make a phrase an institution or a place ("Cherry Avenue Elementary
+# School", "Whatcom County", "Rue Lafayette" aside): never a person's last name.
+INSTITUTION_WORDS = _words(
+    """school schools college academy institute hospital clinic church museum library
+    hotel restaurant cafe avenue street road boulevard county district
+    schule klinik kirche strasse gasse platz ecole clinique eglise escuela clinica
+    iglesia calle avenida kerk straat gracht skola kyrka gatan"""
 )
 MAX_NAME_WORDS = 5
 MAX_NAME_LENGTH = 60
@@ -127,7 +136,9 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
         return False
     if not all(_is_name_word(w) or w.lower() in PARTICLES for w in words[1:-1]):
         return False
-    if fold(words[-1]) in ORGANIZATION_WORDS or name_key(text) in {name_key(e) for e in exclude}:
+    if fold(words[-1]) in ORGANIZATION_WORDS | INSTITUTION_WORDS or name_key(text) in {
+        name_key(e) for e in exclude
+    }:
         return False
     if fold(text) in FUNCTION_PHRASES or fold(words[-1]) in FUNCTION_PHRASES:
         return False  # "Customer Success", "Training Infrastructure": a team, not a person
@@ -138,6 +149,24 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
 def _parses_as_name(text: str) -> bool:
     parsed = HumanName(text)
     return bool(parsed.first and parsed.last and not parsed.title)
+
+
+def names_a_place_or_page(text: str) -> bool:
+    """Whether a label beside a name is no job title: a page of the site ('Home'), an
+    institution or a street ('Cherry Avenue Elementary School', 'Portlaoise Road'), a place."""
+    words = text.split()
+    if not words or any(is_title_word(w) for w in words):
+        return False  # "Head of School" is a title
+    if fold(text) in PAGE_WORDS or fold(words[-1]) in INSTITUTION_WORDS:
+        return True
+    return _is_place(text)
+
+
+# Pages of a site a menu links to, when they stand where a title would.
+PAGE_WORDS = _words(
+    """home homepage startseite accueil inicio rates reservations directions photos gallery
+    attractions links sitemap search login logout shop cart menu"""
+)
 
 
 @lru_cache(maxsize=16_384)

@@ -113,7 +113,9 @@ PAGE_NAMES = frozenset(
         "over ons|ons team|het team|medewerkers|vacatures|nieuws|"
         "om oss|medarbetare|kontakta oss|kontakt|jobb|nyheter|personal|"
         "our leadership|leadership team|board of directors|board of trustees|the studio|studio|"
-        "vorstand|aufsichtsrat|direction|comité de direction|annuaire|socios|abogados"
+        "vorstand|aufsichtsrat|direction|comité de direction|annuaire|socios|abogados|"
+        "login|log in|logout|log out|sign in|sign out|sign up|register|my account|account|"
+        "cart|shopping cart|checkout|search|menu|skip to content|inloggen|anmelden|connexion"
     )
 )
 
@@ -128,10 +130,11 @@ class Candidate:
 
 def company_name(doc: Document) -> str | None:
     """The company's name as the page's signals agree on it, or None."""
-    candidates = [c for c in _candidates(doc) if _acceptable(c.text)]
+    label = _domain_label(doc.url)
+    candidates = [Candidate(_without_page_words(c.text, label), c.source) for c in _candidates(doc)]
+    candidates = [c for c in candidates if _acceptable(c.text)]
     if not candidates:
         return None
-    label = _domain_label(doc.url)
     distinct = {(c.source, _key(c.text)): c for c in candidates}.values()
     scored = []
     for index, candidate in enumerate(candidates):
@@ -264,6 +267,37 @@ def _acceptable(text: str) -> bool:
         return False
     # "Managing Director", "Our Team"
     return not (len(words) <= 2 and looks_like_title(text) and not _LEGAL_TAIL.search(text))
+
+
+_MARKS = re.compile(r"\s*(?:\b(?:SM|TM)\b|[®™℠])\s*$")
+TRAILING_PAGE_WORDS = frozenset(words_in("page homepage website site"))
+MAX_PAGE_PREFIX = 3
+
+
+def _without_page_words(text: str, label: str) -> str:
+    """'Contact Balise Collision Repair' -> 'Balise Collision Repair', 'Darling Homes page' ->
+    'Darling Homes', 'Tropical Web Works SM' -> 'Tropical Web Works': the words of the page
+    or a service mark around the name. A page word the domain spells stays ('Home Depot' on
+    homedepot.com)."""
+    text = _MARKS.sub("", squash(text))
+    words = text.split()
+    if fold_word(text) in PAGE_NAMES:
+        return text  # "Contact Us" is a page's name as a whole
+    for size in range(min(MAX_PAGE_PREFIX, len(words) - 1), 0, -1):
+        prefix = " ".join(words[:size])
+        if fold_word(prefix) in PAGE_NAMES and not _in_label(prefix, label):
+            words = words[size:]
+            break
+    while len(words) > 1 and fold_word(words[-1]) in TRAILING_PAGE_WORDS:
+        if _in_label(words[-1], label):
+            break
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _in_label(words: str, label: str) -> bool:
+    key = re.sub(r"[^a-z0-9]+", "", fold_word(words))
+    return bool(key) and key in label
 
 
 def _key(text: str) -> str:

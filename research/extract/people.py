@@ -30,12 +30,21 @@ from research.extract.html import (
     as_list,
     element_text,
     first_text,
+    is_navigation,
     squash,
     tag_of,
     types_of,
     walk_items,
 )
-from research.extract.names import NameSpan, find_names, fold, is_person_name, name_key
+from research.extract.lexicon import has_given_name, looks_like_title
+from research.extract.names import (
+    NameSpan,
+    find_names,
+    fold,
+    is_person_name,
+    name_key,
+    names_a_place_or_page,
+)
 from research.extract.records import read_layout, spells_name
 from research.extract.rosters import script_people
 from research.extract.titles import TitleSpan, as_title, title_spans
@@ -57,6 +66,8 @@ RECORD_TAGS = frozenset({"li", "tr", "figure", "article", "dd"})
 MAX_NAME_ELEMENT_CHILDREN = 2
 FOUNDER_TITLE = "Founder"
 COFOUNDER_TITLE = "Co-founder"
+# Readers that find a name alone in its element or line, its title alone in another.
+STANDALONE_READERS = frozenset({"record", "layout"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +88,7 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     readings = [
         *_structured_people(doc, not_people),
         *_record_people(doc, not_people),
-        *_prose_people(doc.lines, not_people),
+        *_prose_people(doc.content_lines, not_people),
         *_labelled_founders(doc, not_people),
     ]
     layout = read_layout(doc, tuple(not_people))
@@ -94,10 +105,33 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
         for r in script_people(doc, not_people)
     ]
     readings = [_own_email(_without_greeting(r)) for r in readings]
+    readings = [r for r in readings if _reads_as_person(r)]
     # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
     companies = [fold(n) + " " for n in not_people if n]
     readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
     return _merge(readings)
+
+
+def _reads_as_person(reading: Found) -> bool:
+    """Whether the page gives a reader reason to take the name for a person's.
+
+    Capitalized words are not enough ("Insurance Tips", "Whatcom County"): the name must open
+    with a known given name, or have an address that spells it, or stand alone in a record
+    beside a real job title, or come from structured data.
+    """
+    if reading.reader == "structured":
+        return True
+    if reading.title is not None and names_a_place_or_page(reading.title):
+        return False  # "Park Guidelines" / "Home", "Ace Braces" / "Portlaoise Road"
+    if has_given_name(reading.name):
+        return True
+    if reading.email and spells_name(reading.email, reading.name):
+        return True
+    return (
+        reading.reader in STANDALONE_READERS
+        and reading.title is not None
+        and looks_like_title(reading.title)
+    )
 
 
 def _printed(name: str, stated: str) -> bool:
@@ -239,6 +273,8 @@ def _name_elements(
             continue  # "Content Marketer" reads like a name but is an opening
         if any(ancestor in found for ancestor in element.iterancestors()):
             continue
+        if is_navigation(element) or any(is_navigation(a) for a in element.iterancestors()):
+            continue  # a link in a menu leads to a page; it presents no one
         found[element] = text
     return found
 

@@ -397,7 +397,7 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
         for h in doc.root.iter(tag)
     }
     quoted = _quoted_texts(doc)
-    texts = _cells_apart(_joined_name_columns(doc.lines), not_people)
+    texts = _cells_apart(_joined_name_columns(doc.content_lines), not_people)
     lines = [_classify(text, text in headings, not_people) for text in texts]
     in_quotes = False
     former_section = False
@@ -414,6 +414,8 @@ def read_layout(doc: Document, not_people: tuple[str, ...]) -> Layout:
             line.former = former_section
             continue
         elif in_quotes or line.text in quoted or _ATTRIBUTION.match(line.text):
+            if _ATTRIBUTION.match(line.text):
+                quoted_names.update(line.names)  # "— James Avery, Founder" signs a quote
             line.kind = "Q"
         line.former = former_section
     # A heading right under a name heading is that person's title ("Maggie Finch" / "Partner").
@@ -821,10 +823,13 @@ _PAST_RELATIVE = re.compile(
 )
 
 
-def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
+def _title_after(
+    text: str, appointed: bool = False, own: Collection[str] = ()
+) -> tuple[str | None, bool]:
     """The title a name's following words give it, and whether they call it former.
 
     ``appointed``: the words before the name appoint them ("Acme has named Jane Doe its CFO").
+    ``own``: names of the page's own organization, where a role "at" it is a role here.
     """
     rest = text
     match = re.match(r"^\s*(?:,|\(|—|–|-|:)?\s*", rest)
@@ -924,11 +929,22 @@ def _title_after(text: str, appointed: bool = False) -> tuple[str | None, bool]:
     following = " ".join(tokens[index : index + 3])
     if fronts_object(following + " "):
         return None, False  # "…, den Vertrieb verantwortet Jana Kruse": an object, not a title
-    if re.match(
-        r"^(?:at|bei|chez|bij|hos|en)\s+(?:[A-Z]|einem|einer|a|an|une|un|una)\b", following
-    ):
+    elsewhere = _AT_ORGANIZATION.match(following)
+    if elsewhere and not _names_own(elsewhere.group("org"), own):
         return None, False  # a role at another company ("previously CFO at Brightline")
     return (title or None), former
+
+
+_AT_ORGANIZATION = re.compile(
+    r"^(?:at|bei|chez|bij|hos|en)\s+(?:the\s+)?"
+    r"(?P<org>[A-ZÀ-Ý][\w&'’-]*|einem|einer|a|an|une|un|una)\b"
+)
+
+
+def _names_own(word: str, own: Collection[str]) -> bool:
+    """Whether a word after 'at' opens one of the page's own organization's names."""
+    folded = fold(word)
+    return any(name_words(name)[:1] == [folded] for name in own if name)
 
 
 def _keeps_tail(phrase: list[str]) -> bool:
@@ -1107,7 +1123,7 @@ def _sentence_people(
     for position, (start, end, name) in enumerate(names):
         next_start = names[position + 1][0] if position + 1 < len(names) else len(sentence)
         appointed = bool(_APPOINTS.search(sentence[:start]))
-        title, former = _title_after(sentence[end:next_start], appointed)
+        title, former = _title_after(sentence[end:next_start], appointed, not_people)
         if title is None:
             previous_end = names[position - 1][1] if position else 0
             title, former = _title_before(sentence[previous_end:start])
