@@ -126,6 +126,8 @@ def running_test_stack(
         "LEADEX_WEBHOOK_RETRY_SCHEDULE_SECONDS": WEBHOOK_TEST_SCHEDULE,
         # Tests serve attachments and the sandbox web on loopback.
         "LEADEX_FETCH_ALLOW_NETWORKS": "127.0.0.0/8",
+        # The machine is shared: planning may wait for workers busy with other tests' jobs.
+        "LEADEX_PLANNING_TIMEOUT_SECONDS": "120",
         **(extra_env or {}),
     }
     with running_stack(
