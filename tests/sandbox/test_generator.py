@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import extruct
 import pytest
 
 from sandbox import SandboxWeb, generate
@@ -391,7 +392,6 @@ def test_team_pages_use_many_layouts(web: SandboxWeb) -> None:
 
 
 def test_structured_data_agrees_with_the_truth(web: SandboxWeb, truth: dict[str, Any]) -> None:
-    extruct = pytest.importorskip("extruct")
     by_domain = {c["primary_domain"]: c for c in truth["companies"]}
     checked: Counter[str] = Counter()
     for page in web.pages.values():
