@@ -167,7 +167,7 @@ class Tally:
         }
 
 
-def _title_agrees(key_title: str, found: str | None) -> bool:
+def title_agrees(key_title: str, found: str | None) -> bool:
     """Titles agree when they share a word (its first five letters: 'Associé'/'Associée')."""
     if not found:
         return False
@@ -222,7 +222,7 @@ def score_page(page: Page, facts: PageFacts | None = None) -> Tally:
         tally.matched += 1
         if person.title is not None:  # None: the page gives no title to check
             tally.titles_checked += 1
-            if _title_agrees(person.title, claim.title):
+            if title_agrees(person.title, claim.title):
                 tally.titled_right += 1
             else:
                 tally.errors.append(
