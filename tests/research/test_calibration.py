@@ -16,6 +16,5 @@ def test_the_calibration_the_engine_uses_is_the_readers_current_one() -> None:
         "the reader changed: run `python -m bench.extract.calibrate --write`"
     )
     assert measured["measured_on"].endswith(f"{len(load('dev'))} pages")
-    assert confidence.OWN_PAGE == measured["all"]["reliability"]
+    assert measured["all"]["reliability"] == confidence.OWN_PAGE
     assert confidence.THIRD_PARTY_PAGE < confidence.OWN_PAGE
-
