@@ -293,7 +293,7 @@ def city_country(name: str) -> str | None:
     key = fold(name)
     if key in _lexicon_city_countries():
         return _lexicon_city_countries()[key]
-    entry = _names().get(key.replace("-", " "))
+    entry = _names().get(key.replace("-", " ")) or _town_names().get(key.replace("-", " "))
     return entry.country if entry is not None and entry.place.kind == "city" else None
 
 
@@ -363,7 +363,51 @@ def find_places(text: str) -> list[Match[Place]]:
             else:
                 index += 1
     found += _lowercase_places(text, found)
-    return found + _code_places(text, found)
+    found += _code_places(text, found)
+    return found + _towns(text, found)
+
+
+_TOWN_AFTER = re.compile(
+    r"(?<![\w])(?:in|near|around|outside(?:\s+of)?|from)\s+"
+    r"(?P<name>[A-ZÀ-Þ][\w'’-]*(?:[ \t]+[A-ZÀ-Þ][\w'’-]*){0,2})"
+)
+
+
+def _towns(text: str, taken: list[Match[Place]]) -> list[Match[Place]]:
+    """Smaller towns ("wineries in Stellenbosch"): read only where a word introduces a place,
+    written with capitals, and only when no word of the name is an everyday English word."""
+    found: list[Match[Place]] = []
+    for match in _TOWN_AFTER.finditer(text):
+        start = match.start("name")
+        if any(m.start <= start < m.end for m in taken):
+            continue
+        # The whole name only: "Napa Valley" is not the town of Napa.
+        entry = _town_names().get(_key(match["name"]))
+        if entry is not None:
+            found.append(Match(start, match.end("name"), entry.place, match["name"]))
+    return found
+
+
+@cache
+def _town_names() -> dict[str, Entry]:
+    """Folded name -> the biggest town of that name below the cities' threshold."""
+    from research.planner.language import COMMON_WORD_FREQUENCY, english_frequencies
+
+    frequency = english_frequencies()
+    table: dict[str, Entry] = {}
+    for city in _all_cities():
+        if city["population"] >= MIN_CITY_POPULATION:
+            continue
+        key = _key(city["name"])
+        if not key or key in _GENERIC or len(key) < 4 or key in _names():
+            continue
+        if any(frequency.get(word, 0) >= COMMON_WORD_FREQUENCY for word in key.split()):
+            continue
+        entry = Entry(Place("city", city["name"]), city["countrycode"], city["population"])
+        held = table.get(key)
+        if held is None or entry.population > held.population:
+            table[key] = entry
+    return table
 
 
 _CODE = r"[A-Z]{2}(?![\w-]|-(?:based|headquartered)(?![\w-]))"

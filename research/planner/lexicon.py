@@ -917,7 +917,8 @@ _NOT_A_STAGE = re.compile(r"\s*(?:list|file|csv|data|set|urls?|domains)\b", re.I
 # capitalized ("Series A or B"), or lowercase right after a slash or hyphen ("series a/b").
 _LETTER = r"(?:series[\s-]*(?P<letter>[a-f])|(?P<bare>(?-i:[A-F]))|(?<=[/\-–—])(?P<glued>[a-f]))"
 _SERIES = re.compile(
-    r"(?<![\w])(?:(?P<qual>post|pre|after|before|beyond|past|at\s+least|up\s+to|at\s+most)"
+    r"(?<![\w])(?:(?P<qual>post|pre|(?<!['’]m\s)(?<!['’]re\s)(?<!\sam\s)(?<!\sare\s)after|"
+    r"before|beyond|past|at\s+least|up\s+to|at\s+most)"
     r"[\s-]+)?series[\s-]*(?P<first>[a-f])(?![\w])",
     re.I,
 )

@@ -14,7 +14,8 @@ import re
 
 NEGATION_CUE = re.compile(
     r"(?<![\w])(?:but\s+not|and\s+not|not|except(?:\s+for)?|excluding|exclude|other\s+than|"
-    r"apart\s+from|aside\s+from|no|nothing|none|without|minus|leaving\s+out|leave\s+out|"
+    r"apart\s+from|aside\s+from|no|nothing|none|nobody|no\s+one|without|minus|leaving\s+out|"
+    r"leave\s+out|"
     r"ruling\s+out|rule\s+out|avoid(?:ing)?|skip(?:ping)?|ignor(?:e|ing)|never|nor|"
     r"(?<=anywhere\s)but|(?<=everywhere\s)but|(?<=anything\s)but|(?<=all\s)but|"
     r"barring|save\s+for|with\s+the\s+exception\s+of|outside(?:\s+of)?|"
@@ -264,6 +265,10 @@ FILLER = frozenset(
         "buyer",
         "icp",
         "also",
+        "so",
+        "then",
+        "whatever",
+        "asap",
         "only",
         "just",
         "ideally",
@@ -523,6 +528,7 @@ FILLER = frozenset(
         "aside",
         "nothing",
         "none",
+        "nobody",
         "ones",
     ]
 )
@@ -614,6 +620,16 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sans": "without",
         "sauf": "except",
         "hors": "except",
+        "celles": "those",
+        "ceux": "those",
+        "basées": "based",
+        "basés": "based",
+        "basée": "based",
+        "basé": "based",
+        "situées": "located",
+        "situés": "located",
+        "implantées": "based",
+        "implantés": "based",
         "pas": "not",
         "en": "in",
         "au": "in",
@@ -662,6 +678,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "nur": "only",
         "mit": "with",
         "ohne": "without",
+        "mit sitz in": "based in",
+        "mit hauptsitz in": "headquartered in",
+        "ansässig in": "based in",
         "außer": "except",
         "nicht": "not",
         "keine": "no",
@@ -718,6 +737,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "con": "with",
         "sin": "without",
         "excepto": "except",
+        "con sede en": "based in",
+        "ubicadas en": "located in",
+        "ubicados en": "located in",
         "salvo": "except",
         "no": "not",
         "en": "in",
@@ -897,11 +919,18 @@ NUMBER_WORDS: tuple[str, ...] = (
 """The English words counts are spelled with ("fewer than twenty people", "two hundred
 staff"); ``text2num`` reads a run of them as one number."""
 
+_ASKING = (
+    r",\s*(?:so|but|and\s+(?:i|we)|looking|searching|find|get|give|show|please|can\s+you|"
+    r"could\s+you|(?:i|we)(?![\w]))"
+)
+"""A comma and the start of the request: where a sentence about the user turns to what they
+want ("we're a compliance startup, looking for regtechs")."""
+_SELF_END = rf"(?=\s+[-–—]\s+|[.;:!?\n–—]|{_ASKING}|$)"
 FIRST_PERSON = re.compile(
     r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sells?|makes?|builds?|offers?|"
     r"provides?|helps?|works?|serves?|are|am|do|does|runs?|have|has|'re|'m)(?![\w])"
-    r"[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)|"
-    r"(?<![\w])(?:we|i)['’](?:re|m)\s+an?\s[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    rf"[^.;:!?\n–—]*?{_SELF_END}|"
+    rf"(?<![\w])(?:we|i)['’](?:re|m)\s+an?\s[^.;:!?\n–—]*?{_SELF_END}",
     re.I,
 )
 """What the user says about themselves ("we sell to dentists"): context, not a criterion."""
@@ -911,7 +940,7 @@ SELF_DESCRIPTION = re.compile(
     r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?)(?!\s+(?:to|for)(?![\w]))|"
     r"runs?\s+(?:an?|our|my)(?![\w]))"
     r"|(?:we|i)(?:['’]re|['’]m|\s+are|\s+am)\s+an?)"
-    r"(?![\w])[^.;:!?\n–—]*?(?=\s+[-–—]\s+|[.;:!?\n–—]|$)",
+    rf"(?![\w])[^.;:!?\n–—]*?{_SELF_END}",
     re.I,
 )
 """What the user says they make or are ("I sell cybersecurity training", "we're a payroll

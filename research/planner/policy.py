@@ -56,7 +56,8 @@ _TRAIT = re.compile(
     r"(?<![\w-])(?P<trait>" + "|".join(f"(?:{p})" for p in PROTECTED_TRAITS) + r")(?![\w-])"
     r"(?!\s+(?:markets?|countries|region|languages?|cuisine|food|companies|startups|firms|"
     r"banks|cities|market|owned|led|founded|customers?|consumers?|communit(?:y|ies)|audiences?|"
-    r"shoppers|clients|households|families|diaspora|segments?))",
+    r"shoppers|clients|households|families|diaspora|segments?|employees|staff|people|workers|"
+    r"engineers|developers|locations|stores|offices|branches))",
     re.I,
 )
 _PERSON = re.compile(
@@ -71,7 +72,9 @@ _PERSON = re.compile(
 _BLOCKLIST = re.compile(
     r"(?<![\w])(?:block\s*list|black\s*list|do[\s-]not[\s-]hire|no[\s-]hire|"
     r"(?:avoid|stop|prevent)\s+(?:hiring|employing|renting\s+to)|screen\s+(?:them|people)?\s*out|"
-    r"weed\s+(?:them\s+)?out|never\s+hire|ban\s+list)(?![\w])",
+    r"weed\s+(?:them\s+)?out|never\s+hire|ban\s+list|"
+    r"keep\s+(?:them|people|those)\s+out\s+of\s+(?:our\s+|the\s+)?(?:hiring|recruiting|"
+    r"pipeline|candidate))(?![\w])",
     re.I,
 )
 _COMPANY_SUBJECT = re.compile(
@@ -109,9 +112,10 @@ def violation(text: str) -> str | None:
         if not _PERSON.search(sentence) and not roles.find_titles(sentence):
             continue  # people are named by a word for people or by a job title ("CEOs")
         for match in _TRAIT.finditer(sentence):
-            if _COMPANY_SUBJECT.search(sentence[: match.start()]) or _BY.search(
-                sentence[: match.start()]
-            ):
+            said_of_people = match["trait"].lower().startswith(("who ", "who'", "who’"))
+            if (
+                _COMPANY_SUBJECT.search(sentence[: match.start()]) and not said_of_people
+            ) or _BY.search(sentence[: match.start()]):
                 continue  # "companies that are Black-owned", "founded by women": businesses
             if _workplace_union(sentence, match) or _of_a_company(sentence, match):
                 continue

@@ -766,3 +766,64 @@ async def test_an_exclusion_in_another_language_keeps_the_users_words() -> None:
     plan = await _plan("Entreprises de cybersécurité à Lyon, sauf les cabinets de conseil")
 
     assert plan.criteria.exclusions.keywords == ["cabinets de conseil"]
+
+
+async def test_what_the_user_says_about_themselves_ends_where_the_request_starts() -> None:
+    plan = await _plan(
+        "we're a compliance automation startup, looking for regtech companies in the GCC"
+    )
+
+    assert plan.criteria.industries == ["regtech"]
+    assert plan.criteria.regions == ["gcc"]
+
+
+async def test_being_after_a_round_is_wanting_it() -> None:
+    wanted = await _plan("I'm after Series A SaaS companies in the Nordics")
+    later = await _plan("SaaS companies in the Nordics after Series A")
+
+    assert wanted.criteria.stages == ["series_a"]
+    assert "series_a" not in later.criteria.stages and "series_b" in later.criteria.stages
+
+
+async def test_nobody_above_a_size_rules_the_size_out() -> None:
+    plan = await _plan("Martech companies in Spain, and nobody with more than 200 staff")
+
+    assert plan.criteria.thresholds == []
+    assert [(t.metric, t.min) for t in plan.criteria.exclusions.thresholds] == [("employees", 201)]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "city"),
+    [
+        ("Sociétés SaaS au Québec, sauf celles basées à Montréal", "Montreal"),
+        ("Fintech-Startups in Deutschland, aber nicht die mit Sitz in Berlin", "Berlin"),
+        ("Empresas de software en México, excepto las con sede en Monterrey", "Monterrey"),
+    ],
+)
+async def test_a_place_ruled_out_by_where_companies_are_based_in_other_languages(
+    prompt: str, city: str
+) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.exclusions.cities == [city]
+
+
+async def test_a_town_after_in_is_a_place_but_not_part_of_a_longer_name() -> None:
+    town = await _plan("Wineries in Stellenbosch")
+    valley = await _plan("Wineries in Napa Valley")
+
+    assert (town.criteria.cities, town.criteria.countries) == (["Stellenbosch"], ["ZA"])
+    assert valley.criteria.cities == []
+
+
+def test_people_of_companies_picked_by_age_are_refused() -> None:
+    reason = violation("Engineers at Austin startups who are over 50")
+
+    assert reason is not None and "age" in reason
+    assert violation("Startups in Austin that are over 50 employees strong") is None
+
+
+def test_keeping_people_out_of_hiring_is_a_blocklist() -> None:
+    reason = violation("Nurses in Ohio who complained, so we can keep them out of our hiring")
+
+    assert reason is not None and "blocklist" in reason
