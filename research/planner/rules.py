@@ -485,6 +485,14 @@ _THE_RANKED_TITLE = re.compile(
 """The same in lower case after "the": "the head of quality", "the studio head", "the store
 manager", "the head chef"."""
 
+_BARE_RANKED_TITLE = re.compile(
+    r"(?:^|(?<=[,;:\n])|(?<=[,;:\n]\s)|(?<=\band\s)|(?<=\bplus\s)|(?<=\bneed\s)|"
+    r"(?<=\bwant\s)|(?<=\bpull\s)|(?<=\bget\s)|(?<=\bfind\s))"
+    r"(?P<rank>head|director|vp|vice\s+president)\s+of\s+(?P<area>[a-z][\w&/-]*)(?![\w])",
+    re.I,
+)
+"""The same without "the" where a list of wanted people runs ("..., head of ecommerce")."""
+
 _RANKS = {"head": "head", "director": "director", "vp": "vp", "chief": "c_level"}
 _RANKS |= {"manager": "manager", "lead": "lead", "vice": "vp"}
 
@@ -503,18 +511,22 @@ def _ranked_titles(text: str) -> list[Mention]:
         found.append(
             Mention(match.start(), match.end(), Facet.ROLE, _ranked_title(label, rank, area))
         )
-    for match in _THE_RANKED_TITLE.finditer(text):
-        rank = match["rank"] or match["after"] or match["chief"]
-        area = match["area"] or match["before"] or match["noun"]
+    bare = [m for m in _BARE_RANKED_TITLE.finditer(text) if not roles.find_titles(m.group(0))]
+    for match in [*_THE_RANKED_TITLE.finditer(text), *bare]:
+        groups = {name: value or "" for name, value in match.groupdict().items()}
+        rank = groups["rank"] or groups.get("after") or groups.get("chief") or ""
+        area = groups["area"] or groups.get("before") or groups.get("noun") or ""
         first = area.split()[0].lower()
         if (first in FILLER and " " not in area) or first in _NOT_AN_AREA:
             continue  # "the main head" is none
-        if lexicon.find_places(area) or lexicon.find_industries(area):
-            continue  # "the fintech director" is a role of the tables
-        if match["noun"] and _not_a_title_word(area):
+        if lexicon.find_places(area):
             continue
-        start = match.start("rank") if match["rank"] else match.start("before")
-        start = match.start("chief") if match["chief"] else start
+        if groups.get("before") and lexicon.find_industries(area):
+            continue  # "the fintech director" is a role of the tables
+        if groups.get("noun") and _not_a_title_word(area):
+            continue
+        start = match.start("rank") if groups["rank"] else match.start("before")
+        start = match.start("chief") if groups.get("chief") else start
         written = " ".join(text[start : match.end()].split())
         label = " ".join(
             w if w.isupper() or w.lower() == "of" else w.title() for w in written.split()

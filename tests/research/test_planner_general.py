@@ -827,3 +827,11 @@ def test_keeping_people_out_of_hiring_is_a_blocklist() -> None:
     reason = violation("Nurses in Ohio who complained, so we can keep them out of our hiring")
 
     assert reason is not None and "blocklist" in reason
+
+
+async def test_a_head_of_an_area_named_like_an_industry_is_a_role() -> None:
+    plan = await _plan("Retailers in France; head of e-commerce and head of sales")
+
+    assert sorted(role.function for role in plan.criteria.roles)[-1] == "sales"
+    assert len(plan.criteria.roles) == 2
+    assert plan.criteria.industries == []
