@@ -224,8 +224,8 @@ def _count_edits(text: str) -> list[_Edit]:
     """Counts spelled out ("two hundred employees") read as digits; "one" stays a pronoun."""
     edits = []
     for match in _NUMBER_RUN.finditer(text):
-        if not _COUNTED.match(text, match.end()):
-            continue
+        if not _COUNTED.match(text, match.end()) or re.search(r"\d[\s,.]*$", text[: match.start()]):
+            continue  # "10 million dollars": a multiplier of the digits before it
         try:
             value = text2num(match.group(0).lower(), "en")
         except ValueError:

@@ -1405,9 +1405,20 @@ NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
 CURRENCIES: dict[str, str] = {
     "$": "usd",
     "usd": "usd",
+    "dollar": "usd",
     "€": "eur",
     "eur": "eur",
+    "euro": "eur",
     "£": "gbp",
     "gbp": "gbp",
+    "pound": "gbp",
 }
+
+
+def currency(written: str) -> str:
+    """The ISO code, lower case, of a currency as written ("$", "euros", "pounds sterling")."""
+    word = written.split()[0].lower()
+    return CURRENCIES.get(word) or CURRENCIES[word.removesuffix("s")]
+
+
 """Currency symbols and codes -> the suffix of a ``funding_amount_<currency>`` metric."""

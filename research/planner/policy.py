@@ -32,7 +32,8 @@ PROTECTED_TRAITS: dict[str, str] = {
     r"muslims?|jewish|jews?|christians?|catholics?|hindus?|sikhs?|buddhists?|atheists?|"
     r"religio(?:n|us)|evangelicals?|mormons?": "religion",
     r"ethnicity|ethnic|race|racial|black|african[\s-]american|hispanic|latinos?|latinas?|"
-    r"arabs?|asians?|roma|gypsies|indigenous": "ethnicity",
+    r"arabs?|asians?|roma|gypsies|indigenous|(?:lower|upper|low|high|scheduled)[\s-]castes?|"
+    r"castes?|dalits?": "ethnicity or caste",
     r"gay|lesbians?|bisexual|lgbtq?\+?|queer|transgender|trans|homosexual|sexual\s+orientation": (
         "sexual orientation or gender identity"
     ),
@@ -73,6 +74,7 @@ _BLOCKLIST = re.compile(
     r"(?<![\w])(?:block\s*list|black\s*list|do[\s-]not[\s-]hire|no[\s-]hire|"
     r"(?:avoid|stop|prevent)\s+(?:hiring|employing|renting\s+to)|screen\s+(?:them|people)?\s*out|"
     r"weed\s+(?:them\s+)?out|never\s+hire|ban\s+list|"
+    r"leave\s+(?:them|those|people)\s+off\s+(?:our\s+|the\s+)?(?:shortlist|list|pipeline)|"
     r"keep\s+(?:them|people|those)\s+out\s+of\s+(?:our\s+|the\s+)?(?:hiring|recruiting|"
     r"pipeline|candidate))(?![\w])",
     re.I,

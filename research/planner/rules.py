@@ -149,12 +149,16 @@ def read_mentions(text: str) -> list[Mention]:
         for extract in _EXTRACTORS
         for mention in extract(text)
         if not any(start <= mention.start < end for start, end in own)
+        and not (mention.facet is Facet.ROLE and _OURS.search(text, 0, mention.start))
     ]
     mentions = _kinds_of_business(text, _longest_first(candidates))
     mentions = _qualified_places(text, _places_in_context(text, mentions))
     mentions += _counted_rows(text, mentions)
     return sorted(mentions, key=lambda m: m.start)
 
+
+_OURS = re.compile(r"(?<![\w])(?:our|my)\s+$", re.I)
+"""A title after "our" is the user's colleague ("forwarding from our AE"), not a person to find."""
 
 _PREPOSITION = re.compile(
     r"(?:across|into|onto|over|under|about|like|via|per|than|beyond|outside|inside|near|"
@@ -424,6 +428,10 @@ def _role_phrases(text: str) -> list[Mention]:
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
             found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+        elif _an_area(function):  # "the person in charge of procurement": a head of no table
+            label = f"Head of {function.title()}"
+            target = _ranked_title(label, "head", function)
+            found.append(Mention(match.start(), match.end(), Facet.ROLE, target))
     found += _ranked_titles(text)
     for match in _SPECIAL_TITLE.finditer(text):
         found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(match.group(1))))
@@ -536,6 +544,18 @@ def _ranked_titles(text: str) -> list[Mention]:
 
 
 _NOT_AN_AREA = frozenset({"a", "an", "the", "this", "that", "it", "them", "their", "its", "each"})
+
+
+def _an_area(words: str) -> bool:
+    """Whether a described role's words can name an area of work: one or two ordinary words,
+    none of them filler, a place or an industry ("procurement", "supply chain")."""
+    parts = words.lower().split()
+    return (
+        0 < len(parts) <= 2
+        and not any(_not_a_title_word(part) or part in _NOT_AN_AREA for part in parts)
+        and not lexicon.find_places(words)
+        and not lexicon.find_industries(words)
+    )
 
 
 def _not_a_title_word(word: str) -> bool:
@@ -677,6 +697,15 @@ _MONEY = re.compile(
     r"(?P<tail>\s+(?:in\s+)?(?:total\s+)?(?:funding|raised|funded|arr|revenue))?",
     re.I,
 )
+_MONEY_AFTER = re.compile(
+    rf"(?<![\w$€£])(?:(?P<qual>{_QUALS})\s*)?(?P<lo>{_NUM})\s*(?P<lo_mult>{_MULT})?"
+    rf"(?:\s*{_DASH}\s*(?P<hi>{_NUM})\s*(?P<hi_mult>{_MULT})?)?"
+    r"\s*(?:US\s+)?(?P<cur>[$€£]|usd|eur|gbp|dollars?|euros?|pounds?(?=\s+sterling)|"
+    r"pounds?\s+sterling)(?![\w])(?P<plus>\+)?"
+    r"(?P<tail>\s+(?:in\s+)?(?:total\s+)?(?:funding|raised|funded|arr|revenue))?",
+    re.I,
+)
+"""An amount with its currency after it: "10 million dollars", "5M€"."""
 _YEAR = r"(?:19|20)\d\d"
 _FOUNDED = re.compile(
     r"(?<![\w])(?:founded|established|incorporated|launched|started|set\s+up)\s+"
@@ -735,11 +764,11 @@ def _thresholds(text: str) -> list[Mention]:
     for match in _COUNT_NOUN_FIRST.finditer(text):
         metric = "engineers" if match["noun"].lower().startswith("engineering") else "employees"
         found.append(_range_mention(match, metric, whole=True))
-    for match in _MONEY.finditer(text):
+    for match in [*_MONEY.finditer(text), *_MONEY_AFTER.finditer(text)]:
         tail = (match["tail"] or "").lower()
         if "arr" in tail or "revenue" in tail or _REVENUE_BEFORE.search(text, 0, match.start()):
             continue  # revenue is not a facet the engine can check: it stays a requirement
-        metric = f"funding_amount_{lexicon.CURRENCIES[match['cur'].lower()]}"
+        metric = f"funding_amount_{lexicon.currency(match['cur'])}"
         found.append(_range_mention(match, metric, whole=False))
     found += [_founded_mention(match) for match in _FOUNDED.finditer(text)]
     return found

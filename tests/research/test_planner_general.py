@@ -835,3 +835,52 @@ async def test_a_head_of_an_area_named_like_an_industry_is_a_role() -> None:
     assert sorted(role.function for role in plan.criteria.roles)[-1] == "sales"
     assert len(plan.criteria.roles) == 2
     assert plan.criteria.industries == []
+
+
+async def test_greetings_and_asking_in_other_languages_add_no_keywords() -> None:
+    plan = await _plan(
+        "Bonjour, nous cherchons des fintechs au Sénégal. Uniquement série A ou plus tard. "
+        "Merci de cibler le directeur des opérations."
+    )
+
+    assert plan.criteria.keywords == []
+    assert plan.criteria.stages[0] == "series_a" and "series_b" in plan.criteria.stages
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Healthtech startups in India that raised at least 10 million dollars",
+        "Healthtech startups in India that raised at least $10 million",
+    ],
+)
+async def test_an_amount_reads_the_same_with_its_currency_before_or_after(prompt: str) -> None:
+    plan = await _plan(prompt)
+
+    assert [(t.metric, t.min) for t in plan.criteria.thresholds] == [
+        ("funding_amount_usd", 10_000_000)
+    ]
+
+
+async def test_not_interested_in_rules_out_what_follows() -> None:
+    plan = await _plan("Not interested in resellers. I need cybersecurity companies in India.")
+
+    assert plan.criteria.exclusions.keywords == ["resellers"]
+
+
+async def test_a_person_in_charge_of_an_area_no_table_names_is_its_head() -> None:
+    plan = await _plan("Private hospitals in Bangkok; the person in charge of procurement")
+
+    assert [role.title for role in plan.criteria.roles] == ["Head of Procurement"]
+
+
+async def test_a_title_of_the_users_own_colleague_is_no_one_to_find() -> None:
+    plan = await _plan("Forwarding from our AE: proptech in Lagos, get the COO")
+
+    assert [role.function for role in plan.criteria.roles] == ["operations"]
+
+
+def test_people_picked_by_caste_are_refused() -> None:
+    reason = violation("Developers at Bangalore startups who are from a lower caste")
+
+    assert reason is not None and "caste" in reason
