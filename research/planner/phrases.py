@@ -980,6 +980,14 @@ FIRST_PERSON = re.compile(
 )
 """What the user says about themselves ("we sell to dentists"): context, not a criterion."""
 
+MESSAGE_HEADER = re.compile(
+    r"(?:^|(?<=\n))[ \t]*(?:fwd?|forwarded\s+from|forwarding\s+from|from|via|sent\s+from|"
+    r"copied\s+from|pasted\s+from)\s+[^:\n]{1,40}:",
+    re.I,
+)
+"""A line that says where a pasted brief came from ("From Slack:", "Forwarding from our AE:"):
+no criterion."""
+
 SELF_DESCRIPTION = re.compile(
     r"(?<![\w])(?:(?:we|i|our\s+\w+|my\s+\w+)\s+(?:(?:also|mainly|mostly)\s+)?"
     r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?)(?!\s+(?:to|for)(?![\w]))|"

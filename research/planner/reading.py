@@ -36,6 +36,7 @@ from research.planner.phrases import (
     FIRST_PERSON,
     GENERIC_NOUNS,
     LOCATIVE,
+    MESSAGE_HEADER,
     NEGATION_CUE,
     NOT_NEGATION,
     POSTPOSED_NEGATION,
@@ -122,6 +123,7 @@ def read(
     free: list[Free] = []
     covered: list[tuple[int, int]] = [(m.start, m.end) for m in mentions]
     covered += [(m.start(), m.end()) for m in FIRST_PERSON.finditer(text)]
+    covered += [(m.start(), m.end()) for m in MESSAGE_HEADER.finditer(text)]
     for scope in scopes:
         covered.append((scope.start, scope.end))
         if not scope.structured:

@@ -39,6 +39,7 @@ from research.planner.phrases import (
     FUNCTION_BOSS,
     GENERIC_NOUNS,
     LOCATIVE,
+    MESSAGE_HEADER,
     NEGATION_CUE,
     OWNER,
     RELATION_WORD,
@@ -144,6 +145,7 @@ class Mention:
 def read_mentions(text: str) -> list[Mention]:
     """Everything an instruction names, in text order, overlaps resolved longest first."""
     own = [(m.start(), m.end()) for m in SELF_DESCRIPTION.finditer(text)]
+    own += [(m.start(), m.end()) for m in MESSAGE_HEADER.finditer(text)]
     candidates = [
         mention
         for extract in _EXTRACTORS
@@ -157,6 +159,7 @@ def read_mentions(text: str) -> list[Mention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
+_TEAM_WORD = re.compile(r"\s+(?:team|function|department|side|org|group|unit)s?(?![\w])", re.I)
 _OURS = re.compile(r"(?<![\w])(?:our|my)\s+$", re.I)
 """A title after "our" is the user's colleague ("forwarding from our AE"), not a person to find."""
 
@@ -422,16 +425,18 @@ def _role_phrases(text: str) -> list[Mention]:
             )
     for match in described:
         function = match["function"].strip()
+        unit = _TEAM_WORD.match(text, match.end())  # "runs the platform team": the team is theirs
+        end = unit.end() if unit else match.end()
         if function.lower() in GENERIC_NOUNS:  # "whoever runs the company"
-            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described("CEO")))
+            found.append(Mention(match.start(), end, Facet.ROLE, _described("CEO")))
             continue
         title = roles.normalize_title(f"Head of {function}")
         if title is not None and title.function != roles.GENERAL:
-            found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(title.title)))
+            found.append(Mention(match.start(), end, Facet.ROLE, _described(title.title)))
         elif _an_area(function):  # "the person in charge of procurement": a head of no table
             label = f"Head of {function.title()}"
             target = _ranked_title(label, "head", function)
-            found.append(Mention(match.start(), match.end(), Facet.ROLE, target))
+            found.append(Mention(match.start(), end, Facet.ROLE, target))
     found += _ranked_titles(text)
     for match in _SPECIAL_TITLE.finditer(text):
         found.append(Mention(match.start(), match.end(), Facet.ROLE, _described(match.group(1))))

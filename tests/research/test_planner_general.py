@@ -884,3 +884,13 @@ def test_people_picked_by_caste_are_refused() -> None:
     reason = violation("Developers at Bangalore startups who are from a lower caste")
 
     assert reason is not None and "caste" in reason
+
+
+async def test_a_line_saying_where_a_brief_came_from_adds_nothing() -> None:
+    plan = await _plan(
+        "From Slack:\ndevtools cos in Bangalore\nthe person who runs the platform team"
+    )
+
+    assert plan.criteria.technologies == []
+    assert plan.criteria.keywords == []
+    assert plan.criteria.cities == ["Bangalore"]
