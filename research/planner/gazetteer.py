@@ -148,7 +148,7 @@ def _names() -> dict[str, Entry]:
         offer(city["name"], entry)
     # Other languages' names for the same cities ("Bruxelles", "Genf", "München"), only where
     # no place is known by that name first and the name is not an English word.
-    from research.planner.language import COMMON_WORD_FREQUENCY, english_frequencies
+    from research.planner.language import COMMON_WORD_FREQUENCY, english_frequencies, forms
 
     frequency = english_frequencies()
     primary = set(table)
@@ -164,8 +164,9 @@ def _names() -> dict[str, Entry]:
             if key in seen or key in primary:
                 continue
             seen.add(key)
-            if not all(frequency.get(w, 0) >= COMMON_WORD_FREQUENCY for w in key.split()):
-                offer(name, entry, key)
+            common = [max(frequency.get(f, 0) for f in forms(w)) for w in key.split()]
+            if not all(count >= COMMON_WORD_FREQUENCY for count in common):
+                offer(name, entry, key)  # "Delis" is delis, not Delhi
     _prefer_cities(table, cities)
     return table
 
@@ -255,9 +256,9 @@ def _all_cities() -> tuple[dict[str, Any], ...]:
 
 
 def state_code(city: Place, code: str) -> Place | None:
-    """A US state or Canadian province written as its postal code after a city
-    ("Cambridge MA"), when that city is there."""
-    for country in ("US", "CA"):
+    """A US state, Canadian province or Australian state written as its postal code after a
+    city ("Cambridge MA", "Brisbane, QLD"), when that city is there."""
+    for country in ("US", "CA", "AU"):
         subdivision = pycountry.subdivisions.get(code=f"{country}-{code}")
         if subdivision is None or city.kind != "city":
             continue

@@ -35,6 +35,7 @@ from research.planner.phrases import (
     FOREIGN_RANKS,
     FOREIGN_SECTORS,
     LANGUAGE_MARKERS,
+    NUMBER_JOINERS,
     NUMBER_WORDS,
     SHORTHAND,
     TRANSLATIONS,
@@ -100,6 +101,7 @@ def prepare(text: str) -> Prepared:
     """Rewrite ``text`` into the planner's English, remembering where each character came from."""
     edits = _shorthand_edits(text) + _series_letter_edits(text)
     language = detect_language(text)
+    edits += _count_edits(text, language)
     folded = _fold(text)
     edits += _foreign_role_edits(folded, language, taken=edits)
     edits += _compound_edits(folded, language, taken=edits)
@@ -211,28 +213,48 @@ def _shorthand_edits(text: str) -> list[_Edit]:
         expansion = SHORTHAND.get(word)
         if expansion:
             edits.append(_Edit(match.start(), match.end(), expansion))
-    return edits + _count_edits(text)
+    return edits
 
 
-_NUMBER_WORD = "|".join(NUMBER_WORDS)
-_NUMBER_RUN = re.compile(
-    rf"(?<![\w-])(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*(?![\w-])", re.I
-)
+@cache
+def _number_run(language: str) -> re.Pattern[str]:
+    words = "|".join(NUMBER_WORDS[language])
+    joiner = NUMBER_JOINERS[language]
+    return re.compile(
+        rf"(?<![\w-])(?:{words})(?:(?:[\s-]+|\s+{joiner}\s+)(?:{words}))*(?![\w-])", re.I
+    )
 
 
-def _count_edits(text: str) -> list[_Edit]:
-    """Counts spelled out ("two hundred employees") read as digits; "one" stays a pronoun."""
+def _count_edits(text: str, language: str) -> list[_Edit]:
+    """Counts spelled out ("two hundred employees", "plus de vingt salariés") read as digits;
+    "one" stays a pronoun. A run that is two numbers ("between ten and fifty") is read as two."""
+    if language not in NUMBER_WORDS:
+        return []
     edits = []
-    for match in _NUMBER_RUN.finditer(text):
+    for match in _number_run(language).finditer(text):
         if not _COUNTED.match(text, match.end()) or re.search(r"\d[\s,.]*$", text[: match.start()]):
             continue  # "10 million dollars": a multiplier of the digits before it
-        try:
-            value = text2num(match.group(0).lower(), "en")
-        except ValueError:
-            continue
-        if value >= 2:
-            edits.append(_Edit(match.start(), match.end(), str(value)))
+        parts = [(match.start(), match.group(0))]
+        if _spelled(match.group(0), language) is None:
+            joiner = re.compile(rf"\s+{NUMBER_JOINERS[language]}\s+", re.I)
+            cuts = [0, *(i for m in joiner.finditer(match.group(0)) for i in m.span())]
+            cuts.append(len(match.group(0)))
+            parts = [
+                (match.start() + a, match.group(0)[a:b])
+                for a, b in zip(cuts[::2], cuts[1::2], strict=True)
+            ]
+        for start, words in parts:
+            value = _spelled(words, language)
+            if value is not None and value >= 2:
+                edits.append(_Edit(start, start + len(words), str(value)))
     return edits
+
+
+def _spelled(words: str, language: str) -> int | None:
+    try:
+        return int(text2num(words.lower(), language))
+    except ValueError:
+        return None
 
 
 _ARTICLES = r"(?:de\s+la|de\s+l['’]|des|du|de|del|de\s+los|de\s+las|der|des|fur|van\s+de|van)"
@@ -420,9 +442,11 @@ def is_word(word: str) -> bool:
     """Whether ``word`` is a common English word or the plural of one ("wineries" of
     "winery"), or one of the planner's own."""
     lower = word.lower()
-    forms = (*_forms(lower), *([lower[:-3] + "y"] if lower.endswith("ies") else []))
+    spellings = (*forms(lower), *([lower[:-3] + "y"] if lower.endswith("ies") else []))
     frequency = _english().word_frequency
-    return any(frequency[form] >= COMMON_WORD_FREQUENCY for form in forms) or lower in vocabulary()
+    return (
+        any(frequency[form] >= COMMON_WORD_FREQUENCY for form in spellings) or lower in vocabulary()
+    )
 
 
 @cache
@@ -466,7 +490,7 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
         if lower in known or _overlaps(match.start(), match.end(), [*taken, *names]):
             continue  # a known word, or part of a place's name ("El Paso")
         if word.isupper() or any(
-            english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in _forms(lower)
+            english.word_frequency[form] >= COMMON_WORD_FREQUENCY for form in forms(lower)
         ):
             continue
         if _names_something(word):
@@ -477,7 +501,7 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
     return edits
 
 
-def _forms(word: str) -> tuple[str, ...]:
+def forms(word: str) -> tuple[str, ...]:
     """A word and the singular it may be the plural of ("generics" is "generic" plural)."""
     forms = [word]
     if word.endswith("s") and not word.endswith("ss"):

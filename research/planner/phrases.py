@@ -544,7 +544,7 @@ ROLE_PHRASE = re.compile(
     r"(?:who\s+|that\s+)?|whoever\s+|who(?:ever)?\s+)"
     r"(?:is\s+|are\s+|currently\s+|actually\s+)?"
     r"(?P<verb>runs?|running|leads?|leading|heads?(?:\s+up)?|heading(?:\s+up)?|"
-    r"owns?|owning|manages?|managing|oversees?|overseeing|(?:is\s+)?in\s+charge\s+of|"
+    r"owns?|owning|manages?|managing|oversees?|overseeing|(?:is\s+)?in\s+charge\s+of|does|"
     r"responsible\s+for|accountable\s+for|handles?|handling|looks?\s+after|looking\s+after|"
     r"directs?|directing|drives?|driving|supervises?|supervising|controls?|controlling|"
     r"takes?\s+care\s+of|taking\s+care\s+of|(?:the\s+)?head\s+of|calls\s+the\s+shots\s+(?:in|on))"
@@ -623,6 +623,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sauf": "except",
         "hors": "except",
         "bonjour": "hello",
+        "nous sommes une": "we are a",
+        "nous sommes un": "we are a",
+        "je suis une": "I am a",
+        "je suis un": "I am a",
         "nous cherchons": "we want",
         "nous recherchons": "we want",
         "je cherche": "I want",
@@ -702,6 +706,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "ohne": "without",
         "mit sitz in": "based in",
         "hallo": "hello",
+        "wir sind eine": "we are a",
+        "wir sind ein": "we are a",
+        "ich bin eine": "I am a",
+        "ich bin ein": "I am a",
         "wir suchen": "we want",
         "ich suche": "I want",
         "suche": "want",
@@ -769,6 +777,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "excepto": "except",
         "con sede en": "based in",
         "hola": "hello",
+        "somos una": "we are a",
+        "somos un": "we are a",
+        "soy una": "I am a",
+        "soy un": "I am a",
         "busco": "I want",
         "buscamos": "we want",
         "quiero hablar con": "I want",
@@ -928,41 +940,149 @@ SHORTHAND: dict[str, str] = {
 }
 """Chat shorthand, expanded before reading."""
 
-NUMBER_WORDS: tuple[str, ...] = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-)
-"""The English words counts are spelled with ("fewer than twenty people", "two hundred
-staff"); ``text2num`` reads a run of them as one number."""
+NUMBER_WORDS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+        "million",
+    ),
+    "fr": (
+        "zéro",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "six",
+        "sept",
+        "huit",
+        "neuf",
+        "dix",
+        "onze",
+        "douze",
+        "treize",
+        "quatorze",
+        "quinze",
+        "seize",
+        "vingt",
+        "trente",
+        "quarante",
+        "cinquante",
+        "soixante",
+        "cent",
+        "cents",
+        "mille",
+        "million",
+        "millions",
+    ),
+    "es": (
+        "cero",
+        "dos",
+        "tres",
+        "cuatro",
+        "cinco",
+        "seis",
+        "siete",
+        "ocho",
+        "nueve",
+        "diez",
+        "once",
+        "doce",
+        "trece",
+        "catorce",
+        "quince",
+        "dieciséis",
+        "diecisiete",
+        "dieciocho",
+        "diecinueve",
+        "veinte",
+        "treinta",
+        "cuarenta",
+        "cincuenta",
+        "sesenta",
+        "setenta",
+        "ochenta",
+        "noventa",
+        "cien",
+        "ciento",
+        "doscientos",
+        "doscientas",
+        "trescientos",
+        "trescientas",
+        "cuatrocientos",
+        "quinientos",
+        "seiscientos",
+        "setecientos",
+        "ochocientos",
+        "novecientos",
+        "mil",
+        "millón",
+        "millones",
+    ),
+    "de": (
+        "null",
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
+        "dreizehn",
+        "vierzehn",
+        "fünfzehn",
+        "sechzehn",
+        "siebzehn",
+        "achtzehn",
+        "neunzehn",
+        "zwanzig",
+        "dreißig",
+        "vierzig",
+        "fünfzig",
+        "sechzig",
+        "siebzig",
+        "achtzig",
+        "neunzig",
+        "hundert",
+        "tausend",
+    ),
+}
+"""The words counts are spelled with, by language ("fewer than twenty people", "plus de vingt
+salariés"); ``text2num`` reads a run of them as one number."""
+NUMBER_JOINERS: dict[str, str] = {"en": "and", "fr": "et", "es": "y", "de": "und"}
+"""The word inside a spelled number ("one hundred and fifty", "treinta y cinco"), which also
+joins two numbers ("between ten and fifty")."""
 
 _ASKING = (
     r",\s*(?:so|but|and\s+(?:i|we)|looking|searching|find|get|give|show|please|can\s+you|"
@@ -973,7 +1093,9 @@ want ("we're a compliance startup, looking for regtechs")."""
 _SELF_END = rf"(?=\s+[-–—]\s+|[.;:!?\n–—]|{_ASKING}|$)"
 FIRST_PERSON = re.compile(
     r"(?<![\w])(?:we|i|our\s+\w+|my\s+\w+)\s+(?:\w+\s+)?(?:sells?|makes?|builds?|offers?|"
-    r"provides?|helps?|works?|serves?|are|am|do|does|runs?|have|has|'re|'m)(?![\w])"
+    r"provides?|helps?|works?|serves?|are|am|do|does|runs?|have|has|'re|'m|suppl(?:y|ies)|"
+    r"distributes?|manufactures?|produces?|prints?|roasts?|imports?|exports?|designs?|"
+    r"installs?)(?![\w])"
     rf"[^.;:!?\n–—]*?{_SELF_END}|"
     rf"(?<![\w])(?:we|i)['’](?:re|m)\s+an?\s[^.;:!?\n–—]*?{_SELF_END}",
     re.I,
@@ -981,16 +1103,19 @@ FIRST_PERSON = re.compile(
 """What the user says about themselves ("we sell to dentists"): context, not a criterion."""
 
 MESSAGE_HEADER = re.compile(
-    r"(?:^|(?<=\n))[ \t]*(?:fwd?|forwarded\s+from|forwarding\s+from|from|via|sent\s+from|"
-    r"copied\s+from|pasted\s+from)\s+[^:\n]{1,40}:",
+    r"(?:^|(?<=\n))[ \t]*(?:(?:fwd?|forwarded\s+from|forwarding\s+from|from|via|sent\s+from|"
+    r"copied\s+from|pasted\s+from)\s+[^:\n]{1,40}:|(?:an?\s+)?[\w-]+(?:\s+[\w-]+)?\s+here"
+    r"\s*[,:;.!-])",
     re.I,
 )
-"""A line that says where a pasted brief came from ("From Slack:", "Forwarding from our AE:"):
-no criterion."""
+"""A line that says where a pasted brief came from ("From Slack:", "Forwarding from our AE:"),
+or who writes it ("Recruiter here,"): no criterion."""
 
 SELF_DESCRIPTION = re.compile(
     r"(?<![\w])(?:(?:we|i|our\s+\w+|my\s+\w+)\s+(?:(?:also|mainly|mostly)\s+)?"
-    r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?)(?!\s+(?:to|for)(?![\w]))|"
+    r"(?:(?:makes?|builds?|offers?|provides?|develops?|creates?|sells?|suppl(?:y|ies)|"
+    r"distributes?|manufactures?|produces?|prints?|roasts?|imports?|exports?|designs?|"
+    r"install?s?)(?!\s+(?:to|for)(?![\w]))|"
     r"runs?\s+(?:an?|our|my)(?![\w]))"
     r"|(?:we|i)(?:['’]re|['’]m|\s+are|\s+am)\s+an?)"
     rf"(?![\w])[^.;:!?\n–—]*?{_SELF_END}",

@@ -209,8 +209,9 @@ def _business_noun_end(text: str, position: int, mentions: Sequence[Mention]) ->
         end = position = match.end()
 
 
-_QUALIFIER_GAP = re.compile(r"\s*,?\s*")
-_POSTAL_CODE = re.compile(r"\s*,?\s*([A-Z]{2})(?![\w])")
+_QUALIFIER_GAP = re.compile(r"\s*[,(]?\s*")
+_CLOSING = re.compile(r"\s*\)")
+_POSTAL_CODE = re.compile(r"\s*,?\s*([A-Z]{2,3})(?![\w])")
 
 
 def _qualified_places(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -282,7 +283,9 @@ def _qualify(text: str, place: Mention, qualifier: Mention) -> Mention | None:
     found = gazetteer.within(inner, text[place.start : place.end], country)
     if found is None or (inner.kind == "country" and outer.kind != "country"):
         return None
-    return Mention(place.start, qualifier.end, Facet.PLACE, found, within=country)
+    closing = _CLOSING.match(text, qualifier.end) if "(" in gap.group(0) else None
+    end = closing.end() if closing else qualifier.end  # "Montréal (Québec)"
+    return Mention(place.start, end, Facet.PLACE, found, within=country)
 
 
 def _longest_first(candidates: Iterable[Mention]) -> list[Mention]:

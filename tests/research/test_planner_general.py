@@ -894,3 +894,49 @@ async def test_a_line_saying_where_a_brief_came_from_adds_nothing() -> None:
     assert plan.criteria.technologies == []
     assert plan.criteria.keywords == []
     assert plan.criteria.cities == ["Bangalore"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "bounds"),
+    [
+        ("Plumbers in Ohio with somewhere between ten and fifty employees", (10, 50)),
+        ("Agences immobilières en France avec plus de vingt salariés", (21, None)),
+        ("Grupos de restaurantes en México con más de cien empleados", (101, None)),
+    ],
+)
+async def test_counts_spelled_in_words_in_any_of_the_four_languages(
+    prompt: str, bounds: tuple[int, int | None]
+) -> None:
+    plan = await _plan(prompt)
+
+    (threshold,) = plan.criteria.thresholds
+    assert (threshold.min, threshold.max) == bounds
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "We supply pastries wholesale to coffee shops. Find cafés in Portland, OR",
+        "Agency here, we build websites for clinics. Find cafés in Portland, OR",
+        "Nous sommes un fournisseur de viennoiseries. Je cherche des cafés à Portland (Oregon)",
+    ],
+)
+async def test_what_the_writer_says_about_themselves_is_no_criterion(prompt: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.requirements == []
+    assert [k.lower() for k in plan.criteria.keywords] == ["cafés"]
+    assert plan.criteria.cities == ["Portland"]
+
+
+async def test_a_plural_of_an_everyday_word_is_no_foreign_city_name() -> None:
+    plan = await _plan("Delis in Chicago, IL that offer catering")
+
+    assert plan.criteria.cities == ["Chicago"]
+
+
+async def test_an_australian_state_code_after_a_city_says_which_city() -> None:
+    plan = await _plan("Hair salons in Brisbane, QLD")
+
+    assert (plan.criteria.cities, plan.criteria.subdivisions) == (["Brisbane"], [])
+    assert plan.criteria.keywords == ["Hair salons"]
