@@ -1632,9 +1632,19 @@ def _absorbable(text: str, mention: Mention) -> bool:
     return mention.facet in _ABSORBABLE
 
 
+_USES_PRODUCT = re.compile(
+    r"(?:use|uses|using|run\s+on|runs\s+on|running\s+on|built\s+on|built\s+with|powered\s+by)"
+    r"\s+(?P<product>(?-i:[A-Z][\w.+-]*)(?:\s+(?-i:[A-Z][\w.+-]*))?)",
+    re.I,
+)
+
+
 def _free_op(item: reading.Free, prepared: language.Prepared) -> Op:
     span = (item.start, item.end)
     if item.kind is reading.FreeKind.REQUIREMENT:
+        product = _USES_PRODUCT.fullmatch(item.text)
+        if product is not None:  # "that use Square": a product in their stack, named as written
+            return Op(Group.TECHNOLOGIES, product["product"], span=span)
         written = prepared.source(item.start, item.end) or item.text
         claim = Requirement(text=written, terms=requirement_terms(item.text))
         return Op(Group.REQUIREMENTS, claim, span=span)

@@ -940,3 +940,10 @@ async def test_an_australian_state_code_after_a_city_says_which_city() -> None:
 
     assert (plan.criteria.cities, plan.criteria.subdivisions) == (["Brisbane"], [])
     assert plan.criteria.keywords == ["Hair salons"]
+
+
+async def test_a_named_product_the_companies_use_is_their_stack() -> None:
+    plan = await _plan("Yoga studios in Toronto, ON that use Mindbody")
+
+    assert plan.criteria.technologies == ["Mindbody"]
+    assert plan.criteria.requirements == []
