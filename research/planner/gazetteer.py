@@ -28,7 +28,7 @@ from research.planner.lexicon import Match, Place
 MIN_CITY_POPULATION = 100_000
 """Smaller towns are too often also surnames or words to read as a place without context."""
 
-_FEDERAL = frozenset({"US", "CA", "AU", "IN", "BR", "MX", "DE", "AT", "CH", "ES", "IT"})
+_FEDERAL = frozenset({"US", "CA", "AU", "IN", "BR", "MX", "DE", "AT", "CH", "ES", "IT", "FR"})
 """Countries whose top-level subdivisions people name on their own ("Ohio", "Bavaria")."""
 
 # English exonyms for subdivisions whose ISO name is in the local language.

@@ -107,7 +107,7 @@ def prepare(text: str) -> Prepared:
     edits += _compound_edits(folded, language, taken=edits)
     edits += _noun_of_edits(text, folded, language, taken=edits)
     edits += _translation_edits(text, folded, language, taken=edits)
-    edits += _typo_edits(text, taken=edits)
+    edits += _typo_edits(text, language, taken=edits)
     return _apply(text, edits)
 
 
@@ -401,8 +401,12 @@ def _country_names(language: str) -> dict[str, str]:
 def _translation_edits(text: str, folded: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
     """Planning, sector and title words of another language, longest phrase first: the
     prompt's own language, then words distinctive enough to read in any prompt."""
+    from research.planner import gazetteer
+
     tables = _phrase_tables()
     edits: list[_Edit] = []
+    # A place's own name keeps its words ("Île-de-France" is no "Île-of-France").
+    places = [m for m in gazetteer.find_places(text) if m.key.kind != "area"]
     rounds = [[language, f"{language}:folded"]] if language != "en" else []
     mixed = mixed_language(text) if language == "en" else None
     if mixed:
@@ -418,7 +422,8 @@ def _translation_edits(text: str, folded: str, language: str, *, taken: list[_Ed
                 key = " ".join(match.group(0).lower().split())
                 found.append(_Edit(match.start(), match.end(), phrases[key]))
         for edit in sorted(found, key=lambda e: (e.start - e.end, e.start)):
-            if not _overlaps(edit.start, edit.end, [*taken, *edits]):
+            inside = any(p.start < edit.start and edit.end < p.end for p in places)
+            if not inside and not _overlaps(edit.start, edit.end, [*taken, *edits]):
                 edits.append(edit)
     return edits
 
@@ -478,11 +483,17 @@ def vocabulary() -> dict[str, str]:
     return words
 
 
-def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
+@cache
+def _dictionary(language: str) -> SpellChecker:
+    return SpellChecker(language=language)
+
+
+def _typo_edits(text: str, language: str, *, taken: list[_Edit]) -> list[_Edit]:
     from research.planner import gazetteer
 
     edits = []
     english, known = _english(), vocabulary()
+    own = _dictionary(language) if language != "en" else None
     names = [_Edit(m.start, m.end, "") for m in gazetteer.find_places(text) if m.key.kind != "area"]
     for match in re.finditer(r"(?<![\w'’-])[^\W\d_]{4,}(?![\w'’-])", text):
         word = match.group(0)
@@ -495,6 +506,8 @@ def _typo_edits(text: str, *, taken: list[_Edit]) -> list[_Edit]:
             continue
         if _names_something(word):
             continue
+        if own is not None and own.word_frequency[lower] >= COMMON_WORD_FREQUENCY:
+            continue  # a word of the prompt's own language ("gerade"), not a typo
         correction = _closest(lower, known, limit=1 if word[0].isupper() else None)
         if correction is not None:
             edits.append(_Edit(match.start(), match.end(), correction))

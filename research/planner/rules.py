@@ -719,7 +719,7 @@ _FOUNDED = re.compile(
     r"(?<![\w])(?:founded|established|incorporated|launched|started|set\s+up)\s+"
     rf"(?:(?P<rel>in|after|since|before|between|from)\s+)?(?P<y1>{_YEAR})"
     rf"(?:\s*(?:{_DASH}|and)\s*(?P<y2>{_YEAR}))?"
-    r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?)?(?![\w])",
+    r"(?P<later>\s+or\s+(?:later|after)|\s+onwards?|\+)?(?![\w+])",
     re.I,
 )
 _ROW_NOUNS = "|".join(lexicon.ROW_NOUNS)

@@ -947,3 +947,29 @@ async def test_a_named_product_the_companies_use_is_their_stack() -> None:
 
     assert plan.criteria.technologies == ["Mindbody"]
     assert plan.criteria.requirements == []
+
+
+async def test_a_founding_year_with_a_plus_is_that_year_or_later() -> None:
+    plan = await _plan("AI startups in Toronto founded 2021+, seed or Series A")
+
+    assert [(t.metric, t.min, t.max) for t in plan.criteria.thresholds] == [
+        ("founded_year", 2021, None)
+    ]
+
+
+async def test_a_german_prompt_keeps_its_own_words_and_its_counts() -> None:
+    plan = await _plan(
+        "SaaS-Firmen in Nordrhein-Westfalen, Series B, mindestens 25 Entwickler, "
+        "die gerade einstellen – Ansprechpartner: CTO"
+    )
+
+    assert [(t.metric, t.min) for t in plan.criteria.thresholds] == [("engineers", 25)]
+    assert plan.criteria.hiring
+    assert [role.function for role in plan.criteria.roles] == ["engineering"]
+    assert plan.criteria.cities == []
+
+
+async def test_a_french_region_is_a_place() -> None:
+    plan = await _plan("Éditeurs SaaS en Île-de-France, série A")
+
+    assert plan.criteria.subdivisions == ["FR-IDF"]
