@@ -80,7 +80,8 @@ SKIPPED_RENDERS = "pages needing a browser skipped"
 UNRESOLVED_SEEDS = "seeds not resolved"
 SKIPPED_SEARCHES = "searches skipped (search backend unavailable)"
 RULES_ONLY_PAGES = "pages read without Claude (rules only)"
-# Engine log lines that start so say why the job went without something: the job log shows them.
+# Engine log lines that start so say why the job went without something: the job log shows
+# them, each under its step's title.
 SAYS_WHY = ("Seed ", "Search backend ", "Claude ")
 
 

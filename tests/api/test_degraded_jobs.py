@@ -44,9 +44,10 @@ async def _run(
     temporal: TemporalServer,
     attachments: list[dict[str, str]] | None = None,
     **settings: Any,
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[str], list[str]]:
     """A live job run to its end on an in-process worker with ``settings``: the job, its
-    delivered leads and its log lines. With ``attachments``, it enriches their seed list."""
+    delivered leads, its log lines and its steps' titles. With ``attachments``, it enriches
+    their seed list."""
     async with in_process_worker(stack, temporal, **settings), stack.client(org.live) as client:
         if attachments is None:
             drafted = await draft(client, PROMPT, hints={"max_rows": 10})
@@ -62,7 +63,8 @@ async def _run(
         found = (await client.get(f"/v1/jobs/{job['id']}/leads", params={"limit": 100})).json()
         stream = await read_stream(client, f"/v1/jobs/{job['id']}/stream")
     logs = [event.data["message"] for event in stream.events if event.type == "log"]
-    return job, found["data"], logs
+    steps = [step["title"] for step in drafted["plan"]["steps"]]
+    return job, found["data"], logs, steps
 
 
 async def _only_verified_companies(
@@ -92,14 +94,17 @@ def _searches(
 async def test_a_job_whose_search_backend_is_down_ends_and_says_why(
     stack: Stack, org: Keys, temporal: TemporalServer, search_backend: tuple[SearchStandIn, str]
 ) -> None:
-    job, delivered, logs = await _run(stack, org, temporal, **_searches(search_backend, everything))
+    job, delivered, logs, steps = await _run(
+        stack, org, temporal, **_searches(search_backend, everything)
+    )
     assert job["status"] == "succeeded", job
     assert delivered == []
     assert job["summary"].startswith("Found 0 companies")
     assert f"Degraded: {progress.SKIPPED_SEARCHES}: " in job["summary"]
-    said = [line for line in logs if line.startswith("Search backend unavailable")]
+    said = [line for line in logs if "Search backend unavailable" in line]
     assert said, logs
-    assert said[0].startswith("Search backend unavailable (searxng: HTTP 503; gave up after 4")
+    # Under the step that went without: discovery.
+    assert said[0].startswith(f"{steps[0]}: Search backend unavailable (searxng: HTTP 503;")
     assert search_backend[0].failed
 
 
@@ -107,7 +112,7 @@ async def test_a_job_whose_search_backend_is_down_ends_and_says_why(
 async def test_a_job_goes_on_without_the_searches_that_fail(
     stack: Stack, org: Keys, temporal: TemporalServer, search_backend: tuple[SearchStandIn, str]
 ) -> None:
-    job, delivered, logs = await _run(
+    job, delivered, logs, _ = await _run(
         stack, org, temporal, **_searches(search_backend, lambda query: "startups" in query)
     )
     stand_in, _ = search_backend
@@ -116,7 +121,7 @@ async def test_a_job_goes_on_without_the_searches_that_fail(
     assert delivered, job
     await _only_verified_companies(stack, job["id"], delivered)
     assert f"Degraded: {progress.SKIPPED_SEARCHES}: " in job["summary"]
-    assert any(line.startswith("Search backend unavailable (searxng: HTTP 503") for line in logs)
+    assert any(": Search backend unavailable (searxng: HTTP 503; " in line for line in logs)
 
 
 @pytest.mark.backends("sqlite")
@@ -129,7 +134,7 @@ async def test_a_job_reads_pages_by_the_rules_when_claude_is_down(
         lambda _: ApiError(529, "overloaded_error", "Overloaded", {"retry-after-ms": "10"})
     )
     with serve_in_thread(stand_in) as base_url:
-        job, delivered, logs = await _run(
+        job, delivered, logs, _ = await _run(
             stack,
             org,
             temporal,
@@ -143,8 +148,8 @@ async def test_a_job_reads_pages_by_the_rules_when_claude_is_down(
     assert delivered, job
     await _only_verified_companies(stack, job["id"], delivered)
     assert f"Degraded: {progress.RULES_ONLY_PAGES}: " in job["summary"]
-    assert any(line.startswith("Claude failed on ") for line in logs), logs
-    assert any("(HTTP 529); read by the rules alone." in line for line in logs), logs
+    said = [line for line in logs if ": Claude failed on " in line]
+    assert said and all(line.endswith(" (HTTP 529); read by the rules alone.") for line in said)
 
 
 @pytest.mark.backends("sqlite")
@@ -165,7 +170,7 @@ async def test_a_seed_list_keeps_what_the_user_gave_and_counts_what_it_lost(
     # http), and a domain that does not resolve; the search backend is down all along.
     csv = f"company,website\nFirst,http://{first}/\nSecond,{second}\nNobody,nobody.invalid\n"
     with serve_files({"/seeds.csv": (csv.encode(), "text/csv")}) as base:
-        job, delivered, logs = await _run(
+        job, delivered, logs, steps = await _run(
             stack,
             org,
             temporal,
@@ -176,6 +181,6 @@ async def test_a_seed_list_keeps_what_the_user_gave_and_counts_what_it_lost(
     assert {lead["company"]["domain"] for lead in delivered} == {first, second}
     await _only_verified_companies(stack, job["id"], delivered)
     assert f"{progress.UNRESOLVED_SEEDS}: 1" in job["summary"], job["summary"]
-    lost = [line for line in logs if line.startswith("Seed nobody.invalid not resolved: ")]
+    lost = [line for line in logs if line.startswith(f"{steps[0]}: Seed nobody.invalid ")]
     assert len(lost) == 1, logs
     assert "https://nobody.invalid/: " in lost[0] and "http://nobody.invalid/: " in lost[0]
