@@ -321,7 +321,12 @@ class JobActivities:
             logs.append(
                 progress.render_skipped(step.title, request.render_skipped, request.render_failure)
             )
-        logs += [detail for detail in batch.logs if detail.startswith(progress.SAYS_WHY)]
+        # What the batch went without, and why, under the step it happened in.
+        logs += [
+            f"{step.title}: {detail}"
+            for detail in batch.logs
+            if detail.startswith(progress.SAYS_WHY)
+        ]
         return BatchResult(
             step_id=step.id,
             batch_no=request.batch_no,

@@ -78,8 +78,11 @@ def delivery(new: int, delivered: int, updated: int = 0, *, final: bool = False)
 
 SKIPPED_RENDERS = "pages needing a browser skipped"
 UNRESOLVED_SEEDS = "seeds not resolved"
-# Engine log lines that start so say why the job went without something: the job log shows them.
-SAYS_WHY = "Seed "
+SKIPPED_SEARCHES = "searches skipped (search backend unavailable)"
+RULES_ONLY_PAGES = "pages read without Claude (rules only)"
+# Engine log lines that start so say why the job went without something: the job log shows
+# them, each under its step's title.
+SAYS_WHY = ("Seed ", "Search backend ", "Claude ")
 
 
 def render_skipped(title: str, pages: int, why: str | None) -> str:
@@ -91,7 +94,20 @@ def render_skipped(title: str, pages: int, why: str | None) -> str:
 
 def seed_unresolved(value: str, why: str) -> str:
     """A seed row the job could not resolve, and why."""
-    return f"{SAYS_WHY}{value} not resolved: {why}"
+    return f"Seed {value} not resolved: {why}"
+
+
+def searches_skipped(searches: int, why: str) -> str:
+    """Searches a batch went without because the search backend failed, and why."""
+    return (
+        f"Search backend unavailable ({why}): skipped {count(searches, 'search')}; "
+        "the job goes on without them."
+    )
+
+
+def rules_only(pages: int, why: str) -> str:
+    """Pages a batch read by the rules alone because Claude failed, and why."""
+    return f"Claude failed on {count(pages, 'page')} ({why}); read by the rules alone."
 
 
 def degraded(skipped: dict[str, int]) -> str:

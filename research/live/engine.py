@@ -6,7 +6,9 @@ discover  search the plan's queries; result pages that list many companies (dire
 enrich    crawl each company's own site into a dossier of facts with their pages; people
           steps match the dossier's current people to the plan's roles.
 verify    check the plan's criteria against the dossier; only evidence passes.
-Every value is grounded: a field survives only if a retrieved page states it.
+Every value is grounded: a field survives only if a retrieved page states it. A search the
+backend cannot answer, or a page Claude cannot read, degrades the batch (the search is skipped,
+the page read by the rules alone) and is counted so the job's summary says so.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from urllib.parse import quote, urlsplit
 
 from core.clock import utcnow
@@ -39,13 +42,14 @@ from research.fetch.types import FetchedPage, PageCache
 from research.grounding import ground
 from research.live import dossier as dossiers
 from research.live.icp import contradicts, verify
+from research.live.outages import Outages
 from research.live.queries import discovery_queries
 from research.live.reader import ExtractionCache, PageExtractor, PageReader, Read
 from research.model import Candidate, CandidateStatus, CompanyFacts, PersonFacts, Source, SourceKind
 from research.planner.types import Criteria, Intent, RoleTarget
 from research.resolve import normalize_name
 from research.roles import normalize_title, role_matches
-from research.search.providers import SearchProvider, SearchResult
+from research.search.providers import SearchError, SearchProvider, SearchResult
 
 PLATFORMS = frozenset(
     [
@@ -193,18 +197,42 @@ class LiveEngine:
             else:
                 batch = await self._enrich(request, reader, heartbeat)
         batch.renders = list(reader.renders)
+        for reason, number in reader.outages.skipped.items():
+            batch.skipped[reason] = batch.skipped.get(reason, 0) + number
+        batch.logs += reader.outages.logs()
         return batch
 
     # -- discovery --------------------------------------------------------------------------
 
-    async def _search(self, query: str, page: int) -> list[SearchResult]:
-        """Search results, cached for a day so every discovery batch sees the same pages."""
+    async def _search(self, query: str, page: int, outages: Outages) -> list[SearchResult]:
+        """Search results, cached for a day so every discovery batch sees the same pages.
+
+        A search the backend cannot answer is skipped (no results) and counted in ``outages``.
+        """
+        results, _ = await self._searched(query, page, outages)
+        return results
+
+    async def _searched(
+        self, query: str, page: int, outages: Outages
+    ) -> tuple[list[SearchResult], str | None]:
+        """Search results, or none and why the search was skipped: the backend failed after
+        its own retries, or failed so often in a row that this batch no longer asks it."""
         key = f"leadex-search://{self.search.name}/{page}?q={quote(query)}"
         if self.cache is not None:
             cached = await self.cache.get(key)
             if cached is not None and utcnow() - cached.fetched_at < SEARCH_FRESHNESS:
-                return [SearchResult.model_validate(item) for item in json.loads(cached.text)]
-        results = await self.search.search(query, page)
+                items = json.loads(cached.text)
+                return [SearchResult.model_validate(item) for item in items], None
+        if (why := outages.given_up(progress.SKIPPED_SEARCHES)) is not None:
+            outages.went_without(progress.SKIPPED_SEARCHES, why)
+            return [], why
+        try:
+            results = await self.search.search(query, page)
+        except SearchError as error:
+            log.warning("search %r (page %d) skipped: %s", query, page, error)
+            outages.failed(progress.SKIPPED_SEARCHES, str(error))
+            return [], str(error)
+        outages.answered(progress.SKIPPED_SEARCHES)
         if self.cache is not None:
             payload = json.dumps([result.model_dump() for result in results])
             await self.cache.put(
@@ -217,7 +245,7 @@ class LiveEngine:
                     fetched_at=utcnow(),
                 )
             )
-        return results
+        return results, None
 
     async def _discover(
         self, request: StepRequest, reader: PageReader, heartbeat: Heartbeat
@@ -232,7 +260,7 @@ class LiveEngine:
             return await self._seeded(request, reader)
         queries = discovery_queries(criteria)
         pages = [
-            await self._search(query, page)
+            await self._search(query, page, reader.outages)
             for page in range(1, self.config.search_pages + 1)
             for query in queries
         ]
@@ -415,7 +443,7 @@ class LiveEngine:
                 else:
                     unresolved.append((value, reason))
                 continue
-            results = await self._search(f'"{value}"', 1)
+            results, failed = await self._searched(f'"{value}"', 1, reader.outages)
             hit = next(
                 (
                     r.url
@@ -424,7 +452,9 @@ class LiveEngine:
                 ),
                 None,
             )
-            if hit is None:
+            if failed is not None:
+                unresolved.append((value, f"the search backend could not answer ({failed})"))
+            elif hit is None:
                 unresolved.append((value, "no search result names a site for it"))
             else:
                 given.setdefault(registrable_domain(hit) or hit, _origin(hit))
@@ -466,9 +496,10 @@ class LiveEngine:
 
     # -- dossiers ------------------------------------------------------------------------------
 
-    async def _lookup(self, name: str, domain: str) -> list[str]:
+    async def _lookup(self, outages: Outages, name: str, domain: str) -> list[str]:
         """Pages elsewhere about a company: a search for its name and domain."""
-        results = await self._search(f'"{name}" headquarters industry funding stage', 1)
+        query = f'"{name}" headquarters industry funding stage'
+        results = await self._search(query, 1, outages)
         return [r.url for r in results if registrable_domain(r.url) not in (domain, None)]
 
     async def _dossiers(
@@ -486,7 +517,7 @@ class LiveEngine:
                     website,
                     self.config.max_pages_per_company,
                     candidate.company.mentions,
-                    self._lookup,
+                    partial(self._lookup, reader.outages),
                 )
                 heartbeat()
                 return candidate, built

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -35,7 +35,7 @@ from research.extract.types import (
     PageFacts,
     PersonClaim,
 )
-from research.llm.client import ToolCallError, call_tool
+from research.llm.client import ToolCallError, ToolCallFailure, call_tool
 from research.planner import lexicon
 from research.util import unique
 
@@ -176,9 +176,17 @@ class AnthropicExtractor:
         self._model = model
 
     async def extract(
-        self, url: str, html: str, *, fetched_at: datetime | None = None
+        self,
+        url: str,
+        html: str,
+        *,
+        fetched_at: datetime | None = None,
+        on_fallback: Callable[[str], None] | None = None,
     ) -> PageFacts:
-        """The rule-based facts of a page, completed with what Claude finds and the page states."""
+        """The rule-based facts of a page, completed with what Claude finds and the page states.
+
+        When Claude fails, the rule-based facts stand alone and ``on_fallback`` hears why.
+        """
         from research.extract import extract_page
 
         # Parsing is CPU work: off the event loop, so heartbeats and stops stay prompt.
@@ -199,8 +207,31 @@ class AnthropicExtractor:
             log.warning(
                 "Claude extraction of %s failed, keeping the rule-based facts: %r", url, error
             )
+            if on_fallback is not None:
+                on_fallback(failure(error))
             return facts
         return await asyncio.to_thread(lambda: merge(facts, grounded_claims(raw, facts)))
+
+
+TOOL_FAILURES: dict[ToolCallFailure, str] = {
+    "refusal": "declined to answer",
+    "truncated": "ran out of tokens",
+    "no_tool_use": "answered without the tool",
+    "invalid_input": "answered with unusable input",
+}
+
+
+def failure(error: anthropic.APIError | ToolCallError) -> str:
+    """Why Claude could not read a page, in a few words for the job's log."""
+    if isinstance(error, ToolCallError):
+        return TOOL_FAILURES[error.reason]
+    if isinstance(error, anthropic.APITimeoutError):
+        return "no answer in time"
+    if isinstance(error, anthropic.APIConnectionError):
+        return "could not connect"
+    if isinstance(error, anthropic.APIStatusError):
+        return f"HTTP {error.status_code}"
+    return "unreadable answer"
 
 
 def page_prompt(facts: PageFacts) -> str:

@@ -43,11 +43,13 @@ class SearchResult(BaseModel):
 
 
 class SearchError(Exception):
-    """A search provider could not answer; ``status`` is the HTTP status when there was one."""
+    """A search provider could not answer; ``status`` is the HTTP status when there was one,
+    ``reason`` what went wrong, in words a person reads in the job's log."""
 
     def __init__(self, provider: str, message: str, status: int | None = None) -> None:
         super().__init__(f"{provider}: {message}")
         self.provider = provider
+        self.reason = message
         self.status = status
 
 
@@ -121,7 +123,9 @@ class _HttpProvider:
         try:
             return await retrying(self._attempt, url, params, headers)
         except _Retryable as exc:
-            raise SearchError(self.name, f"gave up: {exc}", exc.status) from exc
+            attempts = retrying.statistics.get("attempt_number", self._max_attempts)
+            tries = f"{attempts} attempts" if attempts != 1 else "1 attempt"
+            raise SearchError(self.name, f"{exc}; gave up after {tries}", exc.status) from exc
 
     def _should_stop(self, state: RetryCallState) -> bool:
         return state.attempt_number >= self._max_attempts or _stop_on_long_wait(state)
@@ -133,10 +137,10 @@ class _HttpProvider:
         try:
             response = await self._client.get(url, params=dict(params), headers=dict(headers))
         except httpx.TransportError as exc:
-            raise _Retryable(f"{type(exc).__name__}: {exc}") from exc
+            raise _Retryable(_transport_failure(exc)) from exc
         if response.status_code in RETRY_STATUSES:
             wait = self._wait_hint(response)
-            told = f" (the server asks to wait {wait:.0f} s)" if wait is not None else ""
+            told = f", asking to wait {wait:.0f} s" if wait else ""
             raise _Retryable(f"HTTP {response.status_code}{told}", response.status_code, wait)
         if response.status_code >= 400:
             raise SearchError(self.name, _error_message(response), response.status_code)
@@ -266,6 +270,16 @@ def _server_wait(state: RetryCallState) -> float:
 def _stop_on_long_wait(state: RetryCallState) -> bool:
     hint = _server_wait_hint(state)
     return hint is not None and hint > MAX_RETRY_WAIT
+
+
+def _transport_failure(exc: httpx.TransportError) -> str:
+    """What a request that got no answer ran into, for a person."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "no answer in time"
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, httpx.ConnectError):
+        return f"could not connect ({detail})"
+    return f"the connection failed ({detail})"
 
 
 def _error_message(response: httpx.Response) -> str:

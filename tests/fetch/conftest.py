@@ -9,8 +9,11 @@ import pytest
 
 from research.fetch import Guard, HostRules
 from sandbox import SandboxWeb, generate
+from sandbox.search import SearchIndex
 from sandbox.server import serve_in_thread
 from tests.fetch.servers import Recorder, local_app, serve
+from tests.support.search_standin import SearchStandIn
+from tests.support.serving import serve_app
 
 # The victim listens on another loopback address, so a guard can allow the local server
 # (127.0.0.1/32) and still have to refuse the victim: a real target that must see no request.
@@ -91,3 +94,19 @@ def sandbox_rules(sandbox_port: int) -> HostRules:
 def sandbox_guard(sandbox_rules: HostRules) -> Guard:
     """Live mode's guard for the sandbox: loopback allowed explicitly."""
     return Guard(["127.0.0.0/8"], sandbox_rules)
+
+
+@pytest.fixture(scope="session")
+def search_backend(web: SandboxWeb) -> Iterator[tuple[SearchStandIn, str]]:
+    """A stand-in SearXNG over the sandbox web's search, and its search URL."""
+    stand_in = SearchStandIn(SearchIndex.from_web(web))
+    with serve_app(stand_in.app, "search-stand-in") as base_url:
+        yield stand_in, f"{base_url}/search"
+
+
+@pytest.fixture
+def search_stand_in(search_backend: tuple[SearchStandIn, str]) -> SearchStandIn:
+    """The stand-in SearXNG, up for every query until the test takes some down."""
+    stand_in, _ = search_backend
+    stand_in.take_down(lambda query: False)
+    return stand_in

@@ -33,11 +33,22 @@ def test_lines_give_totals_and_what_remains() -> None:
 
 
 def test_a_degraded_job_says_what_it_went_without() -> None:
-    from research.progress import SKIPPED_RENDERS, UNRESOLVED_SEEDS, degraded, render_skipped
+    from research.progress import (
+        RULES_ONLY_PAGES,
+        SKIPPED_RENDERS,
+        SKIPPED_SEARCHES,
+        UNRESOLVED_SEEDS,
+        degraded,
+        render_skipped,
+    )
 
     assert degraded({}) == ""
     assert degraded({SKIPPED_RENDERS: 3, UNRESOLVED_SEEDS: 1}) == (
         " Degraded: pages needing a browser skipped: 3; seeds not resolved: 1."
+    )
+    assert degraded({SKIPPED_SEARCHES: 20, RULES_ONLY_PAGES: 1}) == (
+        " Degraded: pages read without Claude (rules only): 1;"
+        " searches skipped (search backend unavailable): 20."
     )
     line = render_skipped("Verify", 1, "the browser is unavailable (no chromium)")
     assert (

@@ -143,8 +143,12 @@ async def test_network_errors_are_retried_then_reported() -> None:
     rules = HostRules.parse("MAP *.test 127.0.0.1:1")
     async with ruled_client(rules, timeout=2) as http:
         provider = SearxngProvider(SEARXNG_URL, http, rate_per_second=50, max_attempts=2)
-        with pytest.raises(SearchError, match="ConnectError"):
+        with pytest.raises(SearchError) as caught:
             await provider.search("anything")
+    # Said for a person reading the job's log.
+    assert caught.value.reason.startswith("could not connect (")
+    assert caught.value.reason.endswith("; gave up after 2 attempts")
+    assert caught.value.status is None
 
 
 async def test_the_rate_limit_spaces_requests(client: httpx.AsyncClient) -> None:
