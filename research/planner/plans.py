@@ -123,16 +123,28 @@ def check_audience(criteria: Criteria, newest: str, attachments: Sequence[Attach
 
 
 def _names_an_audience(keyword: str) -> bool:
-    """A table keyword, or free words of which at least one is a real word ("asdf" is not)."""
+    """A table keyword, or a short phrase that ends in a plural noun of real words ("dental
+    clinics", "wineries"): kinds of business are named in the plural. A clause ("send over a
+    few promising accounts", "meetings booked") or gibberish ("asdf") names no one."""
     if lexicon.find_keywords(keyword):
         return True
     words = re.findall(r"[^\W\d_]{3,}", keyword)
-    return any(language.is_word(w) and w.lower() not in _VAGUE_WORDS for w in words)
+    if not words or len(keyword.split()) > _MAX_AUDIENCE_WORDS:
+        return False
+    last = words[-1].lower()
+    plural = bool(_PLURAL.search(last)) and last not in _VAGUE_WORDS
+    return plural and any(language.is_word(w) and w.lower() not in _VAGUE_WORDS for w in words)
+
+
+_MAX_AUDIENCE_WORDS = 5
+_PLURAL = re.compile(r"(?:[^s]s|x|ies|[^aeiou]en|ern)$")
+"""How plural nouns end in the four languages ("clinics", "bureaux", "Bäckereien")."""
 
 
 _VAGUE_WORDS = frozenset(
     {"sales", "leads", "lead", "list", "contacts", "accounts", "deals", "team", "teams"}
-    | {"decision", "makers", "stakeholders", "test", "testing", "people", "targets"}
+    | {"decision", "makers", "stakeholders", "test", "testing", "people", "targets", "works"}
+    | {"meetings", "prospects", "customers", "clients", "buyers", "things", "ones", "options"}
 )
 """Words that alone describe no audience: "get me sales leads", "find decision makers"."""
 

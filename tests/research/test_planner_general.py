@@ -973,3 +973,25 @@ async def test_a_french_region_is_a_place() -> None:
     plan = await _plan("Éditeurs SaaS en Île-de-France, série A")
 
     assert plan.criteria.subdivisions == ["FR-IDF"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "We're growing fast and need more meetings booked. Please find us people to talk to.",
+        "Send me the same kind of list as last time, thanks.",
+        "Who should our SDR team be calling next week?",
+    ],
+)
+async def test_a_request_that_names_no_kind_of_business_is_vague(prompt: str) -> None:
+    with pytest.raises(PlanRejection) as caught:
+        await _plan(prompt)
+
+    assert "does not describe an audience" in str(caught.value)
+
+
+@pytest.mark.parametrize("prompt", ["Bakeries", "Independent bookstores", "Dental clinic chains"])
+async def test_a_kind_of_business_alone_is_an_audience(prompt: str) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.keywords
