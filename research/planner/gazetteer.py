@@ -103,7 +103,7 @@ _DIRECTION = re.compile(
 _NEW_BEFORE = re.compile(r"(?<![\w])New\s+$")
 """A "New ..." the gazetteer does not hold ("New England") is not the place it renames."""
 _NAME_RUN = re.compile(
-    r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+)?[A-ZÀ-Þ][\w'’.-]*)*"
+    r"(?<![\w])[A-ZÀ-Þ][\w'’.-]*(?:[ \t]+(?:of[ \t]+|de[ \t]+|d['’])?[A-ZÀ-Þ][\w'’.-]*)*"
 )
 
 
@@ -199,7 +199,7 @@ def _prefer_cities(table: dict[str, Entry], cities: list[dict[str, Any]]) -> Non
 def _key(name: str) -> str:
     """How a name is looked up: folded, hyphens as spaces (plain ASCII skips the folding)."""
     lowered = name.lower() if name.isascii() else fold(name)
-    return lowered.replace("-", " ")
+    return lowered.replace("-", " ").replace("’", "'")
 
 
 MIN_EXONYM_CITY_POPULATION = 150_000
@@ -338,7 +338,7 @@ def find_places(text: str) -> list[Match[Place]]:
             continue
         end = match.start("place") + whole.end
         written = text[match.start() : end]
-        if fold(written).replace("-", " ") in table or _known_at(written, 0, len(written)):
+        if _key(written) in table or _known_at(written, 0, len(written)):
             continue  # "Western Australia" is a state, "South Africa" a country
         if match["dir"].lower() == "greater" and whole.key.kind == "city":
             metro = _METRO.match(text, end)  # the metro area: "Greater Toronto Area"
@@ -355,7 +355,7 @@ def find_places(text: str) -> list[Match[Place]]:
                 first, last = words[index], words[index + size - 1]
                 start, end = run.start() + first.start(), run.start() + last.end()
                 phrase = text[start:end].rstrip(".'’")
-                entry = table.get(fold(phrase).replace("-", " "))
+                entry = table.get(_key(phrase))
                 if entry is not None and not renamed(text, start):
                     end = start + len(phrase)
                     found.append(Match(start, end, entry.place, phrase))
@@ -490,7 +490,7 @@ def _lowercase_places(text: str, taken: list[Match[Place]]) -> list[Match[Place]
             phrase = text[start:end]
             if phrase != phrase.lower() or words[0].start() != start:
                 continue
-            key = fold(phrase.rstrip(".'’")).replace("-", " ")
+            key = _key(phrase.rstrip(".'’"))
             if key in ("us", "usa", "uk", "uae"):
                 code = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE"}[key]
                 found.append(Match(start, end, Place("country", code), phrase))
@@ -514,7 +514,7 @@ def _whole_place(name: str) -> Match[Place] | None:
     words = name.split()
     for size in range(len(words), 0, -1):
         phrase = " ".join(words[:size])
-        entry = _names().get(fold(phrase).replace("-", " "))
+        entry = _names().get(_key(phrase))
         if entry is not None and phrase[0].isupper():
             return Match(0, len(phrase), entry.place, phrase)
     return None
