@@ -266,6 +266,7 @@ FILLER = frozenset(
         "buyer",
         "icp",
         "also",
+        "though",
         "both",
         "so",
         "then",

@@ -133,6 +133,11 @@ _OWNERS_ARE = re.compile(
 _COMPANY_WORD = re.compile(r"[\s-]+([\w-]+)")
 
 
+_HAVING = re.compile(r"(?<![\w])(?:with|having|has|have)\s+(?:an?\s+|one\s+)?$", re.I)
+_LEADERS = frozenset(
+    {"founder", "founders", "co-founder", "co-founders", "cofounder", "cofounders", "owner"}
+    | {"owners", "ceo", "ceos", "leadership", "management"}
+)
 _FOCUS = re.compile(
     r"(?<![\w])(?:focus(?:ed|es|ing)?\s+on|work(?:s|ing)?\s+(?:on|in)|speciali[sz](?:e|es|ed|ing)\s+"
     r"in|dedicated\s+to|serv(?:e|es|ing)|support(?:s|ing)?|treat(?:s|ing)?|help(?:s|ing)?|for|in|"
@@ -153,6 +158,8 @@ def _of_a_company(sentence: str, match: re.Match[str]) -> bool:
     if following is None:
         return False
     word = following.group(1)
+    if word.lower() in _LEADERS and _HAVING.search(before):
+        return True  # "startups with a female founder": who owns or leads them
     return word.lower() in GENERIC_NOUNS or any(
         m.start == 0 and m.end == len(word) for m in lexicon.find_industries(word)
     )

@@ -322,12 +322,21 @@ def _scope_end(text: str, start: int) -> int:
     return len(text.rstrip())
 
 
+_LIST_GAP = re.compile(
+    r"\s*(?:,\s*)?(?:and|or|nor|,)\s+(?:the\s+|also\s+)?"
+    r"(?:(?:anything|anyone|any\s+(?:companies|firms|startups)|companies|firms|startups|those|"
+    r"ones)\s+(?:(?:with|that\s+have|having|that\s+are|which\s+are|based)\s+)?)?",
+    re.I,
+)
+"""Between two things ruled out: "excluding brokers and anything with over 1,000 staff"."""
+
+
 def _extend_list(
     text: str, end: int, mentions: Sequence[Spanned], excludable: Sequence[bool]
 ) -> int:
     """ "except the UK and Switzerland": a list continues the exclusion."""
     while True:
-        gap = re.match(r"\s*(?:,\s*)?(?:and|or|nor|,)\s+(?:the\s+|also\s+)?", text[end:], re.I)
+        gap = _LIST_GAP.match(text[end:])
         if gap is None:
             return end
         nxt = end + gap.end()

@@ -152,6 +152,7 @@ def read_mentions(text: str) -> list[Mention]:
         for mention in extract(text)
         if not any(start <= mention.start < end for start, end in own)
         and not (mention.facet is Facet.ROLE and _OURS.search(text, 0, mention.start))
+        and not (mention.facet is Facet.ROLE and _HAS_A_KIND_OF.search(text, 0, mention.start))
     ]
     mentions = _kinds_of_business(text, _longest_first(candidates))
     mentions = _qualified_places(text, _places_in_context(text, mentions))
@@ -160,6 +161,12 @@ def read_mentions(text: str) -> list[Mention]:
 
 
 _TEAM_WORD = re.compile(r"\s+(?:team|function|department|side|org|group|unit)s?(?![\w])", re.I)
+_HAS_A_KIND_OF = re.compile(
+    r"(?<![\w])(?:with|having|has|have|that\s+have)\s+an?\s+(?!(?:new|current)\s)[\w-]+\s+$",
+    re.I,
+)
+"""A title after "with a <word>" says what the companies have ("with a female founder", "with
+a technical co-founder"): part of a claim, not a person to find."""
 _OURS = re.compile(r"(?<![\w])(?:our|my)\s+$", re.I)
 """A title after "our" is the user's colleague ("forwarding from our AE"), not a person to find."""
 

@@ -995,3 +995,19 @@ async def test_a_kind_of_business_alone_is_an_audience(prompt: str) -> None:
     plan = await _plan(prompt)
 
     assert plan.criteria.keywords
+
+
+async def test_a_company_with_a_female_founder_is_a_claim_about_the_company() -> None:
+    plan = await _plan("Fintech startups in the UK with a female founder, but not in London")
+
+    assert [r.text for r in plan.criteria.requirements] == ["a female founder"]
+    assert plan.criteria.roles == []
+    assert plan.criteria.exclusions.cities == ["London"]
+    assert violation("Fintech startups in the UK with a female founder") is None
+
+
+async def test_though_after_an_exclusion_is_not_part_of_it() -> None:
+    plan = await _plan("Robotics startups in Denmark, not pre-seed though")
+
+    assert plan.criteria.exclusions.stages == ["pre_seed"]
+    assert plan.criteria.exclusions.keywords == []
