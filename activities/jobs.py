@@ -19,13 +19,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
 from research import progress
+from research.batching import BATCH_COMPANIES, batch_ends_step, wave_size_for
 from research.engine import (
     EngineUnavailable,
     ResearchEngine,
     StepBatch,
     StepRequest,
     StepScope,
-    batch_size_for,
     companies_needed,
     step_roles,
     step_scope,
@@ -151,7 +151,7 @@ class JobActivities:
 
     @activity.defn(name=names.JOB_START_ACTIVITY)
     async def start(self, ref: StartRequest) -> JobPlan:
-        """Mark the job running and hand the workflow its steps, costs and batch size."""
+        """Mark the job running and hand the workflow its steps, costs, batch and wave sizes."""
         async with self.database.transaction() as session:
             job = await jobs.get_by_id(session, ref.job_id, for_update=True)
             plan = await session.get(Plan, job.plan_id) if job else None
@@ -176,7 +176,8 @@ class JobActivities:
                 )
                 for index, step in enumerate(steps)
             ],
-            batch_size=batch_size_for(companies_needed(criteria, plan.target_rows)),
+            batch_size=BATCH_COMPANIES,
+            wave_size=wave_size_for(companies_needed(criteria, plan.target_rows)),
             max_credits=ref.max_credits,
             livemode=job.livemode,
         )
@@ -268,11 +269,15 @@ class JobActivities:
                 logs=[f"{step.title}: {progress.rendering(len(batch.renders))}"],
                 renders=batch.renders,
             )
-        if request.keys is not None:
-            batch.done = request.last
-        elif scope is not StepScope.NONE:
-            # Paging steps end when their last page is read, not one empty page later.
-            batch.done = offset + request.batch_size >= in_scope
+        batch.done = batch_ends_step(
+            keys=request.keys,
+            last=request.last,
+            creates=scope is StepScope.NONE,
+            engine_done=batch.done,
+            offset=offset,
+            size=request.batch_size,
+            companies=in_scope,
+        )
 
         unit = unit_costs(steps, criteria)[request.step_index]
         credits = batch.units * unit + batch.emails * email_cost(criteria)
