@@ -109,6 +109,20 @@ class BatchRequest(BaseModel):
     render_failure: str | None = Field(default=None, description="Why they could not be.")
 
 
+class BatchProgress(BaseModel):
+    """What an attempt of a batch has written so far, kept in its heartbeat details: a retry
+    skips the companies already done, and still reports (and meters) them."""
+
+    done: list[str] = Field(
+        default_factory=list, description="Companies whose records are written."
+    )
+    records: int = 0
+    units: int = Field(default=0, description="Companies processed, for metering.")
+    emails: int = Field(default=0, description="Emails found, for metering.")
+    skipped: dict[str, int] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list, description="Log lines that say why.")
+
+
 class BatchResult(BaseModel):
     """What one batch did."""
 
