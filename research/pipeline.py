@@ -23,7 +23,6 @@ from research.batching import (
 )
 from research.engine import (
     ResearchEngine,
-    StepBatch,
     StepRequest,
     StepScope,
     companies_needed,
@@ -161,25 +160,23 @@ async def _run_batch(
             after_render=after_render,
         )
 
+    creates = scope is StepScope.NONE
     companies = len(working.companies())
-    if batch.keys == ():
-        result = StepBatch(upserts=[], done=True)  # a wave's closing call: the step ends
-    else:
-        result = await engine.run_step(request(after_render=False), lambda: None)
-    if result.renders:
-        # Keep what was found so far, render the pages only a browser can read, then run the
-        # batch again over the stored records (pages read as served when there is no browser).
-        working.write(result.upserts)
-        if render is not None:
-            await render(result.renders)
-        companies = len(working.companies())
-        result = await engine.run_step(request(after_render=True), lambda: None)
-    working.write(result.upserts)
+    engine_done = True  # a wave's closing call reads nothing: the step ends
+    if batch.keys != ():
+        engine_done, renders = await _engine_calls(engine, working, request(False), creates)
+        if renders:
+            # Render the pages only a browser can read, then run the batch again over the
+            # stored records (pages read as served when there is no browser).
+            if render is not None:
+                await render(renders)
+            companies = len(working.companies())
+            engine_done, _ = await _engine_calls(engine, working, request(True), creates)
     done = batch_ends_step(
         keys=batch.keys,
         last=batch.last,
-        creates=scope is StepScope.NONE,
-        engine_done=result.done,
+        creates=creates,
+        engine_done=engine_done,
         offset=batch.offset,
         size=BATCH_COMPANIES,
         companies=companies,
@@ -188,3 +185,26 @@ async def _run_batch(
         return done, [], 0
     new_keys, found_upto = working.found_since(batch.found_after)
     return done, new_keys, found_upto
+
+
+async def _engine_calls(
+    engine: ResearchEngine, working: WorkingSet, request: StepRequest, creates: bool
+) -> tuple[bool, list[str]]:
+    """The batch's engine calls, as the batch activity makes them: one for a step that creates
+    companies, one per company for a step that reads them, each call's records written as it
+    ends. Whether the engine says the step is done, and the pages left to render."""
+    if creates:
+        batch = await engine.run_step(request, _idle)
+        working.write(batch.upserts)
+        return batch.done, batch.renders
+    renders: list[str] = []
+    for candidate in request.candidates:
+        one = await engine.run_step(request.model_copy(update={"candidates": [candidate]}), _idle)
+        working.write(one.upserts)
+        if not request.after_render:
+            renders += one.renders
+    return False, list(dict.fromkeys(renders))
+
+
+def _idle() -> None:
+    """No heartbeat to send in memory."""

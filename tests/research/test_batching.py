@@ -172,15 +172,17 @@ def test_plans_with_a_second_discovery_step_run_step_by_step_in_pages() -> None:
 
 
 class Recording(SyntheticEngine):
-    """The test-mode engine, noting how many companies each batch was handed."""
+    """The test-mode engine, noting how many companies each batch was handed and returned."""
 
     def __init__(self) -> None:
-        self.requests: list[tuple[str, int, int]] = []
+        self.read: Counter[tuple[str, int]] = Counter()
+        self.returned: Counter[tuple[str, int]] = Counter()
 
     async def run_step(self, request: StepRequest, heartbeat: Heartbeat) -> StepBatch:
         batch = await super().run_step(request, heartbeat)
-        created = len([c for c in batch.upserts if c.person is None])
-        self.requests.append((request.step.id, len(request.candidates), created))
+        at = (request.step.id, request.batch_no)
+        self.read[at] += len(request.candidates)
+        self.returned[at] += len([c for c in batch.upserts if c.person is None])
         return batch
 
 
@@ -198,7 +200,8 @@ async def test_the_pipeline_reads_at_most_a_batch_of_companies_in_a_large_job() 
     companies = companies_needed(plan.criteria, plan.target_rows)
     assert wave_size_for(companies) > BATCH_COMPANIES
     assert len(leads) == plan.target_rows
-    assert max(read for _, read, _ in engine.requests) == BATCH_COMPANIES
-    assert max(created for _, _, created in engine.requests) == BATCH_COMPANIES
-    discovered = sum(created for step, _, created in engine.requests if step == plan.steps[0].id)
-    assert discovered == companies == len([c for c in working.values() if c.person is None])
+    assert max(engine.read.values()) == BATCH_COMPANIES
+    discovery = plan.steps[0].id
+    found = {at: n for at, n in engine.returned.items() if at[0] == discovery}
+    assert max(found.values()) == BATCH_COMPANIES
+    assert sum(found.values()) == companies == len([c for c in working.values() if not c.person])
