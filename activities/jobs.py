@@ -7,7 +7,7 @@ import contextlib
 import json
 import logging
 import math
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,13 +19,13 @@ from temporalio.service import RPCError, RPCStatusCode
 from core.clock import as_utc, utcnow
 from core.ids import Prefix, derived_id
 from research import progress
+from research.batching import BATCH_COMPANIES, batch_ends_step, wave_size_for
 from research.engine import (
     EngineUnavailable,
     ResearchEngine,
     StepBatch,
     StepRequest,
     StepScope,
-    batch_size_for,
     companies_needed,
     step_roles,
     step_scope,
@@ -47,6 +47,7 @@ from store.repositories.privacy import suppressed_hashes
 from workflows import names
 from workflows.job_types import (
     ArtifactSummary,
+    BatchProgress,
     BatchRequest,
     BatchResult,
     DeliverRequest,
@@ -81,12 +82,13 @@ def _job_gone(job_id: str) -> ApplicationError:
 
 
 @contextlib.asynccontextmanager
-async def _heartbeating() -> AsyncIterator[None]:
-    """Heartbeat in the background so a stop reaches the activity within about a second."""
+async def _heartbeating(details: BatchProgress | None = None) -> AsyncIterator[None]:
+    """Heartbeat in the background so a stop reaches the activity within about a second; each
+    beat carries ``details`` as they stand (the last beat's are what a retry resumes from)."""
 
     async def beat() -> None:
         while True:
-            activity.heartbeat()
+            _beat(details)
             await asyncio.sleep(HEARTBEAT_EVERY)
 
     task = asyncio.create_task(beat())
@@ -96,6 +98,19 @@ async def _heartbeating() -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def _beat(details: BatchProgress | None) -> None:
+    if details is None:
+        activity.heartbeat()
+    else:
+        activity.heartbeat(details)
+
+
+def _resumed() -> BatchProgress:
+    """What an earlier attempt of this batch recorded in its heartbeats (nothing at first)."""
+    details = activity.info().heartbeat_details
+    return BatchProgress.model_validate(details[0]) if details else BatchProgress()
 
 
 def _delivered_cost(plan: Plan, rows: list[Lead]) -> int:
@@ -151,7 +166,7 @@ class JobActivities:
 
     @activity.defn(name=names.JOB_START_ACTIVITY)
     async def start(self, ref: StartRequest) -> JobPlan:
-        """Mark the job running and hand the workflow its steps, costs and batch size."""
+        """Mark the job running and hand the workflow its steps, costs, batch and wave sizes."""
         async with self.database.transaction() as session:
             job = await jobs.get_by_id(session, ref.job_id, for_update=True)
             plan = await session.get(Plan, job.plan_id) if job else None
@@ -176,7 +191,8 @@ class JobActivities:
                 )
                 for index, step in enumerate(steps)
             ],
-            batch_size=batch_size_for(companies_needed(criteria, plan.target_rows)),
+            batch_size=BATCH_COMPANIES,
+            wave_size=wave_size_for(companies_needed(criteria, plan.target_rows)),
             max_credits=ref.max_credits,
             livemode=job.livemode,
         )
@@ -240,13 +256,16 @@ class JobActivities:
             known=known,
             after_render=request.after_render,
         )
-        async with _heartbeating():
+        done_so_far = _resumed()
+        async with _heartbeating(done_so_far):
             try:
                 if request.keys == []:
                     # A wave run's closing call: nothing left to read, the step ends.
                     batch = StepBatch(upserts=[], done=True)
+                elif scope is StepScope.NONE:
+                    batch = await engine.run_step(step_request, lambda: _beat(done_so_far))
                 else:
-                    batch = await engine.run_step(step_request, activity.heartbeat)
+                    batch = await self._company_by_company(engine, job, step_request, done_so_far)
             except EngineUnavailable as error:
                 raise ApplicationError(
                     str(error), type="EngineUnavailable", non_retryable=True
@@ -256,11 +275,7 @@ class JobActivities:
         if batch.renders and not request.after_render:
             # The workflow renders these and runs this batch again; that run is the one
             # that counts, so this one records nothing but what it found so far.
-            async with self.database.transaction() as session:
-                locked = await jobs.get_by_id(session, job.id, for_update=True)
-                if locked is None:
-                    raise _job_gone(job.id)
-                await leads.upsert_candidates(session, locked, batch.upserts)
+            await self._write(job, batch.upserts)
             return BatchResult(
                 step_id=step.id,
                 batch_no=request.batch_no,
@@ -268,11 +283,15 @@ class JobActivities:
                 logs=[f"{step.title}: {progress.rendering(len(batch.renders))}"],
                 renders=batch.renders,
             )
-        if request.keys is not None:
-            batch.done = request.last
-        elif scope is not StepScope.NONE:
-            # Paging steps end when their last page is read, not one empty page later.
-            batch.done = offset + request.batch_size >= in_scope
+        batch.done = batch_ends_step(
+            keys=request.keys,
+            last=request.last,
+            creates=scope is StepScope.NONE,
+            engine_done=batch.done,
+            offset=offset,
+            size=request.batch_size,
+            companies=in_scope,
+        )
 
         unit = unit_costs(steps, criteria)[request.step_index]
         credits = batch.units * unit + batch.emails * email_cost(criteria)
@@ -331,13 +350,66 @@ class JobActivities:
             step_id=step.id,
             batch_no=request.batch_no,
             done=batch.done,
-            records=len(batch.upserts),
+            records=len(batch.upserts) + done_so_far.records,
             credits=round(credits, 6),
             logs=logs,
             skipped=skipped,
             new_keys=new_keys,
             found_upto=found_upto,
         )
+
+    async def _company_by_company(
+        self, engine: ResearchEngine, job: Job, request: StepRequest, done_so_far: BatchProgress
+    ) -> StepBatch:
+        """Run a step that reads companies as one engine call per company (side by side),
+        writing each company's records as soon as they are ready and noting it in the heartbeat
+        details, so a retried batch resumes with the companies not yet written. The records are
+        written here: the batch returned carries only the totals of every attempt."""
+        pending = [c for c in request.candidates if c.key not in done_so_far.done]
+        runs = [
+            asyncio.ensure_future(
+                engine.run_step(
+                    request.model_copy(update={"candidates": [candidate]}),
+                    lambda: _beat(done_so_far),
+                )
+            )
+            for candidate in pending
+        ]
+        logs = list(done_so_far.notes)
+        renders: list[str] = []
+        try:
+            for candidate, run in zip(pending, runs, strict=True):
+                one = await run
+                await self._write(job, one.upserts)
+                logs += one.logs
+                if one.renders and not request.after_render:
+                    renders += one.renders  # the batch runs again once they are rendered
+                    continue
+                _add_up(done_so_far, candidate.key, one)
+                _beat(done_so_far)
+        finally:
+            for run in runs:
+                run.cancel()
+            await asyncio.gather(*runs, return_exceptions=True)
+        return StepBatch(
+            upserts=[],
+            done=False,
+            units=done_so_far.units,
+            emails=done_so_far.emails,
+            logs=logs,
+            renders=list(dict.fromkeys(renders)),
+            skipped=dict(done_so_far.skipped),
+        )
+
+    async def _write(self, job: Job, records: Sequence[Candidate]) -> None:
+        """Upsert working records under the job's lock."""
+        if not records:
+            return
+        async with self.database.transaction() as session:
+            locked = await jobs.get_by_id(session, job.id, for_update=True)
+            if locked is None:
+                raise _job_gone(job.id)
+            await leads.upsert_candidates(session, locked, records)
 
     async def _assembled(
         self, job: Job, plan: Plan, rows: int, verified_only: bool
@@ -699,6 +771,17 @@ async def _progress_line(
     return progress.paging(
         step.title, done=done, total=total, noun="company", outcome=outcome, more_coming=more_coming
     )
+
+
+def _add_up(done_so_far: BatchProgress, key: str, batch: StepBatch) -> None:
+    """Count a company's records as written."""
+    done_so_far.done.append(key)
+    done_so_far.records += len(batch.upserts)
+    done_so_far.units += batch.units
+    done_so_far.emails += batch.emails
+    for reason, count in batch.skipped.items():
+        done_so_far.skipped[reason] = done_so_far.skipped.get(reason, 0) + count
+    done_so_far.notes += [line for line in batch.logs if line.startswith(progress.SAYS_WHY)]
 
 
 def _batch_reads(request: BatchRequest) -> int:

@@ -100,16 +100,3 @@ def step_roles(step: PlanStep, criteria: Criteria) -> list[RoleTarget]:
 def companies_needed(criteria: Criteria, target_rows: int) -> int:
     """How many companies yield ``target_rows`` leads (one lead per company and role)."""
     return max(1, companies_for(criteria, target_rows))
-
-
-BATCH_COMPANIES = 5
-"""Companies per batch of a small job."""
-MAX_WAVES = 40
-"""At most this many batches (and so delivery waves) per step: each wave resolves everything
-found so far, so a large job takes larger batches rather than ever more waves."""
-
-
-def batch_size_for(companies: int) -> int:
-    """The batch size for a job needing ``companies``: small batches for small jobs, a bounded
-    number of batches for large ones."""
-    return max(BATCH_COMPANIES, -(-companies // MAX_WAVES))

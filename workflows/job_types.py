@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from research.batching import LoopState
 from workflows.queues import TaskQueues
 
 JobStatus = Literal["pending", "running", "succeeded", "failed", "stopped"]
@@ -33,6 +34,11 @@ class JobPlan(BaseModel):
     reason: str | None = None
     steps: list[StepInfo] = Field(default_factory=list)
     batch_size: int = 5
+    wave_size: int | None = Field(
+        default=None,
+        description="Companies a delivery wave gathers (None: plans started before waves "
+        "were decoupled from batches, whose waves are one discovery batch).",
+    )
     max_credits: int | None = None
     livemode: bool = False
 
@@ -44,23 +50,10 @@ class WatchdogPolicy(BaseModel):
     max_credits: int | None = None
 
 
-class Wave(BaseModel):
-    """Companies one discovery batch found, on their way through the later steps.
-
-    Each wave's companies go through every later step, then their leads are resolved and
-    delivered, before the next discovery batch: results stream while the job runs."""
-
-    keys: list[str] = Field(default_factory=list, description="Company record keys.")
-    step_pos: int = Field(default=0, description="Which later step the wave is in.")
-    offset: int = Field(default=0, description="How many of its keys that step has read.")
-
-
-class JobState(BaseModel):
-    """Progress carried across continue-as-new."""
+class JobState(LoopState):
+    """Progress carried across continue-as-new: where the batching loop stands, and the rest."""
 
     plan: JobPlan | None = None
-    step_index: int = 0
-    batch_no: int = 0
     credits_metered: float = 0.0
     stop_reason: str | None = None
     stop_kind: Literal["user", "ceiling", "watchdog"] | None = None
@@ -70,16 +63,7 @@ class JobState(BaseModel):
     started_at: datetime | None = Field(
         default=None, description="When the run began, for the watchdog's runtime limit."
     )
-    waves: bool | None = Field(
-        default=None, description="Whether the run delivers in waves (decided at its start)."
-    )
-    wave: Wave | None = None
     waves_done: int = Field(default=0, description="Waves delivered so far.")
-    found_upto: int = Field(default=0, description="The write number the waves have seen.")
-    discovered: bool = Field(default=False, description="The discovery step has ended.")
-    step_batches: dict[str, int] = Field(
-        default_factory=dict, description="Batches run so far, by step id (wave runs)."
-    )
 
 
 class JobInput(BaseModel):
@@ -123,6 +107,20 @@ class BatchRequest(BaseModel):
         default=0, description="Pages that needed a browser and could not be rendered."
     )
     render_failure: str | None = Field(default=None, description="Why they could not be.")
+
+
+class BatchProgress(BaseModel):
+    """What an attempt of a batch has written so far, kept in its heartbeat details: a retry
+    skips the companies already done, and still reports (and meters) them."""
+
+    done: list[str] = Field(
+        default_factory=list, description="Companies whose records are written."
+    )
+    records: int = 0
+    units: int = Field(default=0, description="Companies processed, for metering.")
+    emails: int = Field(default=0, description="Emails found, for metering.")
+    skipped: dict[str, int] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list, description="Log lines that say why.")
 
 
 class BatchResult(BaseModel):

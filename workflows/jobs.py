@@ -25,6 +25,7 @@ from temporalio.exceptions import (
     TimeoutError,
 )
 
+from research.batching import Batch, BatchLoop, LoopStep, Publish, delivers_in_waves
 from workflows import names
 from workflows.job_types import (
     BatchRequest,
@@ -48,7 +49,6 @@ from workflows.job_types import (
     StepInfo,
     StopRequest,
     WatchdogPolicy,
-    Wave,
 )
 
 with workflow.unsafe.imports_passed_through():
@@ -63,6 +63,9 @@ JOB_FAILED = "JobFailed"
 # the later steps and out to the user before the next discovery batch.
 WAVES_PATCH = "job-delivers-in-waves"
 RENDER_DEGRADES_PATCH = "render-failure-degrades"
+# Runs started after this change read at most a fixed number of companies per batch, and a
+# wave gathers several discovery batches (runs recorded before it take one per wave).
+BOUNDED_BATCHES_PATCH = "job-bounded-batches"
 
 NON_RETRYABLE = ["EngineUnavailable", "JobNotFound", "StepFailed", "ValidationError"]
 STEP_RETRY = RetryPolicy(
@@ -98,14 +101,11 @@ def _failure_message(error: ActivityError) -> str:
     )
 
 
-def _wave_shaped(plan: JobPlan) -> bool:
-    """Whether a plan can deliver in waves: one step creates the companies, and every later
-    step reads them (a second discovery step needs the whole first one first)."""
-    return (
-        bool(plan.steps)
-        and not plan.steps[0].publishes
-        and not any(step.intent == "discover" for step in plan.steps[1:])
-    )
+def _loop_steps(plan: JobPlan) -> list[LoopStep]:
+    return [
+        LoopStep(id=step.id, discovers=step.intent == "discover", publishes=step.publishes)
+        for step in plan.steps
+    ]
 
 
 def _render_outcome(render: asyncio.Future[RenderResult], asked: int) -> tuple[int, str | None]:
@@ -297,29 +297,35 @@ class JobWorkflow:
         return None
 
     async def _run_steps(self, params: JobInput, plan: JobPlan) -> None:
+        """Drive the batching loop: its batches as activities, its publishes as waves."""
+        steps = _loop_steps(plan)
         if self.state.waves is None:
-            self.state.waves = _wave_shaped(plan) and workflow.patched(WAVES_PATCH)
-        if self.state.waves:
-            await self._run_waves(params, plan)
-            return
-        while self.state.step_index < len(plan.steps):
-            step = plan.steps[self.state.step_index]
-            if step.publishes:
-                # The dedupe step runs as the delivery phase.
-                self.state.step_index += 1
+            self.state.waves = delivers_in_waves(steps) and workflow.patched(WAVES_PATCH)
+            if self.state.waves and plan.wave_size and workflow.patched(BOUNDED_BATCHES_PATCH):
+                self.state.wave_size = plan.wave_size
+        loop = BatchLoop(steps, self.state, size=plan.batch_size)
+        first = True
+        while True:
+            action = loop.next()
+            if action.checkpoint and not first:
+                await self._continue_as_new_if_suggested(params)
+            first = False
+            if isinstance(action, Publish):
+                await self._publish(params, plan, final=False)
+                loop.published()
                 continue
+            if not isinstance(action, Batch):
+                return
+            step = plan.steps[action.step_index]
             if not self._checkpoint(plan, step):
                 return
-            result = await self._run_batch(params, plan, step)
+            result = await self._loop_batch(params, plan, step, action)
             if result is None:
                 return
             self._metered(result)
-            if result.done:
-                self.state.step_index += 1
-                self.state.batch_no = 0
-            else:
-                self.state.batch_no += 1
-            await self._continue_as_new_if_suggested(params)
+            loop.ran(
+                action, done=result.done, new_keys=result.new_keys, found_upto=result.found_upto
+            )
 
     async def _continue_as_new_if_suggested(self, params: JobInput) -> None:
         if workflow.info().is_continue_as_new_suggested():
@@ -341,68 +347,21 @@ class JobWorkflow:
             [CREDITS_USED.value_set(math.ceil(self.state.credits_metered))]
         )
 
-    async def _run_waves(self, params: JobInput, plan: JobPlan) -> None:
-        """Discover a batch, carry its companies through the later steps, deliver their
-        leads; again until discovery ends. A stop ends the loop at the next checkpoint."""
-        source = plan.steps[0]
-        later = [step for step in plan.steps[1:] if not step.publishes]
-        while True:
-            if self.state.wave is None:
-                if self.state.discovered:
-                    break
-                self.state.step_index = 0
-                result = await self._wave_batch(params, plan, source, keys=None, last=False)
-                if result is None:
-                    return
-                self.state.discovered = result.done
-                self.state.wave = Wave(keys=result.new_keys)
-            wave = self.state.wave
-            while wave.step_pos < len(later):
-                step = later[wave.step_pos]
-                self.state.step_index = plan.steps.index(step)
-                chunk = wave.keys[wave.offset : wave.offset + plan.batch_size]
-                last = self.state.discovered and wave.offset + len(chunk) >= len(wave.keys)
-                if chunk or last:
-                    result = await self._wave_batch(params, plan, step, keys=chunk, last=last)
-                    if result is None:
-                        return
-                    # A step may find more companies (an alias, a parent): they join the wave.
-                    wave.keys += [key for key in result.new_keys if key not in wave.keys]
-                wave.offset += len(chunk)
-                if last or wave.offset >= len(wave.keys):
-                    wave.step_pos += 1
-                    wave.offset = 0
-                await self._continue_as_new_if_suggested(params)
-            if wave.keys:
-                await self._publish(params, plan, final=False)
-            self.state.wave = None
-            await self._continue_as_new_if_suggested(params)
-        self.state.step_index = len(plan.steps)
-
-    async def _wave_batch(
-        self, params: JobInput, plan: JobPlan, step: StepInfo, *, keys: list[str] | None, last: bool
+    async def _loop_batch(
+        self, params: JobInput, plan: JobPlan, step: StepInfo, batch: Batch
     ) -> BatchResult | None:
-        """One batch of a wave run, after the checkpoint; None when the job stops instead."""
-        if not self._checkpoint(plan, step):
-            return None
-        self.state.batch_no = self.state.step_batches.get(step.id, 0)
-        read = self.state.step_batches.get(f"{step.id}:read", 0)
-        result = await self._run_batch(
+        """Run one of the loop's batches; None when the job stops instead."""
+        if not self.state.waves:
+            return await self._run_batch(params, plan, step)
+        return await self._run_batch(
             params,
             plan,
             step,
-            keys=keys,
-            last=last,
-            read_before=read,
-            found_after=self.state.found_upto,
+            keys=list(batch.keys) if batch.keys is not None else None,
+            last=batch.last,
+            read_before=batch.offset,
+            found_after=batch.found_after,
         )
-        if result is None:
-            return None
-        self._metered(result)
-        self.state.found_upto = max(self.state.found_upto, result.found_upto)
-        self.state.step_batches[step.id] = self.state.batch_no + 1
-        self.state.step_batches[f"{step.id}:read"] = read + len(keys or ())
-        return result
 
     async def _publish(
         self, params: JobInput, plan: JobPlan, *, final: bool, verified_only: bool = False
