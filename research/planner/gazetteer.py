@@ -400,7 +400,7 @@ def _town_names() -> dict[str, Entry]:
         if city["population"] >= MIN_CITY_POPULATION:
             continue
         key = _key(city["name"])
-        if not key or key in _GENERIC or len(key) < 4 or key in _names():
+        if not key or key in _GENERIC or len(key) < 3 or key in _names():
             continue
         if any(frequency.get(word, 0) >= COMMON_WORD_FREQUENCY for word in key.split()):
             continue

@@ -1011,3 +1011,25 @@ async def test_though_after_an_exclusion_is_not_part_of_it() -> None:
 
     assert plan.criteria.exclusions.stages == ["pre_seed"]
     assert plan.criteria.exclusions.keywords == []
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Empresas fintech en Chile, sin empresas que coticen en bolsa",
+        "Fintech-Unternehmen in Deutschland, keine börsennotierten Firmen",
+        "Crypto companies in Switzerland, no public companies",
+    ],
+)
+async def test_listed_companies_ruled_out_in_any_language_is_the_public_stage(
+    prompt: str,
+) -> None:
+    plan = await _plan(prompt)
+
+    assert plan.criteria.exclusions.stages == ["public"]
+
+
+async def test_a_small_town_with_a_short_name_is_a_place() -> None:
+    plan = await _plan("Crypto companies in Switzerland, not in Zug")
+
+    assert plan.criteria.exclusions.cities == ["Zug"]
