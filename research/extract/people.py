@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from lxml import html as lxml_html
 
+from research.domains import domain_label
 from research.extract.contacts import find_emails, is_role_mailbox, social_link
 from research.extract.html import (
     BLOCK_TAGS,
@@ -43,6 +44,7 @@ from research.extract.names import (
     fold,
     is_person_name,
     name_key,
+    name_words,
     names_a_place_or_page,
 )
 from research.extract.records import read_layout, spells_name
@@ -106,6 +108,8 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     ]
     readings = [_own_email(_without_greeting(r)) for r in readings]
     readings = [r for r in readings if _reads_as_person(r)]
+    own = [*not_people, domain_label(doc.url) or ""]
+    readings = [r for r in readings if not _held_elsewhere(r, own)]
     # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
     companies = [fold(n) + " " for n in not_people if n]
     readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
@@ -131,6 +135,40 @@ def _reads_as_person(reading: Found) -> bool:
         reading.reader in STANDALONE_READERS
         and reading.title is not None
         and looks_like_title(reading.title)
+    )
+
+
+# The rest of a clause after a name that places its role at an organization: "… is Head of
+# Admissions at IE Business School", "… ist Referentin bei der Stadtwerke Ulm".
+_ROLE_AT = re.compile(
+    r"^[^.;:,!?()]{0,100}?\s(?:at|bei|chez|bij|hos)\s+(?:(?:the|der|die|dem|la|le|l['’]|de)\s*)?"
+    r"(?P<org>[A-ZÀ-Ý][\w&'’-]*)"
+)
+# Words that make the organization a past one or a path to this one ("spent six years at").
+_PAST_CLAUSE = re.compile(
+    r"\b(?:was|were|previously|formerly|before|after|prior|spent|worked|years|joined|joining"
+    r"|from|war|zuvor|vorher|avant|auparavant|était|antes|fue|trabajó|daarvoor|voorheen)\b",
+    re.IGNORECASE,
+)
+
+
+def _held_elsewhere(reading: Found, own: Collection[str]) -> bool:
+    """Whether the sentence naming the person places their role at another organization
+    ('Dirk Laschke is responsible for Marketing at the Kuehne Logistics University')."""
+    if reading.reader == "structured":
+        return False
+    start = reading.snippet.find(reading.name)
+    if start < 0:
+        return False
+    following = reading.snippet[start + len(reading.name) :]
+    match = _ROLE_AT.match(following)
+    if match is None or _PAST_CLAUSE.search(following[: match.start("org")]):
+        return False
+    org = fold(match.group("org"))
+    return not any(
+        name_words(name)[:1] == [org] or (len(org) > 3 and org in name_key(name))
+        for name in own
+        if name
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from research.extract import extract_page
+from research.extract.names import is_person_name
 
 
 def page(title: str, body: str, head: str = "") -> str:
@@ -90,3 +91,74 @@ def test_structured_data_naming_the_site_by_its_address() -> None:
     )
     html = page("Project boards for small teams | Fennick", "<p>Plan your week.</p>", data)
     assert company_of("http://www.fennick.test/", html) == "Fennick"
+
+
+# -- people ---------------------------------------------------------------------------------
+
+
+def people_of(url: str, html: str) -> dict[str, str | None]:
+    return {p.full_name: p.title for p in extract_page(url, html).people}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<h2>Accounts Receivable — Key Contacts</h2>",
+        "<h2>Other Contact: Focused Giving Program</h2>",
+        "<p>Executive Master in Retail Management (EMRM), Part Time, German</p>",
+    ],
+)
+def test_headings_of_everyday_words_are_nobody(line: str) -> None:
+    html = page("Contact Us | Northgate College", f"{line}<p>Call 555-0100.</p>")
+    assert people_of("http://www.northgatecollege.test/contact", html) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "is_name"),
+    [
+        ("Stress Management", False),
+        ("Accounts Payable", False),
+        ("Featured Vacancies", False),
+        ("Online Booking", False),
+        ("Kent Kitchen Fitters Ashdown", False),  # a trade and a town around a surname
+        ("Laguna Beach", False),
+        ("Coral Gables", False),
+        # Everyday words that are given or family names too.
+        ("Robert Harbor", True),
+        ("Holly Baker", True),
+        ("Bill Stone", True),
+        ("Mark Rich", True),
+        ("Daisy Field", True),
+    ],
+)
+def test_everyday_words_and_towns_make_no_name(text: str, is_name: bool) -> None:
+    assert is_person_name(text) is is_name
+
+
+def test_a_role_at_another_organization_is_not_on_this_team() -> None:
+    html = page(
+        "Compare Master Programs | MBA Finder",
+        "<p>Your contact: Lena Hartwig is Senior Associate Director of Admissions at Rhine "
+        "Business School in Cologne.</p>"
+        "<p>Tomas Berg is responsible for Marketing and Outreach at the Nordic School of "
+        "Logistics.</p>"
+        "<p>Clara Moss is our Head of Editorial and writes every guide.</p>",
+    )
+    assert set(people_of("http://www.mbafinder.test/", html)) == {"Clara Moss"}
+
+
+def test_a_role_at_the_page_s_own_company_stays() -> None:
+    html = page(
+        "About | Fernhill Bakery",
+        "<p>Owen Price is head baker at Fernhill Bakery and has been since 2011.</p>",
+    )
+    assert "Owen Price" in people_of("http://www.fernhillbakery.test/about", html)
+
+
+def test_a_person_s_name_inside_a_group_s_name_is_the_group() -> None:
+    html = page(
+        "About Us | Harlow Upholstery Supplies",
+        "<p>Harlow Upholstery Supplies is a member of the international ‘Marta Lindqvist "
+        "Group’, headquartered in Sweden.</p>",
+    )
+    assert people_of("http://www.harlowupholstery.test/about", html) == {}
