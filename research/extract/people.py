@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from lxml import html as lxml_html
 
 from research.domains import domain_label
-from research.extract.contacts import find_emails, is_role_mailbox, social_link
+from research.extract.contacts import find_emails, is_role_mailbox, normalize_email, social_link
 from research.extract.html import (
     BLOCK_TAGS,
     SKIPPED_TAGS,
@@ -37,7 +37,7 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
-from research.extract.lexicon import has_given_name, looks_like_title
+from research.extract.lexicon import has_given_name, is_shared_inbox, looks_like_title
 from research.extract.names import (
     NameSpan,
     find_names,
@@ -113,7 +113,31 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
     companies = [fold(n) + " " for n in not_people if n]
     readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
-    return _merge(readings)
+    return _with_spelled_addresses(_merge(readings), _page_addresses(doc))
+
+
+def _page_addresses(doc: Document) -> list[str]:
+    """Every personal address the page prints: in a mailto link or in its text."""
+    found = [normalize_email(target) for target, _ in doc.hrefs("mailto")]
+    found += [email.address for email in find_emails(doc.text)]
+    personal = (a for a in found if a and not is_shared_inbox(a) and not is_role_mailbox(a))
+    return list(dict.fromkeys(personal))
+
+
+def _with_spelled_addresses(claims: list[PersonClaim], addresses: list[str]) -> list[PersonClaim]:
+    """A person's address printed elsewhere on the page ('Email: steve@flintandson.co.uk'
+    under 'please contact Steve Flint'): theirs when it spells their name and no one else's."""
+    taken = {claim.email for claim in claims if claim.email}
+    free = [address for address in addresses if address not in taken]
+    result = []
+    for claim in claims:
+        if claim.email is None:
+            spelled = [a for a in free if spells_name(a, claim.full_name)]
+            others = [c for c in claims if c is not claim]
+            if len(spelled) == 1 and not any(spells_name(spelled[0], c.full_name) for c in others):
+                claim = claim.model_copy(update={"email": spelled[0]})
+        result.append(claim)
+    return result
 
 
 def _reads_as_person(reading: Found) -> bool:

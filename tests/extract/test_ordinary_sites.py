@@ -162,3 +162,34 @@ def test_a_person_s_name_inside_a_group_s_name_is_the_group() -> None:
         "Group’, headquartered in Sweden.</p>",
     )
     assert people_of("http://www.harlowupholstery.test/about", html) == {}
+
+
+# -- emails ---------------------------------------------------------------------------------
+
+
+def emails_of(url: str, html: str) -> dict[str, str | None]:
+    return {p.full_name: p.email for p in extract_page(url, html).people}
+
+
+def test_an_address_printed_apart_from_the_person_it_spells() -> None:
+    html = page(
+        "Contact | Ashdown Roofing",
+        "<p>For a free quote please contact Martin Ashdown, Owner, today.</p>"
+        "<p>Telephone: 01632 960123</p><p>Email: martin@ashdownroofing.test</p>"
+        "<p>Office: info@ashdownroofing.test</p>",
+    )
+    assert emails_of("http://www.ashdownroofing.test/contact", html) == {
+        "Martin Ashdown": "martin@ashdownroofing.test"
+    }
+
+
+def test_an_address_that_spells_two_people_belongs_to_neither() -> None:
+    html = page(
+        "Team | Ashdown Roofing",
+        "<p>Write to ashdown@ashdownroofing.test any time.</p><h2>Who we are</h2>"
+        "<p>Martin Ashdown, Owner</p><p>Martina Ashdown, Office Manager</p>",
+    )
+    assert emails_of("http://www.ashdownroofing.test/team", html) == {
+        "Martin Ashdown": None,
+        "Martina Ashdown": None,
+    }
