@@ -164,6 +164,19 @@ def test_a_person_s_name_inside_a_group_s_name_is_the_group() -> None:
     assert people_of("http://www.harlowupholstery.test/about", html) == {}
 
 
+def test_a_practice_named_after_its_owner_names_the_owner_too() -> None:
+    html = page(
+        "Dana Whitcombe | Physiotherapist Bristol",
+        "<h1>Dana Whitcombe</h1><p>Dana Whitcombe is a chartered physiotherapist offering "
+        "sports and back care in two clinics.</p><footer>© 2024 Dana Whitcombe</footer>",
+    )
+    facts = extract_page("http://www.danawhitcombe.test/", html)
+    assert facts.company.name == "Dana Whitcombe"
+    assert [(p.full_name, p.title) for p in facts.people] == [
+        ("Dana Whitcombe", "Chartered physiotherapist")
+    ]
+
+
 # -- emails ---------------------------------------------------------------------------------
 
 
