@@ -37,7 +37,12 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
-from research.extract.lexicon import has_given_name, is_shared_inbox, looks_like_title
+from research.extract.lexicon import (
+    has_given_name,
+    is_shared_inbox,
+    looks_like_title,
+    strip_honorifics,
+)
 from research.extract.names import (
     NameSpan,
     find_names,
@@ -116,6 +121,21 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     return _with_spelled_addresses(_merge(readings), _page_addresses(doc))
 
 
+def _spells_given_name(address: str, name: str) -> bool:
+    """Whether an address spells the name with its given name or initial ('steve@',
+    'j.doe@'): a family name alone ('harris@harrisdental…') is how a family firm writes
+    its shared inbox, and the firm's name is in the domain."""
+    if not spells_name(address, name):
+        return False
+    local, _, host = fold(address).partition("@")
+    letters = re.sub(r"[^a-z]", "", local)
+    words = [re.sub(r"[^a-z]", "", w) for w in name_words(strip_honorifics(name))]
+    words = [w for w in words if w]
+    if not words or not letters or letters in re.sub(r"[^a-z]", "", host):
+        return False
+    return letters.startswith(words[0][0]) and letters != words[-1]
+
+
 def _page_addresses(doc: Document) -> list[str]:
     """Every personal address the page prints: in a mailto link or in its text."""
     found = [normalize_email(target) for target, _ in doc.hrefs("mailto")]
@@ -132,7 +152,7 @@ def _with_spelled_addresses(claims: list[PersonClaim], addresses: list[str]) -> 
     result = []
     for claim in claims:
         if claim.email is None:
-            spelled = [a for a in free if spells_name(a, claim.full_name)]
+            spelled = [a for a in free if _spells_given_name(a, claim.full_name)]
             others = [c for c in claims if c is not claim]
             if len(spelled) == 1 and not any(spells_name(spelled[0], c.full_name) for c in others):
                 claim = claim.model_copy(update={"email": spelled[0]})

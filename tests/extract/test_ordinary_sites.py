@@ -206,3 +206,12 @@ def test_an_address_that_spells_two_people_belongs_to_neither() -> None:
         "Martin Ashdown": None,
         "Martina Ashdown": None,
     }
+
+
+def test_a_family_firm_s_address_is_not_its_founder_s() -> None:
+    html = page(
+        "Contact | Harwood Family Dentistry",
+        "<p>Dr. Ellen Harwood, Dentist, opened the practice in 1994.</p>"
+        "<p>Telephone: 01632 960456</p><p>Email: harwood@harwooddentistry.test</p>",
+    )
+    assert emails_of("http://www.harwooddentistry.test/contact", html) == {"Ellen Harwood": None}
