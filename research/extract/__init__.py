@@ -17,6 +17,8 @@ from research.extract.combine import combine_claims, current_team, latest_round
 from research.extract.company import extract_company, site_name
 from research.extract.contacts import find_emails, normalize_email
 from research.extract.html import Document, as_list, first_text, types_of, walk_items
+from research.extract.lexicon import has_given_name, is_everyday_word
+from research.extract.names import is_person_name
 from research.extract.people import extract_people
 from research.extract.types import (
     CompanyClaims,
@@ -57,7 +59,10 @@ def extract_page(url: str, html: str, *, fetched_at: datetime | None = None) -> 
     )
     listing = articles >= LISTING_ARTICLES
     company = extract_company(doc, kind=kind, name=name, listing=listing)
-    not_people = [n for n in (name, company.name, *_organization_names(doc)) if n]
+    # A practice named after its owner ("Kaye Barr", a psychologist) names a person too.
+    not_people = [
+        n for n in (name, company.name, *_organization_names(doc)) if n and not _personal(n)
+    ]
     # A listing of other sites' stories names people of many companies; only a site's own
     # news index speaks about its own people.
     people = [] if listing and kind != "press" else extract_people(doc, not_people=not_people)
@@ -74,6 +79,17 @@ def extract_page(url: str, html: str, *, fetched_at: datetime | None = None) -> 
         emails=_emails(doc, people),
         links=doc.links,
         external_domains=list(dict.fromkeys(external)),
+    )
+
+
+def _personal(name: str) -> bool:
+    """Whether a company's name is only a person's name: a known given name and a surname,
+    no everyday word ('Harlow Upholstery Supplies' is a business)."""
+    words = name.split()
+    return (
+        has_given_name(name)
+        and is_person_name(name)
+        and not any(is_everyday_word(w) for w in words)
     )
 
 

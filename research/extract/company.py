@@ -21,7 +21,7 @@ from research.domains import domain_label, registrable_domain
 from research.extract.contacts import find_phones, phone_e164, social_link
 from research.extract.dates import find_dates
 from research.extract.html import Document, as_list, first_text, squash, types_of, walk_items
-from research.extract.naming import company_name
+from research.extract.naming import company_name, spelled_name
 from research.extract.people import sentences
 from research.extract.quantities import founded_year, read_counts
 from research.extract.records import names_in
@@ -123,16 +123,7 @@ def _name_for_domain(doc: Document, domain: str) -> str | None:
     """The printed name whose letters spell the domain ('Acme Forge' for acme-forge.test)."""
     label = re.sub(r"[^a-z0-9]", "", (domain_label(domain) or "").lower())
     candidates = [h for h in (_first_heading(doc), doc.title) if h]
-    candidates += doc.lines[:40]
-    for text in candidates:
-        for match in re.finditer(r"[A-Z][\w&'’-]*(?:\s[A-Z][\w&'’-]*){0,3}", text):
-            words = match.group(0).split()
-            for size in range(len(words), 0, -1):
-                for start in range(len(words) - size + 1):
-                    phrase = " ".join(words[start : start + size])
-                    if re.sub(r"[^a-z0-9]", "", phrase.lower().removesuffix("'s")) == label:
-                        return phrase.removesuffix("'s").removesuffix("’s")
-    return None
+    return spelled_name([*candidates, *doc.lines[:40]], label)
 
 
 def _first_heading(doc: Document) -> str | None:
@@ -610,6 +601,8 @@ def extract_company(
         return _facts(doc, kind, CompanyClaims(name=subject.name, domain=subject.domain))
     claims = CompanyClaims(name=name, domain=own_domain)
     structured = _organization_facts(doc, doc.url)
+    if name or re.match(r"https?:|www\.", structured.get("name", "")):
+        structured.pop("name", None)  # the name the signals agree on; never an address
     claims = claims.model_copy(update=structured)
     claims.linkedin = claims.linkedin or _company_linkedin(doc)
     if not listing:

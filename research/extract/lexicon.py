@@ -228,16 +228,55 @@ def has_given_name(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
     """Given names of every country Faker keeps a list for, in Latin script."""
+    return _faker_names(("first_names", "first_names_male", "first_names_female"))
+
+
+def _faker_names(attributes: tuple[str, ...]) -> frozenset[str]:
+    """The names Faker's person providers of every country list under ``attributes``."""
     names: set[str] = set()
     package = importlib.import_module("faker.providers.person")
     for module_info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{module_info.name}")
         provider = getattr(module, "Provider", None)
-        for attribute in ("first_names", "first_names_male", "first_names_female"):
+        for attribute in attributes:
             listed = getattr(provider, attribute, ())
             if isinstance(listed, (list, tuple, set, frozenset, dict)):
                 names.update(fold_word(str(n)) for n in listed if _latin(str(n)))
     return frozenset(names)
+
+
+@lru_cache(maxsize=32_768)
+def is_family_name(word: str) -> bool:
+    """Whether a word is a common family name in one of many countries."""
+    return fold_word(word) in _family_names()
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> frozenset[str]:
+    """Family names of every country Faker keeps a list for, in Latin script."""
+    return _faker_names(("last_names", "last_names_male", "last_names_female"))
+
+
+EVERYDAY_FREQUENCY = 1_000
+"""A word seen this often in the spell checker's English corpus is an everyday word."""
+
+
+@lru_cache(maxsize=32_768)
+def is_everyday_word(word: str) -> bool:
+    """Whether a capitalized word is an everyday English word and no one's given or family
+    name: 'Management', 'Bathroom' and 'Opportunities' are; 'Harbor', 'Rich', 'Baker' are
+    names too."""
+    from research.planner.language import word_frequency
+
+    bare = word.strip(".,;:()'’")
+    if len(bare) < MIN_EVERYDAY or not bare.isalpha():
+        return False  # an initial, or a name with an apostrophe or a hyphen
+    if word_frequency(bare) < EVERYDAY_FREQUENCY:
+        return False
+    return not (is_first_name(bare) or is_family_name(bare))
+
+
+MIN_EVERYDAY = 3
 
 
 def _latin(name: str) -> bool:

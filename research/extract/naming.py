@@ -2,16 +2,20 @@
 
 Signals, each a candidate: the site's schema.org Organization (name, legalName), og:site_name,
 the parts of the title, the logo's alt text and the header's brand, the copyright holder
-(without "Copyright", years and "All rights reserved"), and legal names with their legal form
-("Ashford Marine Services Limited", "Lichtwerk Software GmbH"). A candidate that is a page's
-name ("About Us", "Impressum"), a sentence, a tagline, a person, a year or a third party
-("Website by …", a map provider) is dropped. Each remaining candidate scores by the signals
-that name it too and by how well it spells the domain; the best is the company's name.
+(without "Copyright", years and "All rights reserved"), legal names with their legal form
+("Ashford Marine Services Limited", "Lichtwerk Software GmbH"), and any printed phrase whose
+letters spell the domain ("Peace Arch Business Center" on peacearchbusinesscenter.com). A
+candidate that is a page's name ("About Us", "Impressum"), a sentence, a tagline, a person, a
+year, a place ("Houston, TX") or a third party ("Website by …", a map provider) is dropped.
+Each remaining candidate scores by the signals that name it too and by how well it spells the
+domain (a shortening that spells only part of it, "CBG" on cbgaanhangwagens.nl, less); the
+best is the company's name.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +24,8 @@ from rapidfuzz import fuzz
 from research.domains import registrable_domain
 from research.extract.html import Document, element_text, first_text, squash, types_of, walk_items
 from research.extract.lexicon import fold_word, looks_like_title, words_in
+from research.extract.names import fold, towns
+from research.planner import gazetteer
 
 ORGANIZATION_TYPES = frozenset(
     {"Organization", "Corporation", "LocalBusiness", "Company", "NGO", "EducationalOrganization"}
@@ -33,10 +39,11 @@ WEIGHTS = {
     "logo": 2.0,
     "legal": 2.0,
     "copyright": 2.0,
+    "spelled": 2.0,
     "title": 1.0,
     "heading": 0.5,
 }
-PRIORITY = ("structured", "og", "logo", "legal", "copyright", "title", "heading")
+PRIORITY = ("structured", "og", "logo", "legal", "copyright", "spelled", "title", "heading")
 DOMAIN_WEIGHT = 3.0
 MAX_NAME_WORDS = 7
 
@@ -58,6 +65,8 @@ _LEGAL_NAME = re.compile(
 )
 _COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|&copy;", re.IGNORECASE)
 _YEARS = re.compile(r"\b(?:19|20)\d{2}(?:\s*[-–—]\s*(?:19|20)?\d{2,4})?\b")
+# Years a page prints without a space between them: "20142009".
+_GLUED_YEARS = r"(?:(?:19|20)\d{2}){2,}"
 _RIGHTS = re.compile(
     r"all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten|tous\s+droits\s+r[ée]serv[ée]s"
     r"|todos\s+los\s+derechos\s+reservados|alle\s+rechten\s+voorbehouden"
@@ -132,7 +141,9 @@ def company_name(doc: Document) -> str | None:
     """The company's name as the page's signals agree on it, or None."""
     label = _domain_label(doc.url)
     candidates = [Candidate(_without_page_words(c.text, label), c.source) for c in _candidates(doc)]
-    candidates = [c for c in candidates if _acceptable(c.text)]
+    candidates = [
+        c for c in candidates if _acceptable(c.text) or (c.source == "spelled" and _plain(c.text))
+    ]
     if not candidates:
         return None
     distinct = {(c.source, _key(c.text)): c for c in candidates}.values()
@@ -144,7 +155,37 @@ def company_name(doc: Document) -> str | None:
     top = max(score for score, _, _ in scored)
     # Among the names about as well supported, the most explicit source and the shortest.
     near = [(PRIORITY.index(c.source), len(c.text), i, c) for s, i, c in scored if s >= top - 1.0]
-    return _display(min(near)[3].text)
+    best = min(near)[3]
+    if best.source == "spelled":
+        best = _agreed_longer(best, list(distinct)) or best
+    return _display(best.text)
+
+
+def _agreed_longer(spelled: Candidate, candidates: list[Candidate]) -> Candidate | None:
+    """The domain often shortens the name: 'Balise Collision Repair', printed alike by the
+    title and the main heading, on balisecollision.com; 'Weingut Steinhauser', whose one
+    distinctive word is the domain, on steinhauser.at."""
+    key = _key(spelled.text)
+    one_word = len(spelled.text.split()) == 1
+    longer = []
+    for candidate in candidates:
+        other = _key(candidate.text)
+        if candidate.source == "spelled" or other == key or key not in other:
+            continue
+        agreeing = sum(1 for o in candidates if _key(o.text) == other)
+        extends = other.startswith(key) and agreeing >= MIN_AGREEING
+        holds = one_word and spelled.text in candidate.text.split() and _short(candidate.text)
+        if extends or holds:
+            longer.append(candidate)
+    return min(longer, key=lambda c: len(c.text)) if longer else None
+
+
+MIN_AGREEING = 2
+MAX_LONGER_WORDS = 3
+
+
+def _short(text: str) -> bool:
+    return len(text.split()) <= MAX_LONGER_WORDS
 
 
 def strip_legal_form(name: str) -> str:
@@ -196,7 +237,82 @@ def _candidates(doc: Document) -> list[Candidate]:
         if text:
             found.append(Candidate(text, "heading"))
             break
+    spelled = spelled_name([doc.title or "", *doc.lines], _domain_label(doc.url))
+    if spelled:
+        found.append(Candidate(spelled, "spelled"))
     return found
+
+
+# Capitalized words, joined by single spaces or an "&"/"and" between them: a printed name.
+_PRINTED_NAME = re.compile(
+    r"[A-ZÀ-Ý][\w&'’-]*(?:\s(?:(?:&|and|und|et|en|y)\s)?[A-ZÀ-Ý][\w&'’-]*){0,5}"
+)
+
+
+def spelled_name(texts: list[str], label: str) -> str | None:
+    """The first printed phrase whose letters spell the domain's label: 'Acme Forge' for
+    acme-forge.test, 'H&S Solicitors' for handssolicitors.co.uk. Where the page always prints
+    it followed by the same words ('Balise Collision Repair' on balisecollision.com), the
+    domain shortens the name and those words belong to it."""
+    if len(label) < MIN_SPELLED_LABEL:
+        return None
+    found = [found for text in texts for found in _spellings(text, label)]
+    if not found:
+        return None
+    phrase = found[0][0]
+    tails = [tail for spelled, tail in found if spelled == phrase]
+    common = tails[0]
+    for tail in tails[1:]:
+        common = _common_start(common, tail)
+    if common and is_place(common[0]):
+        common = ()  # "Verhoef Optiek Zwolle": the town it is in, after the name
+    while common and common[-1].lower() in _CONNECTORS:
+        common = common[:-1]
+    return " ".join([phrase, *common[:MAX_TAIL_WORDS]])
+
+
+MAX_TAIL_WORDS = 2
+
+
+def _common_start(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return a[:size]
+
+
+def _spellings(text: str, label: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Each phrase of the text that spells the label, with the words printed after it."""
+    for match in _PRINTED_NAME.finditer(text):
+        words = match.group(0).split()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                chosen = words[start : start + size]
+                if {chosen[0].lower(), chosen[-1].lower()} & _CONNECTORS:
+                    continue
+                phrase = re.sub(r"['’]s$", "", " ".join(chosen))
+                if _SLUG.search(phrase):
+                    continue  # "Applause-tickets": the address itself, not the name
+                if _letters(phrase) != label and _letters(phrase, keep_and=False) != label:
+                    continue
+                if start and words[start - 1] in _ARTICLES:
+                    phrase = f"{words[start - 1]} {phrase}"  # "Les Jardins Partagés"
+                tail = () if phrase != " ".join(chosen) else tuple(words[start + size :])
+                yield phrase, tail
+                return
+
+
+MIN_SPELLED_LABEL = 3
+_CONNECTORS = frozenset({"&", "and", "und", "et", "en", "y"})
+_ARTICLES = frozenset(words_in("The Die Der Das La Le Les L' El Los Las Het De"))
+_SLUG = re.compile(r"-[a-z]|\w-\w+-\w")
+
+
+def _letters(phrase: str, *, keep_and: bool = True) -> str:
+    text = fold_word(phrase).replace("&", " and " if keep_and else " ")
+    if not keep_and:
+        text = re.sub(r"\band\b", " ", text)
+    return re.sub(r"[^a-z0-9]", "", text)
 
 
 def _logo_texts(doc: Document) -> list[str]:
@@ -244,18 +360,38 @@ def _edge_years(text: str, *, trailing: bool = True) -> str:
     text = re.sub(rf"^(?:{_YEARS.pattern}[\s,.]*)+", "", text.strip())
     if trailing:
         text = re.sub(rf"(?:[\s,]+{_YEARS.pattern})+$", "", text)
+        text = re.sub(rf"\s+{_GLUED_YEARS}$", "", text)  # "Harris Dermatology 20142009"
     return text.strip()
 
 
-def _acceptable(text: str) -> bool:
+def _plain(text: str) -> bool:
+    """Whether a text can be a name at all: letters, few words, no address or sentence."""
     text = squash(text).strip(" ,.;:-–—|·")
     if not text or len(text) > 80 or not re.search(r"[A-Za-zÀ-ÿ]", text):
         return False
     words = text.split()
     if len(words) > MAX_NAME_WORDS or "@" in text or re.search(r"https?:|www\.", text):
         return False
-    if _COPYRIGHT.search(text):
+    # "Moonen Optiek is lid van ANVC": a sentence about the company, not its name.
+    return not any(word.islower() and fold_word(word) in COPULAS for word in words)
+
+
+# Verbs that make a phrase a sentence, in the languages pages are read in.
+COPULAS = frozenset(
+    words_in("is are was were has have ist sind war hat haben est sont es son está están är har")
+    + words_in("zijn heeft hebben wordt")
+)
+
+
+def _acceptable(text: str) -> bool:
+    if not _plain(text):
         return False
+    text = squash(text).strip(" ,.;:-–—|·")
+    words = text.split()
+    if _COPYRIGHT.search(text) or _THIRD_PARTY.search(text):
+        return False
+    if is_place(text):
+        return False  # "Houston, TX", "Bellingham & Whatcom County": where, not who
     folded = fold_word(text).strip()
     if folded in PAGE_NAMES or folded in THIRD_PARTIES:
         return False
@@ -292,7 +428,20 @@ def _without_page_words(text: str, label: str) -> str:
         if _in_label(words[-1], label):
             break
         words = words[:-1]
-    return " ".join(words)
+    return _without_place(_WEB_SUFFIX.sub("", " ".join(words)))
+
+
+# "Canakwindows.com": a name printed as its web address.
+_WEB_SUFFIX = re.compile(r"(?<=[a-z])\.(?:com|net|org|co\.uk|[a-z]{2})$")
+
+
+def _without_place(text: str) -> str:
+    """'City of Roseville, California' -> 'City of Roseville': where the company is, after
+    its name."""
+    name, comma, place = text.rpartition(", ")
+    if comma and name and is_place(place) and not is_place(name):
+        return name
+    return text
 
 
 def _in_label(words: str, label: str) -> bool:
@@ -323,10 +472,40 @@ def _spells_domain(key: str, label: str) -> float:
     """How well a name spells the domain label ('Brightwater Dental', brightwaterdental: 1.0)."""
     if not key or not label:
         return 0.0
-    if key == label or (min(len(label), len(key)) >= 4 and (label in key or key in label)):
+    if key == label or (min(len(label), len(key)) >= 4 and label in key):
         return 1.0
+    if len(key) >= 4 and key in label:
+        return _part_of_label(key, label)
     keyand = key.replace("and", "")
     if min(len(label), len(keyand)) >= 4 and (label in keyand or keyand in label):
         return 1.0
     score = fuzz.partial_ratio(key, label) / 100
+    if len(key) < len(label):
+        score *= _part_of_label(key, label)
     return score if score >= 0.6 else 0.0
+
+
+def _part_of_label(key: str, label: str) -> float:
+    """A name that spells only part of the domain ('CBG' on cbgaanhangwagens) is a shortening:
+    the more of the label it leaves out, the less it says."""
+    return 0.5 + 0.5 * min(1.0, len(key) / len(label))
+
+
+def is_place(text: str) -> bool:
+    """Whether a text only says where: a town, a region, or a town and its state or country
+    ('Miami Beach', 'Houston, TX', 'Bellingham, Washington')."""
+    parts = [p.strip() for p in text.split(",")]
+    if not parts or not _is_town_or_region(parts[0]):
+        return False
+    return all(_is_region(p) or _STATE_CODE.fullmatch(p) for p in parts[1:])
+
+
+_STATE_CODE = re.compile(r"[A-Z]{2}")
+
+
+def _is_town_or_region(text: str) -> bool:
+    return _is_region(text) or fold(text) in towns(multiword=False)
+
+
+def _is_region(text: str) -> bool:
+    return any(m.start == 0 and m.end == len(text) for m in gazetteer.find_places(text))

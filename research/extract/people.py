@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 
 from lxml import html as lxml_html
 
-from research.extract.contacts import find_emails, is_role_mailbox, social_link
+from research.domains import domain_label
+from research.extract.contacts import find_emails, is_role_mailbox, normalize_email, social_link
 from research.extract.html import (
     BLOCK_TAGS,
     SKIPPED_TAGS,
@@ -36,13 +37,19 @@ from research.extract.html import (
     types_of,
     walk_items,
 )
-from research.extract.lexicon import has_given_name, looks_like_title
+from research.extract.lexicon import (
+    has_given_name,
+    is_shared_inbox,
+    looks_like_title,
+    strip_honorifics,
+)
 from research.extract.names import (
     NameSpan,
     find_names,
     fold,
     is_person_name,
     name_key,
+    name_words,
     names_a_place_or_page,
 )
 from research.extract.records import read_layout, spells_name
@@ -106,10 +113,51 @@ def extract_people(doc: Document, *, not_people: Collection[str] = ()) -> list[P
     ]
     readings = [_own_email(_without_greeting(r)) for r in readings]
     readings = [r for r in readings if _reads_as_person(r)]
+    own = [*not_people, domain_label(doc.url) or ""]
+    readings = [r for r in readings if not _held_elsewhere(r, own)]
     # "Atlas Robotics Appoints Dana Whitfield": a headline that opens with the company.
     companies = [fold(n) + " " for n in not_people if n]
     readings = [r for r in readings if not fold(r.name).startswith(tuple(companies))]
-    return _merge(readings)
+    return _with_spelled_addresses(_merge(readings), _page_addresses(doc))
+
+
+def _spells_given_name(address: str, name: str) -> bool:
+    """Whether an address spells the name with its given name or initial ('steve@',
+    'j.doe@'): a family name alone ('harris@harrisdental…') is how a family firm writes
+    its shared inbox, and the firm's name is in the domain."""
+    if not spells_name(address, name):
+        return False
+    local, _, host = fold(address).partition("@")
+    letters = re.sub(r"[^a-z]", "", local)
+    words = [re.sub(r"[^a-z]", "", w) for w in name_words(strip_honorifics(name))]
+    words = [w for w in words if w]
+    if not words or not letters or letters in re.sub(r"[^a-z]", "", host):
+        return False
+    return letters.startswith(words[0][0]) and letters != words[-1]
+
+
+def _page_addresses(doc: Document) -> list[str]:
+    """Every personal address the page prints: in a mailto link or in its text."""
+    found = [normalize_email(target) for target, _ in doc.hrefs("mailto")]
+    found += [email.address for email in find_emails(doc.text)]
+    personal = (a for a in found if a and not is_shared_inbox(a) and not is_role_mailbox(a))
+    return list(dict.fromkeys(personal))
+
+
+def _with_spelled_addresses(claims: list[PersonClaim], addresses: list[str]) -> list[PersonClaim]:
+    """A person's address printed elsewhere on the page ('Email: steve@flintandson.co.uk'
+    under 'please contact Steve Flint'): theirs when it spells their name and no one else's."""
+    taken = {claim.email for claim in claims if claim.email}
+    free = [address for address in addresses if address not in taken]
+    result = []
+    for claim in claims:
+        if claim.email is None:
+            spelled = [a for a in free if _spells_given_name(a, claim.full_name)]
+            others = [c for c in claims if c is not claim]
+            if len(spelled) == 1 and not any(spells_name(spelled[0], c.full_name) for c in others):
+                claim = claim.model_copy(update={"email": spelled[0]})
+        result.append(claim)
+    return result
 
 
 def _reads_as_person(reading: Found) -> bool:
@@ -131,6 +179,40 @@ def _reads_as_person(reading: Found) -> bool:
         reading.reader in STANDALONE_READERS
         and reading.title is not None
         and looks_like_title(reading.title)
+    )
+
+
+# The rest of a clause after a name that places its role at an organization: "… is Head of
+# Admissions at IE Business School", "… ist Referentin bei der Stadtwerke Ulm".
+_ROLE_AT = re.compile(
+    r"^[^.;:,!?()]{0,100}?\s(?:at|bei|chez|bij|hos)\s+(?:(?:the|der|die|dem|la|le|l['’]|de)\s*)?"
+    r"(?P<org>[A-ZÀ-Ý][\w&'’-]*)"
+)
+# Words that make the organization a past one or a path to this one ("spent six years at").
+_PAST_CLAUSE = re.compile(
+    r"\b(?:was|were|previously|formerly|before|after|prior|spent|worked|years|joined|joining"
+    r"|from|war|zuvor|vorher|avant|auparavant|était|antes|fue|trabajó|daarvoor|voorheen)\b",
+    re.IGNORECASE,
+)
+
+
+def _held_elsewhere(reading: Found, own: Collection[str]) -> bool:
+    """Whether the sentence naming the person places their role at another organization
+    ('Dirk Laschke is responsible for Marketing at the Kuehne Logistics University')."""
+    if reading.reader == "structured":
+        return False
+    start = reading.snippet.find(reading.name)
+    if start < 0:
+        return False
+    following = reading.snippet[start + len(reading.name) :]
+    match = _ROLE_AT.match(following)
+    if match is None or _PAST_CLAUSE.search(following[: match.start("org")]):
+        return False
+    org = fold(match.group("org"))
+    return not any(
+        name_words(name)[:1] == [org] or (len(org) > 3 and org in name_key(name))
+        for name in own
+        if name
     )
 
 

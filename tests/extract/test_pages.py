@@ -51,7 +51,8 @@ def test_links_are_absolute_in_page_order() -> None:
     assert facts.external_domains == ["linkedin.com", "startupwire.test"]
     assert facts.title == "Leadership | Acme Forge"
     assert facts.company.name == "Acme Forge"
-    assert [(e.address, e.owner) for e in facts.emails] == [("jane@acmeforge.test", None)]
+    # "Reach Jane at Email": the sentence gives Jane Doe the address, which spells her name.
+    assert [(e.address, e.owner) for e in facts.emails] == [("jane@acmeforge.test", "Jane Doe")]
 
 
 @pytest.mark.parametrize(
