@@ -9,6 +9,7 @@ that history (run, event, sub-event), so replaying after any ``Last-Event-ID`` i
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.clock import as_utc, isoformat, utcnow
 from store.db import Database
-from store.objects import JobObject, LeadObject, artifact_ref, dump
+from store.objects import JobObject, artifact_ref, dump
 from store.repositories import artifacts, jobs, leads
 from store.tenancy import Tenant
 from workflows import names
@@ -48,12 +49,28 @@ CONCLUDE_WAIT_SECONDS = 30.0
 
 @dataclass(frozen=True, slots=True)
 class StreamEvent:
-    """One event of a job's stream."""
+    """One event of a job's stream: its data as a dict, or as the JSON text it was spliced
+    into (a result event's leads are their stored JSON, never decoded on the way out)."""
 
     id: str
     type: str
-    data: dict[str, Any]
     at: datetime
+    fields: dict[str, Any] | None = None
+    text: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's data."""
+        if self.fields is not None:
+            return self.fields
+        data: dict[str, Any] = json.loads(self.text or "{}")
+        return data
+
+    def json(self) -> str:
+        """The event's data as JSON, as the stream sends it."""
+        if self.text is not None:
+            return self.text
+        return json.dumps(self.fields, ensure_ascii=False)
 
     @property
     def position(self) -> tuple[int, int, int]:
@@ -98,6 +115,12 @@ class _Undecoded:
     payloads: Any
 
 
+def _leads_json(leads: Sequence[str]) -> str:
+    """A result event's data, ``{"leads": [...]}``, spliced from each lead's stored JSON
+    exactly as ``json.dumps`` would write the whole."""
+    return '{"leads": [' + ", ".join(leads) + "]}"
+
+
 def _event_time(event: HistoryEvent) -> datetime:
     return event.event_time.ToDatetime(tzinfo=UTC)
 
@@ -128,15 +151,15 @@ class JobEventSource:
             artifact = await artifacts.for_job(session, job.id)
             return dump(JobObject.from_row(job, artifact_ref(artifact)))
 
-    async def _leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def _leads(self, ids: Sequence[str]) -> dict[str, str]:
+        """The public JSON of these published leads, by id."""
         if not ids:
             return {}
         return await asyncio.shield(self._read_leads(ids))
 
-    async def _read_leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def _read_leads(self, ids: Sequence[str]) -> dict[str, str]:
         async with self.database.transaction() as session:
-            rows = await leads.published_by_ids(session, self.job_id, ids)
-        return {row.id: LeadObject.payload(row) for row in rows}
+            return await leads.published_json(session, self.job_id, ids)
 
     async def _first_run_id(self) -> str | None:
         handle = self.client.get_workflow_handle(self.job_id)
@@ -163,7 +186,7 @@ class JobEventSource:
                 return None, StreamEvent(
                     id="evt_0-0-0",
                     type="stopped" if job["status"] == "stopped" else "error",
-                    data={"job_id": self.job_id, "summary": job["summary"], "job": job},
+                    fields={"job_id": self.job_id, "summary": job["summary"], "job": job},
                     at=utcnow(),
                 )
             if not follow:
@@ -209,8 +232,10 @@ class JobEventSource:
                 )
                 for event_id, kind, data, at in pending:
                     if isinstance(data, _LeadsOf):
-                        data = {"leads": [leads_by_id[i] for i in data.ids if i in leads_by_id]}
-                    yield StreamEvent(id=event_id, type=kind, data=data, at=at)
+                        text = _leads_json([leads_by_id[i] for i in data.ids if i in leads_by_id])
+                        yield StreamEvent(id=event_id, type=kind, text=text, at=at)
+                    else:
+                        yield StreamEvent(id=event_id, type=kind, fields=data, at=at)
                 if pages.next_page_token is None:
                     break
             run_id = next_run
