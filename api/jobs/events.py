@@ -206,15 +206,12 @@ class JobEventSource:
             yield synthetic
         run_index = 0
         while run_id is not None:
-            handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
             scheduled: dict[int, tuple[str, Any]] = {}
             next_run: str | None = None
-            pages = handle.fetch_history_events(wait_new_event=follow)
-            while True:
-                # Page by page: a page's results are read from the database in one query.
-                await pages.fetch_next_page()
+            # Page by page: a page's results are read from the database in one query.
+            async for page in self._pages(run_id, follow):
                 pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
-                for event in pages.current_page or []:
+                for event in page:
                     if event.event_type == CONTINUED:
                         attributes = event.workflow_execution_continued_as_new_event_attributes
                         next_run = attributes.new_execution_run_id
@@ -236,10 +233,31 @@ class JobEventSource:
                         yield StreamEvent(id=event_id, type=kind, text=text, at=at)
                     else:
                         yield StreamEvent(id=event_id, type=kind, fields=data, at=at)
-                if pages.next_page_token is None:
-                    break
             run_id = next_run
             run_index += 1
+
+    async def _pages(self, run_id: str, follow: bool) -> AsyncGenerator[list[HistoryEvent], None]:
+        """A run's history, page by page; with ``follow``, waiting for new events until it
+        ends. The next page is fetched while the caller works on the current one: the
+        history read and the work on it overlap."""
+        handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
+        pages = handle.fetch_history_events(wait_new_event=follow)
+        fetching = asyncio.ensure_future(pages.fetch_next_page())
+        try:
+            while True:
+                await fetching
+                page, more = list(pages.current_page or []), pages.next_page_token is not None
+                if more:
+                    fetching = asyncio.ensure_future(pages.fetch_next_page())
+                yield page
+                if not more:
+                    return
+        finally:
+            # A caller gone halfway leaves a fetch (a long poll, when following) behind.
+            if not fetching.done():
+                fetching.cancel()
+            elif not fetching.cancelled():
+                fetching.exception()  # seen: a failed read nobody waits for is not an error
 
     @staticmethod
     def _skim(event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]) -> None:

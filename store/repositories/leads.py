@@ -340,33 +340,34 @@ async def publish_positions(session: AsyncSession, job_id: str, start: int, stop
 async def published_json(session: AsyncSession, job_id: str, ids: Sequence[str]) -> dict[str, str]:
     """The public JSON of published leads of a job, by id: a stream replaying a large job
     sends thousands, and reads the JSON each was stored with instead of its columns. Rows
-    stored without one (written before leads kept it) are rendered from their columns."""
+    stored without one (written before leads kept it) are rendered from their columns.
+
+    Rows are looked up by primary key alone and checked here: given the job too, SQLite
+    walks all of the job's leads for every batch of ids."""
     found: dict[str, str] = {}
     missing: list[str] = []
-    for chunk in _chunks(list(dict.fromkeys(ids))):
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), _IDS_PER_QUERY):
         result = await session.exec(
-            select(Lead.id, Lead.public_json).where(*_published_in(job_id, chunk))
+            select(Lead.id, Lead.job_id, Lead.state, Lead.public_json).where(
+                col(Lead.id).in_(wanted[start : start + _IDS_PER_QUERY])
+            )
         )
-        for lead_id, text in result.all():
+        for lead_id, job, state, text in result.all():
+            if job != job_id or state != PUBLISHED:
+                continue
             if text is None:
                 missing.append(lead_id)
             else:
                 found[lead_id] = text
-    for chunk in _chunks(missing):
+    for start in range(0, len(missing), _IDS_PER_QUERY):
         columns = select(*(col(column) for column in PUBLIC_COLUMNS))
-        read = await session.exec(columns.where(*_published_in(job_id, chunk)))
+        read = await session.exec(
+            columns.where(col(Lead.id).in_(missing[start : start + _IDS_PER_QUERY]))
+        )
         rows = cast("Sequence[LeadColumns]", read.all())
         found.update((row.id, LeadObject.payload_json(row)) for row in rows)
     return found
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    """Ids in runs short enough for one IN (...) query."""
-    return [ids[start : start + _IDS_PER_QUERY] for start in range(0, len(ids), _IDS_PER_QUERY)]
-
-
-def _published_in(job_id: str, ids: list[str]) -> list[ColumnElement[bool]]:
-    return [col(Lead.job_id) == job_id, col(Lead.id).in_(ids), col(Lead.state) == PUBLISHED]
 
 
 async def all_published(session: AsyncSession, job_id: str) -> list[Lead]:
