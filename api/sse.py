@@ -30,8 +30,9 @@ def ping() -> ServerSentEvent:
     return ServerSentEvent(comment="ping")
 
 
-async def with_idle_timeout(source: AsyncIterator[T], idle: float) -> AsyncIterator[T]:
-    """Yield from ``source`` until it ends or stays silent for ``idle`` seconds.
+async def with_idle_timeout(source: AsyncIterator[T], idle: float) -> AsyncIterator[list[T]]:
+    """Yield from ``source`` until it ends or stays silent for ``idle`` seconds, in lists of
+    the items ready at once: a client behind a replay gets them in one write, not one each.
 
     The source runs in its own task so a silent stretch never cancels a read halfway.
     """
@@ -51,11 +52,18 @@ async def with_idle_timeout(source: AsyncIterator[T], idle: float) -> AsyncItera
                 item = await asyncio.wait_for(queue.get(), timeout=idle)
             except TimeoutError:
                 return
-            if item is _DONE:
-                if task.done() and task.exception() is not None:
-                    raise task.exception()  # type: ignore[misc]
-                return
-            yield item  # type: ignore[misc]
+            ready = [item]
+            while item is not _DONE and not queue.empty():
+                item = queue.get_nowait()
+                ready.append(item)
+            if item is not _DONE:
+                yield ready  # type: ignore[misc]
+                continue
+            if ready[:-1]:
+                yield ready[:-1]  # type: ignore[misc]
+            if task.done() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+            return
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -161,10 +161,15 @@ async def stream_job(
 
     async def generate() -> AsyncIterator[bytes]:
         async with stream:
-            async for event in with_idle_timeout(stream.events(), IDLE_SECONDS):
-                yield frame(event.id, event.type, event.json())
-                if event.type in TERMINAL_TYPES:
-                    return
+            async for events in with_idle_timeout(stream.events(), IDLE_SECONDS):
+                # The events ready at once go out in one write, up to a terminal one.
+                frames = []
+                for event in events:
+                    frames.append(frame(event.id, event.type, event.json()))
+                    if event.type in TERMINAL_TYPES:
+                        yield b"".join(frames)
+                        return
+                yield b"".join(frames)
 
     return EventSourceResponse(
         generate(),
