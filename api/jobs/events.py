@@ -9,6 +9,7 @@ that history (run, event, sub-event), so replaying after any ``Last-Event-ID`` i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 from collections.abc import AsyncGenerator, Sequence
@@ -121,6 +122,14 @@ def _leads_json(leads: Sequence[str]) -> str:
     return '{"leads": [' + ", ".join(leads) + "]}"
 
 
+def _next_run(page: Sequence[HistoryEvent]) -> str | None:
+    """The run a page of history continues as, when it ends its run that way."""
+    for event in page:
+        if event.event_type == CONTINUED:
+            return event.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+    return None
+
+
 def _event_time(event: HistoryEvent) -> datetime:
     return event.event_time.ToDatetime(tzinfo=UTC)
 
@@ -208,33 +217,45 @@ class JobEventSource:
         while run_id is not None:
             scheduled: dict[int, tuple[str, Any]] = {}
             next_run: str | None = None
-            # Page by page: a page's results are read from the database in one query.
-            async for page in self._pages(run_id, follow):
-                pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
-                for event in page:
-                    if event.event_type == CONTINUED:
-                        attributes = event.workflow_execution_continued_as_new_event_attributes
-                        next_run = attributes.new_execution_run_id
-                    if after is not None and (run_index, event.event_id) < after[:2]:
-                        self._skim(event, scheduled)
-                        continue
-                    translated = await self._translate(event, scheduled)
-                    for sub, (kind, data) in enumerate(translated):
-                        if after is not None and (run_index, event.event_id, sub) <= after:
-                            continue
-                        event_id = f"evt_{run_index}-{event.event_id}-{sub}"
-                        pending.append((event_id, kind, data, _event_time(event)))
-                leads_by_id = await self._leads(
-                    [i for _, _, data, _ in pending if isinstance(data, _LeadsOf) for i in data.ids]
-                )
-                for event_id, kind, data, at in pending:
-                    if isinstance(data, _LeadsOf):
-                        text = _leads_json([leads_by_id[i] for i in data.ids if i in leads_by_id])
-                        yield StreamEvent(id=event_id, type=kind, text=text, at=at)
-                    else:
-                        yield StreamEvent(id=event_id, type=kind, fields=data, at=at)
+            async with contextlib.aclosing(self._pages(run_id, follow)) as pages:
+                async for page in pages:
+                    next_run = _next_run(page) or next_run
+                    for event in await self._page_events(page, run_index, after, scheduled):
+                        yield event
             run_id = next_run
             run_index += 1
+
+    async def _page_events(
+        self,
+        page: Sequence[HistoryEvent],
+        run_index: int,
+        after: tuple[int, int, int] | None,
+        scheduled: dict[int, tuple[str, Any]],
+    ) -> list[StreamEvent]:
+        """The stream events of one page of a run's history past ``after``; the leads of its
+        results are read from the database in one query."""
+        pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
+        for event in page:
+            if after is not None and (run_index, event.event_id) < after[:2]:
+                self._skim(event, scheduled)
+                continue
+            translated = await self._translate(event, scheduled)
+            for sub, (kind, data) in enumerate(translated):
+                if after is not None and (run_index, event.event_id, sub) <= after:
+                    continue
+                event_id = f"evt_{run_index}-{event.event_id}-{sub}"
+                pending.append((event_id, kind, data, _event_time(event)))
+        leads_by_id = await self._leads(
+            [i for _, _, data, _ in pending if isinstance(data, _LeadsOf) for i in data.ids]
+        )
+        events = []
+        for event_id, kind, data, at in pending:
+            if isinstance(data, _LeadsOf):
+                text = _leads_json([leads_by_id[i] for i in data.ids if i in leads_by_id])
+                events.append(StreamEvent(id=event_id, type=kind, text=text, at=at))
+            else:
+                events.append(StreamEvent(id=event_id, type=kind, fields=data, at=at))
+        return events
 
     async def _pages(self, run_id: str, follow: bool) -> AsyncGenerator[list[HistoryEvent], None]:
         """A run's history, page by page; with ``follow``, waiting for new events until it
