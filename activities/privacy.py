@@ -16,7 +16,7 @@ from store.blobs import BlobStore
 from store.db import Database
 from store.exports import render_xlsx
 from store.models import Erasure, Lead, Plan
-from store.repositories import artifacts, events, jobs
+from store.repositories import artifacts, events, jobs, leads
 from store.repositories import privacy as repo
 from store.tenancy import Tenant
 from workflows import names
@@ -214,7 +214,8 @@ class PrivacyActivities:
 
 
 def _scrub_row(row: Lead, terms: list[str]) -> bool:
-    """Replace mentions of ``terms`` in a record's values; whether anything changed."""
+    """Replace mentions of ``terms`` in a record's values (and its public JSON, rendered
+    again from them); whether anything changed."""
     changed = False
     for column in SCRUBBED_COLUMNS:
         value = getattr(row, column)
@@ -222,4 +223,6 @@ def _scrub_row(row: Lead, terms: list[str]) -> bool:
         if cleaned != value:
             setattr(row, column, cleaned)
             changed = True
+    if changed:
+        row.public_json = leads.public_json(row)
     return changed

@@ -192,6 +192,9 @@ class Lead(SQLModel, table=True):
     sources: list[dict[str, Any]] = Field(default_factory=list, sa_column=_json_column())
     evidence: list[str] = Field(default_factory=list, sa_column=_json_column())
     confidence: float = 0.0
+    # A lead row's public lead object as JSON, rendered whenever its content is written: a
+    # replayed stream splices it into its events instead of decoding and encoding each lead.
+    public_json: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 

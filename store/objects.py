@@ -6,6 +6,7 @@ built here, beside the rows, rather than in the API layer.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal, Protocol
@@ -355,6 +356,12 @@ class LeadObject(PublicObject):
             ],
             "confidence": round(row.confidence, 4),
         }
+
+    @classmethod
+    def payload_json(cls, row: Lead | LeadColumns) -> str:
+        """The payload as JSON text, as a stream event carries it: lead rows store it when
+        written (``Lead.public_json``), so a replay splices it in without encoding again."""
+        return json.dumps(cls.payload(row), ensure_ascii=False)
 
 
 _LEAD_COMPANY_KEYS = tuple(LeadCompany.model_fields)

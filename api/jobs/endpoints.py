@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
@@ -10,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sse_starlette import EventSourceResponse
-from sse_starlette.event import ServerSentEvent
 
 from api.auth import Principal, read_access, run_access
 from api.deps import get_database, get_session, get_temporal
@@ -22,7 +20,7 @@ from api.openapi import error_responses
 from api.pagination import ListResponse, Pager, pager
 from api.routing import TransactionalRoute
 from api.schemas import parse_job_statuses
-from api.sse import IDLE_SECONDS, PING_SECONDS, ping, with_idle_timeout
+from api.sse import IDLE_SECONDS, PING_SECONDS, frame, ping, with_idle_timeout
 from api.temporal import TemporalGateway
 from store.db import Database
 from store.objects import JobObject, LeadObject
@@ -161,14 +159,17 @@ async def stream_job(
         temporal=temporal,
     )
 
-    async def generate() -> AsyncIterator[ServerSentEvent]:
+    async def generate() -> AsyncIterator[bytes]:
         async with stream:
-            async for event in with_idle_timeout(stream.events(), IDLE_SECONDS):
-                yield ServerSentEvent(
-                    id=event.id, event=event.type, data=json.dumps(event.data, ensure_ascii=False)
-                )
-                if event.type in TERMINAL_TYPES:
-                    return
+            async for events in with_idle_timeout(stream.events(), IDLE_SECONDS):
+                # The events ready at once go out in one write, up to a terminal one.
+                frames = []
+                for event in events:
+                    frames.append(frame(event.id, event.type, event.json()))
+                    if event.type in TERMINAL_TYPES:
+                        yield b"".join(frames)
+                        return
+                yield b"".join(frames)
 
     return EventSourceResponse(
         generate(),

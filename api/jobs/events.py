@@ -9,6 +9,8 @@ that history (run, event, sub-event), so replaying after any ``Last-Event-ID`` i
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import re
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core.clock import as_utc, isoformat, utcnow
 from store.db import Database
-from store.objects import JobObject, LeadObject, artifact_ref, dump
+from store.objects import JobObject, artifact_ref, dump
 from store.repositories import artifacts, jobs, leads
 from store.tenancy import Tenant
 from workflows import names
@@ -48,12 +50,28 @@ CONCLUDE_WAIT_SECONDS = 30.0
 
 @dataclass(frozen=True, slots=True)
 class StreamEvent:
-    """One event of a job's stream."""
+    """One event of a job's stream: its data as a dict, or as the JSON text it was spliced
+    into (a result event's leads are their stored JSON, never decoded on the way out)."""
 
     id: str
     type: str
-    data: dict[str, Any]
     at: datetime
+    fields: dict[str, Any] | None = None
+    text: str | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event's data."""
+        if self.fields is not None:
+            return self.fields
+        data: dict[str, Any] = json.loads(self.text or "{}")
+        return data
+
+    def json(self) -> str:
+        """The event's data as JSON, as the stream sends it."""
+        if self.text is not None:
+            return self.text
+        return json.dumps(self.fields, ensure_ascii=False)
 
     @property
     def position(self) -> tuple[int, int, int]:
@@ -98,6 +116,20 @@ class _Undecoded:
     payloads: Any
 
 
+def _leads_json(leads: Sequence[str]) -> str:
+    """A result event's data, ``{"leads": [...]}``, spliced from each lead's stored JSON
+    exactly as ``json.dumps`` would write the whole."""
+    return '{"leads": [' + ", ".join(leads) + "]}"
+
+
+def _next_run(page: Sequence[HistoryEvent]) -> str | None:
+    """The run a page of history continues as, when it ends its run that way."""
+    for event in page:
+        if event.event_type == CONTINUED:
+            return event.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
+    return None
+
+
 def _event_time(event: HistoryEvent) -> datetime:
     return event.event_time.ToDatetime(tzinfo=UTC)
 
@@ -128,15 +160,15 @@ class JobEventSource:
             artifact = await artifacts.for_job(session, job.id)
             return dump(JobObject.from_row(job, artifact_ref(artifact)))
 
-    async def _leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def _leads(self, ids: Sequence[str]) -> dict[str, str]:
+        """The public JSON of these published leads, by id."""
         if not ids:
             return {}
         return await asyncio.shield(self._read_leads(ids))
 
-    async def _read_leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def _read_leads(self, ids: Sequence[str]) -> dict[str, str]:
         async with self.database.transaction() as session:
-            rows = await leads.published_by_ids(session, self.job_id, ids)
-        return {row.id: LeadObject.payload(row) for row in rows}
+            return await leads.published_json(session, self.job_id, ids)
 
     async def _first_run_id(self) -> str | None:
         handle = self.client.get_workflow_handle(self.job_id)
@@ -163,7 +195,7 @@ class JobEventSource:
                 return None, StreamEvent(
                     id="evt_0-0-0",
                     type="stopped" if job["status"] == "stopped" else "error",
-                    data={"job_id": self.job_id, "summary": job["summary"], "job": job},
+                    fields={"job_id": self.job_id, "summary": job["summary"], "job": job},
                     at=utcnow(),
                 )
             if not follow:
@@ -183,38 +215,70 @@ class JobEventSource:
             yield synthetic
         run_index = 0
         while run_id is not None:
-            handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
             scheduled: dict[int, tuple[str, Any]] = {}
             next_run: str | None = None
-            pages = handle.fetch_history_events(wait_new_event=follow)
-            while True:
-                # Page by page: a page's results are read from the database in one query.
-                await pages.fetch_next_page()
-                pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
-                for event in pages.current_page or []:
-                    if event.event_type == CONTINUED:
-                        attributes = event.workflow_execution_continued_as_new_event_attributes
-                        next_run = attributes.new_execution_run_id
-                    if after is not None and (run_index, event.event_id) < after[:2]:
-                        self._skim(event, scheduled)
-                        continue
-                    translated = await self._translate(event, scheduled)
-                    for sub, (kind, data) in enumerate(translated):
-                        if after is not None and (run_index, event.event_id, sub) <= after:
-                            continue
-                        event_id = f"evt_{run_index}-{event.event_id}-{sub}"
-                        pending.append((event_id, kind, data, _event_time(event)))
-                leads_by_id = await self._leads(
-                    [i for _, _, data, _ in pending if isinstance(data, _LeadsOf) for i in data.ids]
-                )
-                for event_id, kind, data, at in pending:
-                    if isinstance(data, _LeadsOf):
-                        data = {"leads": [leads_by_id[i] for i in data.ids if i in leads_by_id]}
-                    yield StreamEvent(id=event_id, type=kind, data=data, at=at)
-                if pages.next_page_token is None:
-                    break
+            async with contextlib.aclosing(self._pages(run_id, follow)) as pages:
+                async for page in pages:
+                    next_run = _next_run(page) or next_run
+                    for event in await self._page_events(page, run_index, after, scheduled):
+                        yield event
             run_id = next_run
             run_index += 1
+
+    async def _page_events(
+        self,
+        page: Sequence[HistoryEvent],
+        run_index: int,
+        after: tuple[int, int, int] | None,
+        scheduled: dict[int, tuple[str, Any]],
+    ) -> list[StreamEvent]:
+        """The stream events of one page of a run's history past ``after``; the leads of its
+        results are read from the database in one query."""
+        pending: list[tuple[str, str, dict[str, Any] | _LeadsOf, datetime]] = []
+        for event in page:
+            if after is not None and (run_index, event.event_id) < after[:2]:
+                self._skim(event, scheduled)
+                continue
+            translated = await self._translate(event, scheduled)
+            for sub, (kind, data) in enumerate(translated):
+                if after is not None and (run_index, event.event_id, sub) <= after:
+                    continue
+                event_id = f"evt_{run_index}-{event.event_id}-{sub}"
+                pending.append((event_id, kind, data, _event_time(event)))
+        leads_by_id = await self._leads(
+            [i for _, _, data, _ in pending if isinstance(data, _LeadsOf) for i in data.ids]
+        )
+        events = []
+        for event_id, kind, data, at in pending:
+            if isinstance(data, _LeadsOf):
+                text = _leads_json([leads_by_id[i] for i in data.ids if i in leads_by_id])
+                events.append(StreamEvent(id=event_id, type=kind, text=text, at=at))
+            else:
+                events.append(StreamEvent(id=event_id, type=kind, fields=data, at=at))
+        return events
+
+    async def _pages(self, run_id: str, follow: bool) -> AsyncGenerator[list[HistoryEvent], None]:
+        """A run's history, page by page; with ``follow``, waiting for new events until it
+        ends. The next page is fetched while the caller works on the current one: the
+        history read and the work on it overlap."""
+        handle = self.client.get_workflow_handle(self.job_id, run_id=run_id)
+        pages = handle.fetch_history_events(wait_new_event=follow)
+        fetching = asyncio.ensure_future(pages.fetch_next_page())
+        try:
+            while True:
+                await fetching
+                page, more = list(pages.current_page or []), pages.next_page_token is not None
+                if more:
+                    fetching = asyncio.ensure_future(pages.fetch_next_page())
+                yield page
+                if not more:
+                    return
+        finally:
+            # A caller gone halfway leaves a fetch (a long poll, when following) behind.
+            if not fetching.done():
+                fetching.cancel()
+            elif not fetching.cancelled():
+                fetching.exception()  # seen: a failed read nobody waits for is not an error
 
     @staticmethod
     def _skim(event: HistoryEvent, scheduled: dict[int, tuple[str, Any]]) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Row, func, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
@@ -22,6 +23,7 @@ from core.ids import Prefix, derived_id
 from research.model import Candidate, CandidateStatus
 from research.privacy import without_suppressed
 from store.models import Job, Lead
+from store.objects import LeadColumns, LeadObject
 from store.pagination import Page, PageRequest, paginate_sorted
 from store.repositories.privacy import suppressed_hashes
 from store.tenancy import Tenant
@@ -47,7 +49,7 @@ PUBLIC_COLUMNS = (
 
 def _row_values(job: Job, candidate: Candidate, **extra: Any) -> dict[str, Any]:
     now = utcnow()
-    return {
+    values = {
         "org_id": job.org_id,
         "livemode": job.livemode,
         "job_id": job.id,
@@ -65,6 +67,16 @@ def _row_values(job: Job, candidate: Candidate, **extra: Any) -> dict[str, Any]:
         "updated_at": now,
         **extra,
     }
+    values["public_json"] = public_json(cast("Lead", SimpleNamespace(**values)))
+    return values
+
+
+def public_json(row: Lead) -> str | None:
+    """A lead row's public lead object as JSON (``Lead.public_json``), to store whenever the
+    row's content is written; working records, never published, have none."""
+    if not row.entity_key.startswith(LEAD_KEY_PREFIX):
+        return None
+    return LeadObject.payload_json(row)
 
 
 async def _upsert(
@@ -325,24 +337,37 @@ async def publish_positions(session: AsyncSession, job_id: str, start: int, stop
     return list(result.all())
 
 
-async def published_by_ids(
-    session: AsyncSession, job_id: str, ids: Sequence[str]
-) -> list[Row[Any]]:
-    """The public columns of published leads of a job by id, in the order given: a stream
-    replaying a large job reads thousands, and whole ORM rows cost twice as much."""
-    by_id: dict[str, Row[Any]] = {}
+async def published_json(session: AsyncSession, job_id: str, ids: Sequence[str]) -> dict[str, str]:
+    """The public JSON of published leads of a job, by id: a stream replaying a large job
+    sends thousands, and reads the JSON each was stored with instead of its columns. Rows
+    stored without one (written before leads kept it) are rendered from their columns.
+
+    Rows are looked up by primary key alone and checked here: given the job too, SQLite
+    walks all of the job's leads for every batch of ids."""
+    found: dict[str, str] = {}
+    missing: list[str] = []
     wanted = list(dict.fromkeys(ids))
     for start in range(0, len(wanted), _IDS_PER_QUERY):
         result = await session.exec(
-            select(*(col(column) for column in PUBLIC_COLUMNS)).where(
-                col(Lead.job_id) == job_id,
-                col(Lead.id).in_(wanted[start : start + _IDS_PER_QUERY]),
-                col(Lead.state) == PUBLISHED,
+            select(Lead.id, Lead.job_id, Lead.state, Lead.public_json).where(
+                col(Lead.id).in_(wanted[start : start + _IDS_PER_QUERY])
             )
         )
-        rows = cast("Sequence[Row[Any]]", result.all())
-        by_id.update((row.id, row) for row in rows)
-    return [by_id[lead_id] for lead_id in ids if lead_id in by_id]
+        for lead_id, job, state, text in result.all():
+            if job != job_id or state != PUBLISHED:
+                continue
+            if text is None:
+                missing.append(lead_id)
+            else:
+                found[lead_id] = text
+    for start in range(0, len(missing), _IDS_PER_QUERY):
+        columns = select(*(col(column) for column in PUBLIC_COLUMNS))
+        read = await session.exec(
+            columns.where(col(Lead.id).in_(missing[start : start + _IDS_PER_QUERY]))
+        )
+        rows = cast("Sequence[LeadColumns]", read.all())
+        found.update((row.id, LeadObject.payload_json(row)) for row in rows)
+    return found
 
 
 async def all_published(session: AsyncSession, job_id: str) -> list[Lead]:

@@ -200,7 +200,7 @@ class _CountingSource(JobEventSource):
 
     read: list[str]
 
-    async def _leads(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    async def _leads(self, ids: Sequence[str]) -> dict[str, str]:
         self.read = [*getattr(self, "read", []), *ids]
         return await super()._leads(ids)
 

@@ -3,13 +3,17 @@ a retried wave delivers nothing twice, and nothing delivered is withdrawn."""
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import col, select
 
+from activities.privacy import _scrub_row
 from core.ids import Prefix, new_id
 from research.model import Candidate, CandidateStatus, CompanyFacts, PersonFacts
 from research.resolve import match_delivered
 from store.db import Database
 from store.models import Job, Lead
+from store.objects import LeadObject, dump
 from store.repositories import leads
 from tests.support.stack import Stack
 
@@ -106,6 +110,61 @@ async def test_waves_stop_at_the_cap_and_never_withdraw_a_lead(stack: Stack) -> 
         assert {row.id for row in rows} == {*delivered, *more}
         # Beta is no longer named, yet it stays delivered, ranked after the leads named now.
         assert rows[-1].entity_key == "lead:co:beta.io"
+    finally:
+        await database.dispose()
+
+
+def _stored_json_is_the_models_dump(rows: list[Lead]) -> bool:
+    return all(
+        row.public_json is not None
+        and json.loads(row.public_json) == dump(LeadObject.from_row(row))
+        for row in rows
+    )
+
+
+async def test_a_leads_stored_json_follows_its_publish_update_and_erasure(stack: Stack) -> None:
+    database = Database(stack.database_url)
+    try:
+        job = await _job(stack, database)
+        first, _ = await _wave(database, job, [JANE, BETA])
+        assert _stored_json_is_the_models_dump(await _rows(database, job))
+
+        fuller = _lead("pe:acme.com:jane", ACME, "Jane Roe", "VP Engineering & Platform")
+        _, updated = await _wave(database, job, [fuller, BETA])
+        rows = await _rows(database, job)
+        assert updated == 1 and _stored_json_is_the_models_dump(rows)
+        assert "VP Engineering & Platform" in (rows[0].public_json or "")
+
+        async with database.transaction() as session:
+            jane = await session.get(Lead, first[0])
+            assert jane is not None and _scrub_row(jane, ["Jane Roe"])
+            session.add(jane)
+        rows = await _rows(database, job)
+        assert _stored_json_is_the_models_dump(rows)
+        assert "Jane Roe" not in (rows[0].public_json or "")
+
+        async with database.transaction() as session:
+            texts = await leads.published_json(session, job.id, [first[1], first[0], "lead_x"])
+        assert texts == {row.id: row.public_json for row in rows}
+    finally:
+        await database.dispose()
+
+
+async def test_a_lead_stored_without_json_is_rendered_from_its_columns(stack: Stack) -> None:
+    database = Database(stack.database_url)
+    try:
+        job = await _job(stack, database)
+        [lead_id], _ = await _wave(database, job, [JANE])
+        async with database.transaction() as session:
+            row = await session.get(Lead, lead_id)
+            assert row is not None
+            stored, row.public_json = row.public_json, None
+            session.add(row)
+        async with database.transaction() as session:
+            texts = await leads.published_json(session, job.id, [lead_id])
+        # The same object (PostgreSQL's JSONB may hand back a column's keys in another order).
+        assert stored is not None and list(texts) == [lead_id]
+        assert json.loads(texts[lead_id]) == json.loads(stored)
     finally:
         await database.dispose()
 
