@@ -98,7 +98,10 @@ def _forms(term: str) -> list[bytes]:
 
 
 def _contents(path: Path) -> bytes:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return b""  # a running server's journal, gone once its pages reached the database file
     if path.suffix == ".xlsx":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return b"\n".join(archive.read(name) for name in archive.namelist())
@@ -242,7 +245,7 @@ async def test_an_erasure_leaves_the_person_nowhere_and_later_jobs_never_deliver
         after_db = _holding(_database_files(privacy_dir), terms)
         after_blobs = _holding(_blob_files(stack), terms)
         after_temporal = _holding(_temporal_files(privacy_dir), terms)
-        temporal_state = [path.read_bytes() for path in _temporal_files(privacy_dir)]
+        temporal_state = [_contents(path) for path in _temporal_files(privacy_dir)]
 
         # A later job that would find the person delivers every other lead, and nothing of a
         # domain the organization suppressed.
