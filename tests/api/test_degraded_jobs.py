@@ -90,7 +90,7 @@ def _searches(
     return {"searxng_url": url}
 
 
-@pytest.mark.backends("sqlite")  # the engine's degradation, not the database's
+@pytest.mark.backends("sqlite")  # what degrades is the engine; the database is not involved
 async def test_a_job_whose_search_backend_is_down_ends_and_says_why(
     stack: Stack, org: Keys, temporal: TemporalServer, search_backend: tuple[SearchStandIn, str]
 ) -> None:
@@ -108,7 +108,7 @@ async def test_a_job_whose_search_backend_is_down_ends_and_says_why(
     assert search_backend[0].failed
 
 
-@pytest.mark.backends("sqlite")
+@pytest.mark.backends("sqlite")  # what degrades is the engine; the database is not involved
 async def test_a_job_goes_on_without_the_searches_that_fail(
     stack: Stack, org: Keys, temporal: TemporalServer, search_backend: tuple[SearchStandIn, str]
 ) -> None:
@@ -124,7 +124,7 @@ async def test_a_job_goes_on_without_the_searches_that_fail(
     assert any(": Search backend unavailable (searxng: HTTP 503; " in line for line in logs)
 
 
-@pytest.mark.backends("sqlite")
+@pytest.mark.backends("sqlite")  # what degrades is the engine; the database is not involved
 async def test_a_job_reads_pages_by_the_rules_when_claude_is_down(
     stack: Stack, org: Keys, temporal: TemporalServer
 ) -> None:
@@ -152,7 +152,7 @@ async def test_a_job_reads_pages_by_the_rules_when_claude_is_down(
     assert said and all(line.endswith(" (HTTP 529); read by the rules alone.") for line in said)
 
 
-@pytest.mark.backends("sqlite")
+@pytest.mark.backends("sqlite")  # what degrades is the engine; the database is not involved
 async def test_a_seed_list_keeps_what_the_user_gave_and_counts_what_it_lost(
     stack: Stack,
     org: Keys,
